@@ -1,0 +1,252 @@
+"""The `electionbot` command: chat, ask, kb check (and the Telegram bot)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.conversation import Conversation, Reply
+from bot.i18n import I18nError
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.render import plain_text
+
+PROG = "electionbot"
+
+
+class UserError(Exception):
+    """A mistake in how the command was called: one line, no traceback."""
+
+
+def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
+    parser.add_argument("--kb", metavar="DIR", type=Path, default=None,
+                        help="knowledge directory (default: $ELECTIONBOT_KB or the packaged one)")
+    parser.add_argument("--locales", metavar="DIR", type=Path, default=None,
+                        help="catalogs directory "
+                        "(default: $ELECTIONBOT_LOCALES or the packaged one)")
+    if lang:
+        parser.add_argument("--lang", metavar="LANG", default=None,
+                            help="reply language (be, ru, en); default: the question's language")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="A be/ru/en FAQ bot about election cooperation and observation.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    _add_common(chat)
+
+    ask = sub.add_parser("ask", help="answer questions once (text or JSON lines)")
+    _add_common(ask)
+    ask.add_argument("question", nargs="*", help="the question (quote it)")
+    ask.add_argument("--batch", metavar="FILE",
+                     help="answer one question per line of FILE ('-': stdin)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+
+    run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)")
+    run.add_argument("--webhook-url", metavar="URL",
+                     help="use a webhook at this public https URL instead of long polling")
+    run.add_argument("--listen", metavar="ADDR", default="0.0.0.0",
+                     help="webhook server address (default 0.0.0.0)")
+    run.add_argument("--port", metavar="N", type=int, default=8443,
+                     help="webhook server port (default 8443)")
+
+    kb = sub.add_parser("kb", help="knowledge-base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+    check = kb_sub.add_parser("check", help="validate the knowledge base")
+    _add_common(check, lang=False)
+    return parser
+
+
+def _conversation(args: argparse.Namespace) -> Conversation:
+    conv = Conversation.load(args.kb, args.locales)
+    lang = getattr(args, "lang", None)
+    if lang is not None and lang not in conv.catalogs.languages:
+        raise UserError(f"unknown language '{lang}': choose one of "
+                        f"{', '.join(conv.catalogs.codes)}")
+    return conv
+
+
+# --- ask -------------------------------------------------------------------------------------
+
+def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    if args.batch and args.question:
+        raise UserError("give either a QUESTION or --batch FILE, not both")
+    if args.batch == "-":
+        yield from (line.strip() for line in stdin if line.strip())
+    elif args.batch:
+        path = Path(args.batch)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path} is not UTF-8 text") from exc
+        yield from (line.strip() for line in lines if line.strip())
+    elif args.question:
+        yield " ".join(args.question)
+    else:
+        raise UserError("nothing to ask: give a QUESTION or --batch FILE")
+
+
+def reply_json(question: str, reply: Reply) -> dict[str, object]:
+    """The `ask --json` record of one reply."""
+    status = reply.kind if reply.kind in ("answer", "suggest") else "none"
+    return {
+        "query": question,
+        "status": status,
+        "id": reply.entry_id if status == "answer" else None,
+        "lang": reply.lang,
+        "score": reply.score,
+        "suggestions": list(reply.suggestions),
+        "text": plain_text(reply),
+    }
+
+
+def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    conv = _conversation(args)
+    for question in _questions(args, stdin):
+        reply = conv.ask(question, chosen=args.lang)
+        if args.json:
+            out.write(json.dumps(reply_json(question, reply), ensure_ascii=False) + "\n")
+        else:
+            out.write(_screen(reply) + "\n\n")
+        out.flush()
+    return 0
+
+
+# --- chat ------------------------------------------------------------------------------------
+
+def _screen(reply: Reply) -> str:
+    """A reply as the terminal shows it: text, then buttons as numbered choices."""
+    lines = [plain_text(reply)]
+    buttons = [b for row in reply.buttons for b in row]
+    if buttons:
+        lines.append("")
+        lines.extend(f"  [{i}] {b.label}" for i, b in enumerate(buttons, 1))
+    return "\n".join(lines)
+
+
+def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: TextIO) -> None:
+    """The terminal conversation: the same replies the Telegram user gets."""
+    chosen = lang
+    current = chosen or "en"
+    reply = conv.start(current)
+    tr = conv.catalogs[current]
+    out.write(_screen(reply) + "\n\n" + tr.gettext(
+        "(Type a question, or the number of a choice. /topics, /language, /help, /about; "
+        "/quit to leave.)") + "\n")
+    prompt = "> "
+    out.write(prompt)
+    out.flush()
+    for raw in inp:
+        line = raw.strip()
+        buttons = [b for row in reply.buttons for b in row]
+        if line in ("/quit", "/exit", "/q"):
+            break
+        if not line:
+            out.write(prompt)
+            out.flush()
+            continue
+        commands = {"/topics": conv.topics, "/language": conv.language_menu, "/help": conv.help,
+                    "/about": conv.about, "/start": conv.start}
+        pressed: Reply | None = None
+        if line.isdigit() and 1 <= int(line) <= len(buttons):
+            pressed = conv.press(buttons[int(line) - 1].action, current)
+        elif line in commands:
+            pressed = commands[line](current)
+        reply = pressed or conv.ask(line, chosen=chosen, fallback=current)
+        if reply.set_language:
+            chosen = reply.set_language
+        current = reply.lang
+        out.write("\n" + _screen(reply) + "\n\n" + prompt)
+        out.flush()
+    out.write("\n")
+
+
+def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    conv = _conversation(args)
+    try:
+        chat_loop(conv, args.lang, stdin, out)
+    except KeyboardInterrupt:
+        out.write("\n")
+    return 0
+
+
+# --- kb check ----------------------------------------------------------------------------------
+
+def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        kb = load_knowledge(args.kb)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            out.write(f"{problem}\n")
+        out.write(f"{len(exc.problems)} problem(s) found.\n")
+        return 1
+    phrasings = sum(len(q) for e in kb.entries.values() for q in e.questions.values())
+    out.write(f"OK: {len(kb.topics)} topics, {len(kb.entries)} entries, {phrasings} phrasings "
+              f"in {', '.join(kb.languages)} ({kb.directory}).\n")
+    return 0
+
+
+def run_bot(args: argparse.Namespace) -> int:
+    # imported here so that chat/ask/kb start fast and work without the Telegram stack
+    from urllib.parse import urlsplit
+
+    from telegram import Update
+
+    from bot.config import ConfigError, Settings
+    from bot.logs import configure_logging
+    from bot.telegram_bot import build_application
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.webhook_url and urlsplit(args.webhook_url).scheme != "https":
+        raise UserError("--webhook-url must be an https:// address (Telegram requires it)")
+    configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    app = build_application(settings)
+    if args.webhook_url:
+        # the path is secret-free; every request is checked against the secret token instead
+        app.run_webhook(listen=args.listen, port=args.port,
+                        url_path=urlsplit(args.webhook_url).path.lstrip("/"),
+                        webhook_url=args.webhook_url, secret_token=settings.webhook_secret,
+                        allowed_updates=Update.ALL_TYPES)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out, stdin = sys.stdout, sys.stdin
+    try:
+        if args.command == "ask":
+            return run_ask(args, out, stdin)
+        if args.command == "chat":
+            return run_chat(args, out, stdin)
+        if args.command == "run":
+            return run_bot(args)
+        if args.command == "kb" and args.kb_command == "check":
+            return run_kb_check(args, out)
+    except UserError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KnowledgeError as exc:
+        print(f"{PROG}: the knowledge base cannot be loaded: {exc}", file=sys.stderr)
+        return 1
+    except I18nError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    parser.error("unknown command")
+    return 2
+

@@ -1,0 +1,324 @@
+"""Matching a free-text question to FAQ entries, across be/ru/en and noisy typing."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot import text as tx
+from bot.knowledge import KnowledgeBase
+
+Status = Literal["answer", "suggest", "none"]
+SYN_PREFIX = "@"
+QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
+# Spellings that Belarusian has and Russian lacks, beyond the letters і and ў: дз (дзень),
+# шч (шчыра), a final ць (рабіць) and цц/ддз doubled consonants.
+BE_SPELLING = re.compile(r"дз|шч|ць$|цц|ддз")
+# Typo repair: words shorter than this are left alone (too many short words are one letter
+# apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
+MIN_TYPO_LENGTH = 5
+TYPO_CUTOFF = 80.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision boundaries; tuned on a development corpus, checked on an independent one."""
+
+    answer: float = 0.6
+    margin: float = 0.06
+    suggest: float = 0.30
+    suggest_window: float = 0.25
+    max_suggestions: int = 3
+    # Weight of a query word the knowledge base has never seen: it is evidence that the
+    # question is about something else, so it lowers confidence. Short unknown words are
+    # more often mistyped filler, so they weigh less.
+    unknown_weight: float = 1.2
+    unknown_short_weight: float = 0.5
+    # share of the score that comes from the entry's whole vocabulary (see Matcher.rank)
+    coverage_blend: float = 0.4
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """How a question was read: its words after repair, the terms matched, its language."""
+
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+    unknown: tuple[str, ...]
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict for one question."""
+
+    status: Status
+    entry_id: str | None
+    score: float
+    ranked: tuple[tuple[str, float], ...]
+    analysis: Analysis
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        return tuple(eid for eid, _ in self.ranked) if self.status == "suggest" else ()
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    entry_id: str
+    terms: frozenset[str]
+    weight: float = 0.0
+
+
+class _Reading:
+    """One way to read a chunk of typed text (as typed, transliterated, other layout)."""
+
+    __slots__ = ("kind", "score", "words")
+
+    def __init__(self, kind: str, words: list[str], score: float) -> None:
+        self.kind, self.words, self.score = kind, words, score
+
+
+class Matcher:
+    """Scores questions against every phrasing of a knowledge base.
+
+    Words are stemmed and mapped through the synonyms lexicon to language-neutral terms; each
+    term weighs by how rare it is across entries (so ENEMO counts more than "elections"), and a
+    phrasing scores by the weighted F1 of shared terms. Unknown words are repaired first:
+    transliteration, wrong keyboard layout, then typos against the known vocabulary.
+    """
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.kb = kb
+        self.thresholds = thresholds or Thresholds()
+        lex = kb.lexicon
+        self._stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
+        self._stop_by_lang = {lang: words for lang, words in lex.stopwords.items()}
+        self._synonyms = self._build_synonyms(g.key for g in lex.synonyms)
+        # words per language: what a typed word is checked against to tell be/ru/en apart
+        self._lang_words: dict[str, set[str]] = defaultdict(set)
+        for lang, words in lex.stopwords.items():
+            self._lang_words[lang].update(words)
+        for by_lang in lex.smalltalk.values():
+            for lang, words in by_lang.items():
+                self._lang_words[lang].update(words)
+        phrasings: list[_Phrasing] = []
+        for entry in kb.entries.values():
+            for lang, questions in entry.questions.items():
+                for question in questions:
+                    ws = tx.words(question)
+                    self._lang_words[lang].update(ws)
+                    phrasings.append(_Phrasing(entry.id, frozenset(self._terms(ws)[0])))
+        self._phrasings = tuple(phrasings)
+        self._entry_order = {eid: i for i, eid in enumerate(kb.entries)}
+        self._index: dict[str, list[int]] = defaultdict(list)
+        entry_terms: dict[str, set[str]] = defaultdict(set)
+        for i, ph in enumerate(self._phrasings):
+            for term in ph.terms:
+                self._index[term].append(i)
+            entry_terms[ph.entry_id].update(ph.terms)
+        df = Counter(t for terms in entry_terms.values() for t in terms)
+        n = max(len(kb.entries), 1)
+        self._weights = {t: max(math.log((n + 1) / (c + 0.5)), 0.1) for t, c in df.items()}
+        self._entry_terms = {eid: frozenset(ts) for eid, ts in entry_terms.items()}
+        self._phrasings = tuple(_Phrasing(p.entry_id, p.terms, sum(self._weight(t) for t in p.terms))
+                                for p in self._phrasings)
+        known = set().union(*self._lang_words.values()) | set(self._word_synonyms)
+        self._known_words = known
+        # rapidfuzz choices, prepared once: typo repair looks words up here
+        self._vocab = sorted(w for w in known if len(w) >= 4)
+        self._known_stems = {tx.stem(w) for w in known}
+
+    # --- lexicon ---------------------------------------------------------------------------
+
+    def _build_synonyms(self, _keys: Iterable[str]) -> dict[tuple[str, ...], str]:
+        table: dict[tuple[str, ...], str] = {}
+        self._word_synonyms: set[str] = set()
+        for group in self.kb.lexicon.synonyms:
+            for term in group.terms:
+                ws = tx.words(term)
+                if ws:
+                    table[tuple(tx.stem(w) for w in ws)] = SYN_PREFIX + group.key
+                    self._word_synonyms.update(ws)
+        self._max_syn_len = max((len(k) for k in table), default=1)
+        return table
+
+    def _terms(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Content terms of already-repaired words, and which of those words are unknown."""
+        stems = [tx.stem(w) for w in words]
+        terms: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
+                key = self._synonyms.get(tuple(stems[i : i + size]))
+                if key is not None:
+                    terms.append(key)
+                    i += size
+                    break
+            else:
+                if words[i] not in self._stopwords:
+                    terms.append(stems[i])
+                i += 1
+        return terms, []
+
+    # --- reading noisy input -----------------------------------------------------------------
+
+    def _knownness(self, word: str, typed: bool = True) -> float:
+        """How surely `word` is one the knowledge base or the language knows (0..1)."""
+        if word in self._known_words or word in self._stopwords:
+            return 1.0
+        if tx.stem(word) in self._known_stems and len(word) > 3:
+            return 0.95
+        # a short word read through transliteration or another layout is too easily "close"
+        # to some known word by chance; only exact hits count for it
+        if len(word) < (MIN_TYPO_LENGTH if typed else MIN_TYPO_LENGTH + 1):
+            return 0.0
+        hit = self._nearest(word)
+        return 0.85 * hit[1] / 100 if hit else 0.0
+
+    def _nearest(self, word: str) -> tuple[str, float] | None:
+        hit = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return (hit[0], hit[1]) if hit else None
+
+    def _readings(self, chunk: str) -> list[_Reading]:
+        folded = tx.fold(chunk)
+        as_typed = tx.words(folded)
+        if not as_typed:
+            return []
+        readings = [_Reading("typed", as_typed, self._score_words(as_typed, typed=True))]
+        if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
+            for lang in ("ru", "be"):
+                tr = [tx.transliterate(w, lang) for w in as_typed]
+                readings.append(_Reading(f"translit-{lang}", tr, self._score_words(tr) - 0.02))
+            keys = folded.rstrip("?!")
+            if keys and all(c in tx.LAYOUT_CHARS or c.isspace() for c in keys):
+                for lang in ("ru", "be"):
+                    lw = tx.words(tx.from_en_layout(keys, lang))
+                    readings.append(_Reading(f"layout-{lang}", lw, self._score_words(lw) - 0.03))
+        elif all(tx.is_cyrillic(w) for w in as_typed):
+            lw = tx.words(tx.to_en_layout(folded, "ru"))
+            readings.append(_Reading("layout-en", lw, self._score_words(lw) - 0.03))
+        return readings
+
+    def _score_words(self, words: list[str], typed: bool = False) -> float:
+        if not words:
+            return 0.0
+        return sum(self._knownness(w, typed) for w in words) / len(words)
+
+    def _repair(self, word: str) -> str:
+        """The known word a typo most likely meant (or the word itself)."""
+        if self._knownness(word) >= 0.95 or len(word) < MIN_TYPO_LENGTH:
+            return word
+        hit = self._nearest(word)
+        return hit[0] if hit else word
+
+    def analyse(self, question: str) -> Analysis:
+        """Read a question: repair each chunk, map to terms, guess the language."""
+        words: list[str] = []
+        for chunk in question.split():
+            readings = self._readings(chunk)
+            if readings:
+                best = max(readings, key=lambda r: r.score)
+                words.extend(best.words)
+        repaired = [self._repair(w) for w in words]
+        terms, _ = self._terms(repaired)
+        unknown = tuple(t for t in terms if t not in self._weights)
+        return Analysis(tuple(repaired), tuple(terms), unknown, self.detect_language(repaired))
+
+    # --- language ------------------------------------------------------------------------
+
+    def detect_language(self, words: list[str]) -> str | None:
+        """be, ru or en for already-repaired words; None when there is nothing to go on."""
+        votes: Counter[str] = Counter()
+        for w in words:
+            if tx.is_cyrillic(w):
+                if any(c in w for c in "іў'") or BE_SPELLING.search(w):
+                    votes["be"] += 2
+                elif any(c in w for c in "щъи"):
+                    votes["ru"] += 2
+                in_be, in_ru = w in self._lang_words["be"], w in self._lang_words["ru"]
+                if in_be != in_ru:
+                    votes["be" if in_be else "ru"] += 1
+                votes["cyr"] += 0
+            elif tx.is_latin(w):
+                votes["en"] += 1 if w in self._lang_words["en"] else 0.5
+        cyr = sum(1 for w in words if tx.is_cyrillic(w))
+        lat = sum(1 for w in words if tx.is_latin(w))
+        if not cyr and not lat:
+            return None
+        if lat > cyr and votes["en"] >= votes["be"] + votes["ru"]:
+            return "en"
+        if votes["be"] > votes["ru"]:
+            return "be"
+        if votes["ru"] > votes["be"] or cyr:
+            return "ru"
+        return "en"
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def _weight(self, term: str) -> float:
+        weight = self._weights.get(term)
+        if weight is not None:
+            return weight
+        th = self.thresholds
+        return th.unknown_weight if len(term) >= MIN_TYPO_LENGTH else th.unknown_short_weight
+
+    def rank(self, terms: Iterable[str]) -> list[tuple[str, float]]:
+        """Entries sharing a content term with the query, best first, scored 0..1.
+
+        The score blends the best single phrasing (weighted F1: the query and that phrasing
+        explain each other) with how much of the query the entry's whole vocabulary explains,
+        so a question that mixes words from two phrasings of one entry still finds it.
+        """
+        query = set(terms)
+        weights = {t: self._weight(t) for t in query}
+        q_weight = sum(weights.values())
+        if not q_weight:
+            return []
+        best: dict[str, float] = {}
+        candidates = {i for t in query for i in self._index.get(t, ())}
+        for i in candidates:
+            ph = self._phrasings[i]
+            shared = query & ph.terms
+            # question words alone ("what?") never make a match
+            if all(t.startswith(QUESTION_WORD_PREFIX) for t in shared):
+                continue
+            hit = sum(weights[t] for t in shared)
+            precision = hit / q_weight
+            recall = hit / ph.weight
+            f1 = 2 * precision * recall / (precision + recall)
+            if f1 > best.get(ph.entry_id, 0.0):
+                best[ph.entry_id] = f1
+        blend = self.thresholds.coverage_blend
+        scores = {}
+        for eid, f1 in best.items():
+            coverage = sum(weights[t] for t in query & self._entry_terms[eid]) / q_weight
+            scores[eid] = (1 - blend) * f1 + blend * coverage
+        return sorted(scores.items(), key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+
+    def match(self, question: str) -> Match:
+        """Answer, suggest or decline for one question."""
+        analysis = self.analyse(question)
+        ranked = self.rank(analysis.terms)
+        th = self.thresholds
+        top = ranked[0][1] if ranked else 0.0
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= th.answer and top - second >= th.margin:
+            return Match("answer", ranked[0][0], round(top, 4), tuple(ranked[:3]), analysis)
+        if top >= th.suggest:
+            floor = max(th.suggest, top - th.suggest_window)
+            picks = tuple((eid, round(s, 4)) for eid, s in ranked[: th.max_suggestions]
+                          if s >= floor)
+            return Match("suggest", None, round(top, 4), picks, analysis)
+        return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis)
+
+
+def entry_vocabulary(matcher: Matcher) -> Mapping[str, float]:
+    """Term weights, for diagnostics."""
+    return dict(matcher._weights)

@@ -1,0 +1,122 @@
+"""Text normalisation: case, punctuation, stems, transliteration and keyboard-layout repair."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophe look-alikes people type in Belarusian words (сям'я) and in transliteration.
+_APOSTROPHES = "\u2019\u02bc\u2018`\u00b4\u02b9"
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]", re.IGNORECASE)
+_VOWELS = set("aeiouyаеёиоуыэюяіўйь")
+
+STEM_LENGTH = 6
+
+
+def fold(text: str) -> str:
+    """Unicode-normalised, lower-cased text with ё→е and one kind of apostrophe."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("ё", "е")
+    for mark in _APOSTROPHES:
+        text = text.replace(mark, "'")
+    return text
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (folded; punctuation, emoji and symbols dropped)."""
+    return [w[:-2] if w.endswith("'s") else w for w in _WORD_RE.findall(fold(text))]
+
+
+def stem(word: str) -> str:
+    """A crude, language-neutral stem: truncate, then drop trailing vowels.
+
+    Inflection in Belarusian and Russian mostly changes word endings (выборы, выборах, выборов),
+    so a prefix of the word is a robust key across all three languages without per-language rules.
+    """
+    word = word.replace("'", "")
+    if len(word) <= 3 or word.isdigit():
+        return word
+    core = word[:STEM_LENGTH]
+    trimmed = core.rstrip("".join(_VOWELS))
+    if len(trimmed) >= 4 or (len(trimmed) == 3 and len(word) <= 4):
+        return trimmed  # ЦИКа → цик, but какой stays apart from как
+    return core[:4]
+
+
+def is_cyrillic(word: str) -> bool:
+    return bool(_CYRILLIC_RE.search(word))
+
+
+def is_latin(word: str) -> bool:
+    return bool(_LATIN_RE.search(word)) and not is_cyrillic(word)
+
+
+# --- transliteration (Latin → Cyrillic), as people type it informally -------------------------
+
+_TRANSLIT_COMMON = {
+    "shch": "щ", "sch": "щ", "zh": "ж", "kh": "х", "ch": "ч", "sh": "ш", "ts": "ц", "tz": "ц",
+    "yu": "ю", "ju": "ю", "iu": "ю", "ya": "я", "ja": "я", "ia": "я", "yo": "е", "jo": "е",
+    "ye": "е", "je": "е", "ck": "к", "ph": "ф",
+    "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
+    "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
+    "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "кс", "y": "ы", "z": "з", "'": "ь",
+}
+_TRANSLIT = {
+    "ru": _TRANSLIT_COMMON,
+    # Belarusian: і not и, ў, шч, г for h, and the Łacinka letters.
+    "be": {
+        **_TRANSLIT_COMMON,
+        "shch": "шч", "sch": "шч", "ie": "е", "io": "е", "i": "і", "h": "г", "w": "ў",
+        "ŭ": "ў", "'": "'",
+        "č": "ч", "š": "ш", "ž": "ж", "ć": "ць", "ś": "сь", "ź": "зь", "ń": "нь", "ł": "л",
+    },
+}
+_TRANSLIT_KEYS = {lang: sorted(table, key=len, reverse=True) for lang, table in _TRANSLIT.items()}
+
+
+def transliterate(word: str, lang: str) -> str:
+    """Latin-script `word` read as Russian or Belarusian translit ("kto takie" → "кто такие")."""
+    table, keys = _TRANSLIT[lang], _TRANSLIT_KEYS[lang]
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for key in keys:
+            if word.startswith(key, i):
+                piece = table[key]
+                # "y" after a vowel is й (takoy → такой), elsewhere ы (vybory → выборы).
+                if key == "y" and out and out[-1][-1:] in _VOWELS - {"й", "ь", "ў"}:
+                    piece = "й"
+                # a word-initial e is э in Russian (eto → это); in Belarusian too (эксперт).
+                if key == "e" and i == 0:
+                    piece = "э"
+                out.append(piece)
+                i += len(key)
+                break
+        else:
+            out.append(word[i])
+            i += 1
+    return "".join(out)
+
+
+# --- keyboard layouts ---------------------------------------------------------------------------
+
+_EN_KEYS = "`qwertyuiop[]asdfghjkl;'zxcvbnm,./"
+_LAYOUT_KEYS = {
+    "ru": "ёйцукенгшщзхъфывапролджэячсмитьбю.",
+    "be": "ёйцукенгшўзх'фывапролджэячсмітьбю.",
+}
+_TO_CYRILLIC = {lang: str.maketrans(_EN_KEYS, keys) for lang, keys in _LAYOUT_KEYS.items()}
+_TO_LATIN = {lang: str.maketrans(keys, _EN_KEYS) for lang, keys in _LAYOUT_KEYS.items()}
+LAYOUT_CHARS = frozenset(_EN_KEYS)
+
+
+def from_en_layout(word: str, lang: str) -> str:
+    """What `word` typed on an English layout meant on the `lang` layout ("rnj" → "кто")."""
+    return word.lower().translate(_TO_CYRILLIC[lang])
+
+
+def to_en_layout(word: str, lang: str) -> str:
+    """What Cyrillic `word` meant on an English layout ("цру" → "who")."""
+    return word.lower().translate(_TO_LATIN[lang])

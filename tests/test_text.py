@@ -1,0 +1,51 @@
+"""Normalisation, stems, transliteration and keyboard-layout repair."""
+
+import pytest
+
+from bot import text as tx
+
+
+def test_fold_lowercases_and_unifies_yo_and_apostrophes() -> None:
+    assert tx.fold("ЁЛКА Сям’я") == "елка сям'я"
+
+
+def test_words_drop_punctuation_and_emoji_but_keep_apostrophe_words() -> None:
+    assert tx.words("Што такое ЦВК??? 🙂 сям’я, OSCE!") == ["што", "такое", "цвк", "сям'я", "osce"]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("выборы", "выборах"), ("выборов", "выборы"), ("наблюдатели", "наблюдателей"),
+    ("назіральнікі", "назіральнікаў"), ("observers", "observer"), ("invited", "invitation"),
+    ("countries", "country"),
+])
+def test_inflections_share_a_stem(a: str, b: str) -> None:
+    assert tx.stem(a) == tx.stem(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("international", "interest"), ("член", "чем")])
+def test_different_words_keep_different_stems(a: str, b: str) -> None:
+    assert tx.stem(a) != tx.stem(b)
+
+
+@pytest.mark.parametrize(("latin", "lang", "cyrillic"), [
+    ("kto", "ru", "кто"), ("takie", "ru", "такие"), ("chto", "ru", "что"),
+    ("nabljudateli", "ru", "наблюдатели"), ("priglashenie", "ru", "приглашение"),
+    ("takoy", "ru", "такой"), ("vybory", "ru", "выборы"), ("eto", "ru", "это"),
+    ("shto", "be", "што"), ("hto", "be", "гто"), ("supracoŭnictva", "be", "супрацоўніцтва"),
+    ("dzie", "be", "дзе"),
+])
+def test_transliteration(latin: str, lang: str, cyrillic: str) -> None:
+    assert tx.transliterate(latin, lang) == cyrillic
+
+
+def test_layout_repair_both_ways() -> None:
+    assert tx.from_en_layout("rnj nfrbt", "ru") == "кто такие"
+    assert tx.from_en_layout("xnj nfrjt", "ru") == "что такое"
+    # Belarusian layout: і on the b key, ў on o, apostrophe on ]
+    assert tx.from_en_layout("yfpbhfkmybrfo", "be") == "назіральнікаў"
+    assert tx.to_en_layout("црщ", "ru") == "who"
+
+
+def test_script_detection() -> None:
+    assert tx.is_cyrillic("цвк") and not tx.is_latin("цвк")
+    assert tx.is_latin("enemo") and not tx.is_cyrillic("enemo")
