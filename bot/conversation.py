@@ -133,7 +133,7 @@ class Conversation:
                               "and observation.")
         else:
             body = self.greeting_text(tr)
-        return Reply("none", tr.code, body, buttons=(self._nav_row(tr),), score=match.score)
+        return Reply("info", tr.code, body, buttons=(self._nav_row(tr),), score=match.score)
 
     # --- entries and browsing ----------------------------------------------------------------
 
@@ -156,8 +156,11 @@ class Conversation:
         label = tr.ngettext("Source", "Sources", len(sources))
         related = tuple((Button(self.kb.entries[r].question(lang), action(ACTION_ENTRY, r)),)
                         for r in entry.related)
+        # the way back when browsing topics, and a pointer to neighbours when not
+        back = (Button("⬅ " + self.topic_title(entry.topic, lang),
+                       action(ACTION_TOPIC, entry.topic)),)
         return Reply("answer", lang, answer, heading=entry.question(lang), sources=sources,
-                     sources_label=label, note=note, buttons=(*related, self._nav_row(tr)),
+                     sources_label=label, note=note, buttons=(*related, back, self._nav_row(tr)),
                      entry_id=entry.id, score=score)
 
     def knowledge_text(self, tr: Language, context: str | None, source: str) -> str:
@@ -216,9 +219,9 @@ class Conversation:
             "This bot answers questions about the international cooperation of the Central "
             "Commission of the Republic of Belarus on Elections and Holding Republican Referenda "
             "and about election observation.\n\n"
-            "Every answer comes from two published texts and names its source: the Central "
-            "Election Commission's “International Cooperation” page and an article of the "
-            "campaign “Human Rights Defenders for Free Elections”. The bot does not add facts "
+            "All answers come from two published texts, and each answer names its source: the "
+            "Central Election Commission's “International Cooperation” page and an article of "
+            "the campaign “Human Rights Defenders for Free Elections”. The bot does not add facts "
             "of its own and does not give political advice.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 

@@ -25,7 +25,7 @@ MAX_ID_LENGTH = 48
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 LEXICON_DIR = "lexicon"
 
-TOPIC_KEYS = {"topic", "title", "entries"}
+TOPIC_KEYS = {"topic", "title", "order", "entries"}
 ENTRY_KEYS = {"id", "questions", "answer", "sources", "related"}
 SOURCE_KEYS = {"title", "url"}
 
@@ -67,6 +67,7 @@ class Topic:
     title: str
     entry_ids: tuple[str, ...]
     file: str
+    order: int = 0
 
 
 @dataclass(frozen=True)
@@ -229,8 +230,13 @@ class _TopicReader:
             self.problem(data.line, "'entries' must be a non-empty list",
                          "add at least one entry under 'entries:'")
             raw_entries = []
+        order = data.get("order", 0)
+        if not isinstance(order, int) or isinstance(order, bool):
+            self.problem(data.line, f"'order' must be a whole number, got {order!r}",
+                         "write e.g. order: 10 (topics are listed by it, then by file name)")
+            order = 0
         entries = [e for raw in raw_entries if (e := self.entry(raw, topic_id, data.line))]
-        topic = Topic(topic_id, title or topic_id, tuple(e.id for e in entries), self.rel)
+        topic = Topic(topic_id, title or topic_id, tuple(e.id for e in entries), self.rel, order)
         return topic, entries
 
     def entry(self, raw: Any, topic_id: str, parent_line: int) -> Entry | None:
@@ -439,4 +445,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     lexicon = _read_lexicon(directory, problems)
     if problems:
         raise KnowledgeError(problems)
+    topics.sort(key=lambda t: t.order)  # stable: equal orders keep file-name order
     return KnowledgeBase(directory, tuple(topics), entries, lexicon)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -73,7 +74,6 @@ class Match:
 class _Phrasing:
     entry_id: str
     terms: frozenset[str]
-    weight: float = 0.0
 
 
 class _Reading:
@@ -117,18 +117,25 @@ class Matcher:
                     phrasings.append(_Phrasing(entry.id, frozenset(self._terms(ws)[0])))
         self._phrasings = tuple(phrasings)
         self._entry_order = {eid: i for i, eid in enumerate(kb.entries)}
-        self._index: dict[str, list[int]] = defaultdict(list)
         entry_terms: dict[str, set[str]] = defaultdict(set)
-        for i, ph in enumerate(self._phrasings):
-            for term in ph.terms:
-                self._index[term].append(i)
+        for ph in self._phrasings:
             entry_terms[ph.entry_id].update(ph.terms)
         df = Counter(t for terms in entry_terms.values() for t in terms)
         n = max(len(kb.entries), 1)
         self._weights = {t: max(math.log((n + 1) / (c + 0.5)), 0.1) for t, c in df.items()}
         self._entry_terms = {eid: frozenset(ts) for eid, ts in entry_terms.items()}
-        self._phrasings = tuple(_Phrasing(p.entry_id, p.terms, sum(self._weight(t) for t in p.terms))
-                                for p in self._phrasings)
+        self._phrasing_terms = tuple(p.terms for p in self._phrasings)
+        self._phrasing_weights = tuple(sum(self._weight(t) for t in p.terms) or 1.0
+                                       for p in self._phrasings)
+        by_entry: dict[str, list[int]] = defaultdict(list)
+        for i, ph in enumerate(self._phrasings):
+            by_entry[ph.entry_id].append(i)
+        self._entry_phrasings = {eid: tuple(ix) for eid, ix in by_entry.items()}
+        entry_index: dict[str, list[str]] = defaultdict(list)
+        for eid, ts in entry_terms.items():
+            for t in ts:
+                entry_index[t].append(eid)
+        self._entry_index = {t: tuple(es) for t, es in entry_index.items()}
         known = set().union(*self._lang_words.values()) | set(self._word_synonyms)
         self._known_words = known
         # rapidfuzz choices, prepared once: typo repair looks words up here
@@ -236,29 +243,29 @@ class Matcher:
     def detect_language(self, words: list[str]) -> str | None:
         """be, ru or en for already-repaired words; None when there is nothing to go on."""
         votes: Counter[str] = Counter()
+        cyr = lat = 0
+        be_words, ru_words, en_words = (self._lang_words[c] for c in ("be", "ru", "en"))
         for w in words:
             if tx.is_cyrillic(w):
+                cyr += 1
                 if any(c in w for c in "іў'") or BE_SPELLING.search(w):
                     votes["be"] += 2
                 elif any(c in w for c in "щъи"):
                     votes["ru"] += 2
-                in_be, in_ru = w in self._lang_words["be"], w in self._lang_words["ru"]
+                in_be, in_ru = w in be_words, w in ru_words
                 if in_be != in_ru:
                     votes["be" if in_be else "ru"] += 1
-                votes["cyr"] += 0
-            elif tx.is_latin(w):
-                votes["en"] += 1 if w in self._lang_words["en"] else 0.5
-        cyr = sum(1 for w in words if tx.is_cyrillic(w))
-        lat = sum(1 for w in words if tx.is_latin(w))
-        if not cyr and not lat:
-            return None
+            elif tx.is_latin(w) and not (w in be_words or w in ru_words):
+                # Latin names (ENEMO, OSCE) appear in every language: only other words count
+                lat += 1
+                votes["en"] += 1 if w in en_words else 0.5
         if lat > cyr and votes["en"] >= votes["be"] + votes["ru"]:
             return "en"
         if votes["be"] > votes["ru"]:
             return "be"
         if votes["ru"] > votes["be"] or cyr:
             return "ru"
-        return "en"
+        return "en" if lat else None
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -269,38 +276,52 @@ class Matcher:
         th = self.thresholds
         return th.unknown_weight if len(term) >= MIN_TYPO_LENGTH else th.unknown_short_weight
 
-    def rank(self, terms: Iterable[str]) -> list[tuple[str, float]]:
-        """Entries sharing a content term with the query, best first, scored 0..1.
+    def rank(self, terms: Iterable[str], limit: int | None = 8) -> list[tuple[str, float]]:
+        """The best entries for the query's terms (at most `limit`), best first, scored 0..1.
 
         The score blends the best single phrasing (weighted F1: the query and that phrasing
-        explain each other) with how much of the query the entry's whole vocabulary explains,
-        so a question that mixes words from two phrasings of one entry still finds it.
+        explain each other) with the entry's coverage, the share of the query that the entry's
+        whole vocabulary explains, so a question that mixes words from two phrasings of one
+        entry still finds it. Coverage bounds the score from above, so entries are visited by
+        falling coverage and the walk stops once no remaining entry can make the cut: the cost
+        grows with the entries that share a term with the query, not with all phrasings.
         """
         query = set(terms)
         weights = {t: self._weight(t) for t in query}
         q_weight = sum(weights.values())
         if not q_weight:
             return []
-        best: dict[str, float] = {}
-        candidates = {i for t in query for i in self._index.get(t, ())}
-        for i in candidates:
-            ph = self._phrasings[i]
-            shared = query & ph.terms
-            # question words alone ("what?") never make a match
-            if all(t.startswith(QUESTION_WORD_PREFIX) for t in shared):
-                continue
-            hit = sum(weights[t] for t in shared)
-            precision = hit / q_weight
-            recall = hit / ph.weight
-            f1 = 2 * precision * recall / (precision + recall)
-            if f1 > best.get(ph.entry_id, 0.0):
-                best[ph.entry_id] = f1
+        coverage: dict[str, float] = defaultdict(float)
+        content: set[str] = set()  # question words alone ("what?") never make a match
+        for term, weight in weights.items():
+            entries = self._entry_index.get(term, ())
+            for eid in entries:
+                coverage[eid] += weight
+            if not term.startswith(QUESTION_WORD_PREFIX):
+                content.update(entries)
         blend = self.thresholds.coverage_blend
-        scores = {}
-        for eid, f1 in best.items():
-            coverage = sum(weights[t] for t in query & self._entry_terms[eid]) / q_weight
-            scores[eid] = (1 - blend) * f1 + blend * coverage
-        return sorted(scores.items(), key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+        order = sorted(content, key=lambda e: (-coverage[e], self._entry_order[e]))
+        scored: list[tuple[str, float]] = []
+        kept: list[float] = []  # min-heap of the best `limit` scores so far
+        for eid in order:
+            cov = coverage[eid] / q_weight
+            # F1 <= 2P/(1+P) and P <= coverage: nothing further can beat the current cut
+            bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
+            if limit is not None and len(kept) >= limit and bound <= kept[0]:
+                break
+            best = 0.0
+            for i in self._entry_phrasings[eid]:
+                hit = sum(weights[t] for t in query & self._phrasing_terms[i])
+                if hit:
+                    precision = hit / q_weight
+                    recall = hit / self._phrasing_weights[i]
+                    best = max(best, 2 * precision * recall / (precision + recall))
+            score = (1 - blend) * best + blend * cov
+            scored.append((eid, score))
+            if limit is not None:
+                (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, score)
+        scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+        return scored[:limit] if limit is not None else scored
 
     def match(self, question: str) -> Match:
         """Answer, suggest or decline for one question."""

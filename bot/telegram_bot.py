@@ -175,11 +175,12 @@ def privacy_text(tr: Language, retention_days: int) -> str:
         "/forget;\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
         "link to anyone;\n"
-        "• the text of questions it could not answer, with no user id, no name and no time of "
-        "day, so that maintainers can add answers; these texts are deleted after "
-        "%(days)s days.\n\n"
-        "Nothing else: no names, no chat history, no logs of who asked what.") % {
-            "days": retention_days}
+        "• the text of questions it could not answer, with no user id, no name and only the "
+        "date (not the time), so that maintainers can add answers.\n\n"
+        "Nothing else: no names, no chat history, no logs of who asked what.") + "\n\n" + (
+        tr.ngettext("Stored question texts are deleted after %(days)d day.",
+                    "Stored question texts are deleted after %(days)d days.",
+                    retention_days) % {"days": retention_days})
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

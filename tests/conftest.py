@@ -1,0 +1,49 @@
+"""Shared fixtures: the shipped knowledge base, catalogs and conversation core."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Conversation
+from bot.i18n import Catalogs, load_catalogs
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matcher import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    return load_catalogs(ROOT / "locales")
+
+
+@pytest.fixture(scope="session")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def conversation(kb: KnowledgeBase, catalogs: Catalogs, matcher: Matcher) -> Conversation:
+    return Conversation(kb, catalogs, matcher)
+
+
+def load_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def dev_set() -> list[dict[str, object]]:
+    path = os.environ.get("ELECTIONBOT_DEV_SET")
+    if not path:
+        pytest.skip("ELECTIONBOT_DEV_SET is not set (CI sets it to ../shared/eval/dev.jsonl)")
+    return load_jsonl(Path(path))

@@ -1,0 +1,93 @@
+"""The command line: ask (text and JSON), batch, chat, kb check and friendly errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import chat_loop, main
+from bot.conversation import Conversation
+
+from .conftest import ROOT
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+                          capture_output=True, cwd=ROOT, timeout=60, check=False)
+
+
+def test_ask_json_one_question() -> None:
+    result = run("ask", "--json", "kto takie enemo")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert set(record) >= {"query", "status", "id", "lang", "score", "suggestions", "text"}
+    assert record["query"] == "kto takie enemo"
+    assert (record["status"], record["id"], record["lang"]) == ("answer", "enemo-about", "ru")
+    assert isinstance(record["score"], float) and record["suggestions"] == []
+    assert "ENEMO" in record["text"] and "Источник" in record["text"]
+
+
+def test_ask_batch_from_stdin_and_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    questions = "What is ENEMO?\n\nКак приготовить борщ?\nENEMO Belarus\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+    assert main(["ask", "--json", "--batch", "-"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["status"] for r in records] == ["answer", "none", "suggest"]
+    assert records[1]["id"] is None and records[1]["lang"] == "ru"
+    assert records[2]["id"] is None and records[2]["suggestions"]
+    batch = tmp_path / "q.txt"
+    batch.write_text(questions, encoding="utf-8")
+    assert main(["ask", "--json", "--lang", "be", "--batch", str(batch)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 3 and {r["lang"] for r in records} == {"be"}
+
+
+def test_ask_plain_text_shows_numbered_buttons() -> None:
+    result = run("ask", "--lang", "en", "Што такое ENEMO?")
+    assert result.returncode == 0
+    assert result.stdout.startswith("What is ENEMO?") and "[1] " in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["ask", "--lang", "de", "hi"], "unknown language 'de'"),
+    (["ask", "--batch", "/no/such/file"], "cannot read /no/such/file"),
+    (["ask"], "nothing to ask"),
+    (["ask", "--kb", "/no/such/dir", "hi"], "is not a directory"),
+])
+def test_user_errors_are_one_line_without_traceback(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kb_check(tmp_path: Path) -> None:
+    ok = run("kb", "check")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: 4 topics, 15 entries")
+    (tmp_path / "bad.yaml").write_text("topic: bad\ntitle: Bad\nentries:\n  - id: x\n",
+                                       encoding="utf-8")
+    bad = run("kb", "check", "--kb", str(tmp_path))
+    assert bad.returncode == 1 and "bad.yaml:4: entry 'x':" in bad.stdout
+    assert "problem(s) found" in bad.stdout and "Traceback" not in bad.stderr
+
+
+def test_chat_shows_buttons_and_takes_numbers(conversation: Conversation) -> None:
+    out = io.StringIO()
+    chat_loop(conversation, None, iter(["Што такое ENEMO?", "1", "/topics", "9999", "/quit"]),
+              out)
+    screen = out.getvalue()
+    be = conversation.kb.entries
+    assert be["enemo-about"].question("be") in screen
+    first_related = be[be["enemo-about"].related[0]].question("be")
+    assert screen.count(first_related) >= 2  # offered as [1], then answered
+    assert "[1] " in screen
+
+
+def test_python_dash_m_matches_the_console_script() -> None:
+    result = run("--help")
+    assert result.returncode == 0 and "chat" in result.stdout and "ask" in result.stdout

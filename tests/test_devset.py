@@ -1,0 +1,44 @@
+"""The shared development set, and this project's own independent question corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.conversation import Conversation
+
+from .conftest import load_jsonl
+
+
+def evaluate(conversation: Conversation, rows: list[dict[str, object]]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {"hit": [], "miss": [], "oos_ok": [], "oos_bad": [],
+                                    "lang_ok": [], "lang_bad": []}
+    for row in rows:
+        q, ids, lang = str(row["q"]), list(row["ids"]), row["lang"]  # type: ignore[call-overload]
+        reply = conversation.ask(q)
+        said = f"{q!r} -> {reply.kind} {reply.entry_id} {reply.lang} {reply.score}"
+        if ids:
+            hit = reply.kind == "answer" and reply.entry_id in ids
+            result["hit" if hit else "miss"].append(said)
+        else:
+            result["oos_bad" if reply.kind == "answer" else "oos_ok"].append(said)
+        result["lang_ok" if reply.lang == lang else "lang_bad"].append(said)
+    return result
+
+
+def test_dev_set(conversation: Conversation, dev_set: list[dict[str, object]]) -> None:
+    r = evaluate(conversation, dev_set)
+    in_scope = len(r["hit"]) + len(r["miss"])
+    assert len(r["hit"]) >= 0.95 * in_scope, "\n".join(r["miss"])
+    assert not r["oos_bad"], "\n".join(r["oos_bad"])
+    assert len(r["lang_ok"]) >= 0.95 * len(dev_set), "\n".join(r["lang_bad"])
+
+
+def test_independent_corpus(conversation: Conversation) -> None:
+    """A corpus written without seeing the phrasings: floors that catch regressions."""
+    rows = load_jsonl(Path(__file__).parent / "data" / "questions.jsonl")
+    r = evaluate(conversation, rows)
+    in_scope = len(r["hit"]) + len(r["miss"])
+    oos = len(r["oos_ok"]) + len(r["oos_bad"])
+    assert len(r["hit"]) >= 0.85 * in_scope, "\n".join(r["miss"])
+    assert len(r["oos_ok"]) >= 0.85 * oos, "\n".join(r["oos_bad"])
+    assert len(r["lang_ok"]) >= 0.97 * len(rows), "\n".join(r["lang_bad"])
