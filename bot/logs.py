@@ -30,6 +30,18 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL, and Bot API URLs contain the token
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_third_party_loggers()
+
+
+def quiet_third_party_loggers() -> None:
+    """Keep libraries from logging message texts, user ids or the token, whatever the level.
+
+    At DEBUG, python-telegram-bot logs whole updates (text and sender together) and every API
+    response, and httpx logs request URLs, which contain the bot token. Our own loggers still
+    follow ELECTIONBOT_LOG_LEVEL; these stay at INFO / WARNING.
+    """
+    for name, floor in (("telegram", logging.INFO), ("httpx", logging.WARNING),
+                        ("httpcore", logging.WARNING)):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < floor:
+            logger.setLevel(floor)

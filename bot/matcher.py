@@ -6,7 +6,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -70,12 +70,6 @@ class Match:
         return tuple(eid for eid, _ in self.ranked) if self.status == "suggest" else ()
 
 
-@dataclass(frozen=True)
-class _Phrasing:
-    entry_id: str
-    terms: frozenset[str]
-
-
 class _Reading:
     """One way to read a chunk of typed text (as typed, transliterated, other layout)."""
 
@@ -99,8 +93,8 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         lex = kb.lexicon
         self._stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
-        self._stop_by_lang = {lang: words for lang, words in lex.stopwords.items()}
-        self._synonyms = self._build_synonyms(g.key for g in lex.synonyms)
+        self._synonyms, synonym_words = _synonym_table(kb)
+        self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
         # words per language: what a typed word is checked against to tell be/ru/en apart
         self._lang_words: dict[str, set[str]] = defaultdict(set)
         for lang, words in lex.stopwords.items():
@@ -108,56 +102,45 @@ class Matcher:
         for by_lang in lex.smalltalk.values():
             for lang, words in by_lang.items():
                 self._lang_words[lang].update(words)
-        phrasings: list[_Phrasing] = []
+
+        # every phrasing as a set of terms, kept in parallel tuples indexed by phrasing
+        entry_ids: list[str] = []
+        phrasing_terms: list[frozenset[str]] = []
         for entry in kb.entries.values():
             for lang, questions in entry.questions.items():
                 for question in questions:
                     ws = tx.words(question)
                     self._lang_words[lang].update(ws)
-                    phrasings.append(_Phrasing(entry.id, frozenset(self._terms(ws)[0])))
-        self._phrasings = tuple(phrasings)
+                    entry_ids.append(entry.id)
+                    phrasing_terms.append(frozenset(self._terms(ws)))
+        self._phrasing_terms = tuple(phrasing_terms)
         self._entry_order = {eid: i for i, eid in enumerate(kb.entries)}
         entry_terms: dict[str, set[str]] = defaultdict(set)
-        for ph in self._phrasings:
-            entry_terms[ph.entry_id].update(ph.terms)
+        entry_phrasings: dict[str, list[int]] = defaultdict(list)
+        for i, (eid, terms) in enumerate(zip(entry_ids, phrasing_terms, strict=True)):
+            entry_terms[eid].update(terms)
+            entry_phrasings[eid].append(i)
+        self._entry_phrasings = {eid: tuple(ix) for eid, ix in entry_phrasings.items()}
+
+        # inverse document frequency over entries: rare terms (ENEMO) outweigh common ones
         df = Counter(t for terms in entry_terms.values() for t in terms)
         n = max(len(kb.entries), 1)
         self._weights = {t: max(math.log((n + 1) / (c + 0.5)), 0.1) for t, c in df.items()}
-        self._entry_terms = {eid: frozenset(ts) for eid, ts in entry_terms.items()}
-        self._phrasing_terms = tuple(p.terms for p in self._phrasings)
-        self._phrasing_weights = tuple(sum(self._weight(t) for t in p.terms) or 1.0
-                                       for p in self._phrasings)
-        by_entry: dict[str, list[int]] = defaultdict(list)
-        for i, ph in enumerate(self._phrasings):
-            by_entry[ph.entry_id].append(i)
-        self._entry_phrasings = {eid: tuple(ix) for eid, ix in by_entry.items()}
+        self._phrasing_weights = tuple(sum(self._weight(t) for t in terms) or 1.0
+                                       for terms in phrasing_terms)
         entry_index: dict[str, list[str]] = defaultdict(list)
         for eid, ts in entry_terms.items():
             for t in ts:
                 entry_index[t].append(eid)
         self._entry_index = {t: tuple(es) for t, es in entry_index.items()}
-        known = set().union(*self._lang_words.values()) | set(self._word_synonyms)
-        self._known_words = known
+
+        self._known_words = set().union(*self._lang_words.values()) | synonym_words
+        self._known_stems = {tx.stem(w) for w in self._known_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
-        self._vocab = sorted(w for w in known if len(w) >= 4)
-        self._known_stems = {tx.stem(w) for w in known}
+        self._vocab = sorted(w for w in self._known_words if len(w) >= MIN_TYPO_LENGTH - 1)
 
-    # --- lexicon ---------------------------------------------------------------------------
-
-    def _build_synonyms(self, _keys: Iterable[str]) -> dict[tuple[str, ...], str]:
-        table: dict[tuple[str, ...], str] = {}
-        self._word_synonyms: set[str] = set()
-        for group in self.kb.lexicon.synonyms:
-            for term in group.terms:
-                ws = tx.words(term)
-                if ws:
-                    table[tuple(tx.stem(w) for w in ws)] = SYN_PREFIX + group.key
-                    self._word_synonyms.update(ws)
-        self._max_syn_len = max((len(k) for k in table), default=1)
-        return table
-
-    def _terms(self, words: list[str]) -> tuple[list[str], list[str]]:
-        """Content terms of already-repaired words, and which of those words are unknown."""
+    def _terms(self, words: list[str]) -> list[str]:
+        """Content terms of already-repaired words: synonyms mapped, filler dropped."""
         stems = [tx.stem(w) for w in words]
         terms: list[str] = []
         i = 0
@@ -172,7 +155,7 @@ class Matcher:
                 if words[i] not in self._stopwords:
                     terms.append(stems[i])
                 i += 1
-        return terms, []
+        return terms
 
     # --- reading noisy input -----------------------------------------------------------------
 
@@ -234,7 +217,7 @@ class Matcher:
                 best = max(readings, key=lambda r: r.score)
                 words.extend(best.words)
         repaired = [self._repair(w) for w in words]
-        terms, _ = self._terms(repaired)
+        terms = self._terms(repaired)
         unknown = tuple(t for t in terms if t not in self._weights)
         return Analysis(tuple(repaired), tuple(terms), unknown, self.detect_language(repaired))
 
@@ -340,6 +323,14 @@ class Matcher:
         return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis)
 
 
-def entry_vocabulary(matcher: Matcher) -> Mapping[str, float]:
-    """Term weights, for diagnostics."""
-    return dict(matcher._weights)
+def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[str]]:
+    """Stem sequences of every synonym term → its group's term, and the words involved."""
+    table: dict[tuple[str, ...], str] = {}
+    words: set[str] = set()
+    for group in kb.lexicon.synonyms:
+        for term in group.terms:
+            ws = tx.words(term)
+            if ws:
+                table[tuple(tx.stem(w) for w in ws)] = SYN_PREFIX + group.key
+                words.update(ws)
+    return table, words

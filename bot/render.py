@@ -8,6 +8,8 @@ from html import escape, unescape
 from bot.conversation import Reply
 
 TELEGRAM_TEXT_LIMIT = 4096
+# an oversized paragraph starts in the current message only if at least this much fits there
+MIN_PIECE = 200
 
 
 def plain_text(reply: Reply) -> str:
@@ -77,13 +79,23 @@ def split_html(paragraphs: list[str], limit: int = TELEGRAM_TEXT_LIMIT) -> list[
     """Pack HTML paragraphs into messages of at most `limit` characters, never inside a tag.
 
     Each paragraph must be balanced HTML on its own; an oversized one must be plain escaped text
-    (only answer bodies can grow that long, and they carry no markup).
+    (only answer bodies can grow that long, and they carry no markup): it is cut at spaces, its
+    first piece filling what is left of the current message.
     """
     messages: list[str] = []
     current = ""
     for para in paragraphs:
-        pieces = [para] if len(para) <= limit else [
-            escape(p, quote=False) for p in _split_words(unescape(para), limit)]
+        if len(para) > limit:
+            text = unescape(para).strip()
+            room = limit - len(current) - 2 if current else limit
+            if room >= MIN_PIECE:
+                first, *_ = _split_words(text, room)
+                current = f"{current}\n\n{escape(first, quote=False)}" if current else escape(
+                    first, quote=False)
+                text = text[len(first):].lstrip()  # pieces are prefixes of the stripped text
+            pieces = [escape(p, quote=False) for p in _split_words(text, limit)]
+        else:
+            pieces = [para]
         for piece in pieces:
             candidate = f"{current}\n\n{piece}" if current else piece
             if len(candidate) <= limit:

@@ -28,15 +28,18 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.conversation import Button, Conversation, Reply
 from bot.i18n import I18nError, Language
 from bot.knowledge import KnowledgeError
+from bot.logs import quiet_third_party_loggers
 from bot.render import html_messages
 from bot.storage import Storage
 
@@ -475,18 +478,25 @@ class RetryingRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
+class PrivateBot(ExtBot):  # type: ignore[type-arg]
+    """ExtBot whose repr() names the bot by its public id, never by its token."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}[bot_id={self.token.partition(':')[0]}]"
+
+
 def build_application(settings: Settings, conversation: Conversation | None = None,
                       storage: Storage | None = None) -> Application:  # type: ignore[type-arg]
     """The one place where the Application and its handlers are put together."""
+    quiet_third_party_loggers()
     conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
     storage = storage or Storage(settings.db_path)
-    builder = (ApplicationBuilder().token(settings.token)
-               .rate_limiter(RetryingRateLimiter(max_retries=3))
-               .post_init(post_init).post_shutdown(post_shutdown))
-    if settings.base_url:
-        # same form as python-telegram-bot's own default, "https://api.telegram.org/bot"
-        builder = builder.base_url(settings.base_url)
-    app = builder.build()
+    # same base URL form as python-telegram-bot's own default, "https://api.telegram.org/bot"
+    bot = PrivateBot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
+                     rate_limiter=RetryingRateLimiter(max_retries=3),
+                     request=HTTPXRequest(), get_updates_request=HTTPXRequest())
+    app = (ApplicationBuilder().bot(bot).post_init(post_init).post_shutdown(post_shutdown)
+           .build())
     app.bot_data[SERVICES] = Services(conversation, storage, settings)
     admin_or_not = [CommandHandler("stats", stats), CommandHandler("reload", reload_command)]
     app.add_handlers([

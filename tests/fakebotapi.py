@@ -787,7 +787,7 @@ class SpecValidator:
             name = command.get("command")
             if isinstance(name, str):
                 problems += _check_length(name, lim.command_length, f"{here}.command", "characters")
-                if False:
+                if name and not _COMMAND_RE.fullmatch(name):
                     problems.append(
                         f"{here}.command: {name!r} may contain only lowercase English letters, "
                         "digits and underscores"
