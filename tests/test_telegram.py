@@ -7,11 +7,15 @@ Every request the bot sends is validated against the official Bot API descriptio
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -399,6 +403,55 @@ def test_electionbot_run_as_a_subprocess(api: FakeBotAPI, tmp_path: Path) -> Non
     assert proc.returncode == 0, err
     assert TOKEN not in out + err and TOKEN.split(":")[1] not in out + err
     assert "Што такое" not in err  # no message text in the logs
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_webhook_mode_checks_the_secret_token(api: FakeBotAPI, tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url,
+           "ELECTIONBOT_DB": str(tmp_path / "hook.sqlite3"),
+           "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_for-tests"}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--webhook-url", url,
+                             "--listen", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        hook = api.wait_for_sync("setWebhook", timeout=30)
+        assert hook.params["url"] == url
+        assert hook.params["secret_token"] == "s3cret-Token_for-tests"
+        # the fake delivers queued updates to the webhook with the secret header
+        update = api.send_text(user(lang="ru"), "Что такое ENEMO?")
+        reply = api.wait_for_sync("sendMessage", update.matches, timeout=30)
+        assert reply.params["text"].startswith("<b>Что такое ENEMO?</b>")
+        forged = json.dumps({"update_id": 99, "message": {
+            "message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}})
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+            request = urllib.request.Request(url, data=forged.encode(), method="POST",
+                                             headers={"Content-Type": "application/json",
+                                                      **headers})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request,
+                                                                                   timeout=10)
+            assert refused.value.code == 403
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "s3cret-Token_for-tests" not in out + err and TOKEN not in out + err
+
+
+def test_webhook_url_must_be_https() -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN}
+    result = subprocess.run([sys.executable, "-m", "bot", "run", "--webhook-url",
+                             "http://example.org/hook"], capture_output=True, text=True,
+                            env=env, timeout=60, check=False)
+    assert result.returncode == 2 and "https://" in result.stderr
+    assert TOKEN not in result.stderr
 
 
 def test_token_is_not_in_reprs(api: FakeBotAPI, db: Path) -> None:
