@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -48,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="answer one question per line of FILE ('-': stdin)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
 
+    locales = sub.add_parser("locales", help="translation catalog tools")
+    loc_sub = locales.add_subparsers(dest="locales_command", metavar="LOCALES_COMMAND",
+                                     required=True)
+    loc_check = loc_sub.add_parser("check", help="report the state of every catalog")
+    loc_check.add_argument("--locales", metavar="DIR", type=Path, default=None,
+                           help="catalogs directory (default: $ELECTIONBOT_LOCALES or the "
+                           "packaged one)")
+    loc_check.add_argument("--format", choices=("text", "json"), default="text")
+
     run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)")
     run.add_argument("--webhook-url", metavar="URL",
                      help="use a webhook at this public https URL instead of long polling")
@@ -58,8 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
-    check = kb_sub.add_parser("check", help="validate the knowledge base")
+    check = kb_sub.add_parser("check", help="validate and lint the knowledge base")
     _add_common(check, lang=False)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    gaps = kb_sub.add_parser("gaps", help="group the questions the bot could not answer")
+    _add_common(gaps, lang=False)
+    gaps.add_argument("--db", metavar="FILE", type=Path, default=None,
+                      help="the bot's database (default: $ELECTIONBOT_DB or the default path)")
+    gaps.add_argument("--since", metavar="DAYS", type=int, default=None,
+                      help="only questions from the last DAYS days")
+    gaps.add_argument("--format", choices=("text", "json", "yaml"), default="text")
     return parser
 
 
@@ -181,17 +200,68 @@ def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 # --- kb check ----------------------------------------------------------------------------------
 
 def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.lint import check
+
+    report = check(args.kb, args.locales)
+    if args.format == "json":
+        out.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for finding in report.findings:
+            out.write(f"{finding}\n")
+        verdict = "FAILED" if report.exit_code(args.strict) else "OK"
+        out.write(f"{verdict}: {report.summary()}\n")
+    return report.exit_code(args.strict)
+
+
+def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.config import default_db
+    from bot.gaps import as_text, as_yaml, group_questions
+    from bot.matcher import Matcher
+    from bot.storage import Storage
+
+    if args.since is not None and args.since < 0:
+        raise UserError("--since takes a number of days (0 or more)")
+    db = args.db or (Path(os.environ["ELECTIONBOT_DB"]) if os.environ.get("ELECTIONBOT_DB")
+                     else default_db())
+    if not db.is_file():
+        raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
+    matcher = Matcher(load_knowledge(args.kb))
+    storage = Storage(db)
     try:
-        kb = load_knowledge(args.kb)
-    except KnowledgeError as exc:
-        for problem in exc.problems:
-            out.write(f"{problem}\n")
-        out.write(f"{len(exc.problems)} problem(s) found.\n")
-        return 1
-    phrasings = sum(len(q) for e in kb.entries.values() for q in e.questions.values())
-    out.write(f"OK: {len(kb.topics)} topics, {len(kb.entries)} entries, {phrasings} phrasings "
-              f"in {', '.join(kb.languages)} ({kb.directory}).\n")
+        gaps = group_questions(storage.questions(args.since), matcher)
+        feedback = storage.stats().feedback
+    finally:
+        storage.close()
+    if args.format == "json":
+        out.write(json.dumps({"groups": [g.as_dict() for g in gaps],
+                              "feedback": {e: {"up": u, "down": d}
+                                           for e, (u, d) in feedback.items()}},
+                             ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "yaml":
+        out.write(as_yaml(gaps, matcher.thresholds.suggest))
+    else:
+        out.write(as_text(gaps, feedback))
     return 0
+
+
+def run_locales_check(args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import asdict
+
+    from bot.catalog_check import check_locales
+    from bot.paths import default_locales_dir
+
+    statuses = check_locales(args.locales or default_locales_dir())
+    if args.format == "json":
+        out.write(json.dumps([{**asdict(s), "ok": s.ok} for s in statuses], ensure_ascii=False,
+                             indent=2) + "\n")
+    else:
+        for status in statuses:
+            out.write(status.line() + "\n")
+            out.writelines(f"       {problem}\n" for problem in status.problems)
+        bad = [s for s in statuses if not s.ok]
+        out.write(f"{'INCOMPLETE' if bad else 'OK'}: {len(statuses) - len(bad)} of "
+                  f"{len(statuses)} catalogs complete\n")
+    return 1 if any(not s.ok for s in statuses) else 0
 
 
 def run_bot(args: argparse.Namespace) -> int:
@@ -239,6 +309,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_chat(args, out, stdin)
         if args.command == "run":
             return run_bot(args)
+        if args.command == "locales" and args.locales_command == "check":
+            return run_locales_check(args, out)
+        if args.command == "kb" and args.kb_command == "gaps":
+            return run_kb_gaps(args, out)
         if args.command == "kb" and args.kb_command == "check":
             return run_kb_check(args, out)
     except UserError as exc:

@@ -23,7 +23,7 @@ class ConfigError(Exception):
     """A setting is missing or malformed."""
 
 
-def _default_db() -> Path:
+def default_db() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "electionbot" / "electionbot.sqlite3"
 
@@ -34,13 +34,15 @@ class Settings:
 
     token: str = field(repr=False)
     base_url: str | None = None
-    db_path: Path = field(default_factory=_default_db)
+    db_path: Path = field(default_factory=default_db)
     kb_dir: Path | None = None
     locales_dir: Path | None = None
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
     webhook_secret: str = field(default="", repr=False)
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # reload the knowledge base and catalogs when their files change
+    watch: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,7 +73,7 @@ class Settings:
         return cls(
             token=token,
             base_url=env.get("TELEGRAM_BASE_URL") or None,
-            db_path=Path(env["ELECTIONBOT_DB"]) if env.get("ELECTIONBOT_DB") else _default_db(),
+            db_path=Path(env["ELECTIONBOT_DB"]) if env.get("ELECTIONBOT_DB") else default_db(),
             kb_dir=Path(env["ELECTIONBOT_KB"]) if env.get("ELECTIONBOT_KB") else None,
             locales_dir=Path(env["ELECTIONBOT_LOCALES"]) if env.get("ELECTIONBOT_LOCALES")
             else None,

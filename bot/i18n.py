@@ -68,6 +68,7 @@ class Catalogs:
     """All languages the bot can speak, loaded once."""
 
     languages: Mapping[str, Language]
+    directory: Path | None = None
 
     def __getitem__(self, code: str) -> Language:
         return self.languages[code]
@@ -85,7 +86,8 @@ class Catalogs:
         return default
 
 
-def _read_catalog(path: Path, lang: str) -> Catalog:
+def read_catalog(path: Path, lang: str | None) -> Catalog:
+    """One .po (or, with lang None, .pot) file; I18nError when it is missing or broken."""
     if not path.is_file():
         raise I18nError(f"missing catalog {path}: run `pybabel init` for language '{lang}' "
                         "(see docs/translating.md)")
@@ -105,8 +107,8 @@ def _native_name(lang: str) -> str:
 
 
 def _load_language(directory: Path, lang: str) -> Language:
-    ui_catalog = _read_catalog(directory / lang / "LC_MESSAGES" / "messages.po", lang)
-    kb_catalog = _read_catalog(directory / lang / "LC_MESSAGES" / "knowledge.po", lang)
+    ui_catalog = read_catalog(directory / lang / "LC_MESSAGES" / "messages.po", lang)
+    kb_catalog = read_catalog(directory / lang / "LC_MESSAGES" / "knowledge.po", lang)
     buffer = io.BytesIO()
     write_mo(buffer, ui_catalog, use_fuzzy=False)
     buffer.seek(0)
@@ -142,4 +144,4 @@ def load_catalogs(directory: Path | str | None = None) -> Catalogs:
     if missing:
         raise I18nError(f"no catalogs for {', '.join(missing)} in {directory}: "
                         "run `pybabel init` for them (see docs/translating.md)")
-    return Catalogs({code: _load_language(directory, code) for code in codes})
+    return Catalogs({code: _load_language(directory, code) for code in codes}, directory)

@@ -407,12 +407,16 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                                 "add at least one topic file"))
     topic_ids: dict[str, str] = {}
     declared: set[str] = set()
+    # when a file cannot be read its ids are unknown: "related id does not exist" would only
+    # repeat that error for every entry pointing into the file
+    unreadable = False
     for path in files:
         rel = path.name
         data = _read_yaml(path, rel, problems)
         if data is None and not any(p.file == rel for p in problems):
             problems.append(Problem(rel, 1, "the file is empty", "add topic, title and entries"))
         if data is None:
+            unreadable = True
             continue
         reader = _TopicReader(rel, problems)
         result = reader.read(data)
@@ -435,7 +439,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
             entries[entry.id] = entry
     for entry in entries.values():
         for rid in entry.related:
-            if rid not in declared:
+            if rid not in declared and not unreadable:
                 problems.append(Problem(entry.file, entry.line,
                                         f"related id '{rid}' does not exist",
                                         "fix the id or remove it from 'related'", entry.id))

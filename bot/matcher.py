@@ -121,6 +121,11 @@ class Matcher:
             entry_terms[eid].update(terms)
             entry_phrasings[eid].append(i)
         self._entry_phrasings = {eid: tuple(ix) for eid, ix in entry_phrasings.items()}
+        exact: dict[frozenset[str], list[str]] = defaultdict(list)
+        for eid, terms in zip(entry_ids, phrasing_terms, strict=True):
+            if terms and eid not in exact[terms]:
+                exact[terms].append(eid)
+        self._exact = {terms: tuple(owners) for terms, owners in exact.items()}
 
         # inverse document frequency over entries: rare terms (ENEMO) outweigh common ones
         df = Counter(t for terms in entry_terms.values() for t in terms)
@@ -306,6 +311,24 @@ class Matcher:
         scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
         return scored[:limit] if limit is not None else scored
 
+    def content_weight(self, question: str) -> float:
+        """How much a question says beyond question words: the weight of its other terms."""
+        terms = set(self.analyse(question).terms)
+        return sum(self._weight(t) for t in terms if not t.startswith(QUESTION_WORD_PREFIX))
+
+    def owners(self, question: str) -> tuple[str, ...]:
+        """Entries having a phrasing that reads exactly like `question` (same terms)."""
+        return self._exact.get(frozenset(self.analyse(question).terms), ())
+
+    def _only_exact(self, terms: Iterable[str]) -> str | None:
+        """The entry that owns a phrasing with exactly these terms, if only one does.
+
+        A maintainer who wrote that phrasing for that entry has settled the question, even
+        when a neighbour scores close by ("ACEEEO?" is about ACEEEO, not its membership).
+        """
+        owners = self._exact.get(frozenset(terms), ())
+        return owners[0] if len(owners) == 1 else None
+
     def match(self, question: str) -> Match:
         """Answer, suggest or decline for one question."""
         analysis = self.analyse(question)
@@ -313,7 +336,8 @@ class Matcher:
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top >= th.answer and top - second >= th.margin:
+        if top >= th.answer and (top - second >= th.margin
+                                 or self._only_exact(analysis.terms) == ranked[0][0]):
             return Match("answer", ranked[0][0], round(top, 4), tuple(ranked[:3]), analysis)
         if top >= th.suggest:
             floor = max(th.suggest, top - th.suggest_window)

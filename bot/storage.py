@@ -76,8 +76,11 @@ def _today() -> str:
 class Storage:
     """A small SQLite database in WAL mode; safe to share between asyncio tasks."""
 
-    def __init__(self, path: Path | str, today: Callable[[], str] = _today) -> None:
+    def __init__(self, path: Path | str, today: Callable[[], str] = _today,
+                 retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
         self.path = str(path)
+        self.retention_days = retention_days
+        self._expired_on = ""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -134,6 +137,8 @@ class Storage:
                nearest: str | None = None, score: float = 0.0) -> None:
         """Count a question; keep its text (never who asked) when it was not answered."""
         day = self._today()
+        if day != self._expired_on:  # old texts go at the first question of each day
+            self.expire()
         with self._lock:
             self._db.execute("INSERT INTO counters (day, lang, status, n) VALUES (?, ?, ?, 1) "
                              "ON CONFLICT(day, lang, status) DO UPDATE SET n = n + 1",
@@ -171,9 +176,11 @@ class Storage:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         return [StoredQuestion(*row) for row in rows]
 
-    def expire(self, retention_days: int = DEFAULT_RETENTION_DAYS) -> int:
+    def expire(self) -> int:
         """Delete question texts older than the retention period; returns how many."""
-        cutoff = (date.fromisoformat(self._today()) - timedelta(days=retention_days)).isoformat()
+        today = self._today()
+        cutoff = (date.fromisoformat(today) - timedelta(days=self.retention_days)).isoformat()
         with self._lock:
             cur = self._db.execute("DELETE FROM questions WHERE day < ?", (cutoff,))
+        self._expired_on = today
         return cur.rowcount

@@ -34,6 +34,7 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import HTTPXRequest
+from watchfiles import Change, awatch
 
 from bot.config import Settings
 from bot.conversation import Button, Conversation, Reply
@@ -65,6 +66,8 @@ class Services:
         self.storage = storage
         self.settings = settings
         self.reload_lock = asyncio.Lock()
+        self.stop_watching = asyncio.Event()
+        self.watcher: asyncio.Task[None] | None = None
 
 
 @dataclass(frozen=True)
@@ -445,14 +448,34 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
     for code, tr in catalogs.languages.items():
         await app.bot.set_my_commands(command_list(tr), language_code=code)
     await app.bot.set_my_commands(command_list(catalogs["en"]))
-    expired = svc.storage.expire(svc.settings.retention_days)
+    if svc.settings.watch:
+        svc.watcher = asyncio.create_task(watch_knowledge(svc), name="watch-knowledge")
+    expired = svc.storage.expire()
     if expired:
         log.info("deleted %d stored question texts older than %d days", expired,
                  svc.settings.retention_days)
 
 
 async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    app.bot_data[SERVICES].storage.close()
+    svc: Services = app.bot_data[SERVICES]
+    svc.stop_watching.set()
+    if svc.watcher is not None:
+        await svc.watcher
+    svc.storage.close()
+
+
+def _is_source_file(_change: Change, path: str) -> bool:
+    return path.endswith((".yaml", ".yml", ".po"))
+
+
+async def watch_knowledge(svc: Services) -> None:
+    """Reload when knowledge or catalog files change: the same atomic reload as /reload."""
+    conv = svc.conversation
+    paths = [p for p in (conv.kb.directory, conv.catalogs.directory) if p is not None]
+    log.info("watching %s for edits", ", ".join(str(p) for p in paths))
+    async for _changes in awatch(*paths, stop_event=svc.stop_watching, debounce=400, step=100,
+                                 watch_filter=_is_source_file):
+        await reload_knowledge(svc)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -490,7 +513,7 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     """The one place where the Application and its handlers are put together."""
     quiet_third_party_loggers()
     conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
-    storage = storage or Storage(settings.db_path)
+    storage = storage or Storage(settings.db_path, retention_days=settings.retention_days)
     # same base URL form as python-telegram-bot's own default, "https://api.telegram.org/bot"
     bot = PrivateBot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
                      rate_limiter=RetryingRateLimiter(max_retries=3),

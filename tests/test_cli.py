@@ -68,12 +68,14 @@ def test_user_errors_are_one_line_without_traceback(args: list[str], message: st
 
 def test_kb_check(tmp_path: Path) -> None:
     ok = run("kb", "check")
-    assert ok.returncode == 0 and ok.stdout.startswith("OK: 4 topics, 15 entries")
+    assert ok.returncode == 0
+    assert ok.stdout.splitlines()[-1].startswith("OK: 0 error(s), 0 warning(s)")
+    assert "15 entries" in ok.stdout
     (tmp_path / "bad.yaml").write_text("topic: bad\ntitle: Bad\nentries:\n  - id: x\n",
                                        encoding="utf-8")
     bad = run("kb", "check", "--kb", str(tmp_path))
-    assert bad.returncode == 1 and "bad.yaml:4: entry 'x':" in bad.stdout
-    assert "problem(s) found" in bad.stdout and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "error: bad.yaml:4: entry 'x':" in bad.stdout
+    assert bad.stdout.splitlines()[-1].startswith("FAILED: ") and "Traceback" not in bad.stderr
 
 
 def test_chat_shows_buttons_and_takes_numbers(conversation: Conversation) -> None:

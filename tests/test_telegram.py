@@ -6,17 +6,19 @@ Every request the bot sends is validated against the official Bot API descriptio
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -307,8 +309,6 @@ async def test_admin_commands(api: FakeBotAPI, db: Path) -> None:
 
 async def test_broken_reload_keeps_the_old_base(api: FakeBotAPI, db: Path,
                                                 tmp_path: Path) -> None:
-    import shutil
-
     kb = tmp_path / "kb"
     shutil.copytree(ROOT / "knowledge", kb)
     async with running(api, db, kb_dir=kb):
@@ -318,6 +318,46 @@ async def test_broken_reload_keeps_the_old_base(api: FakeBotAPI, db: Path,
     assert failed.params["text"].startswith("Reload failed")
     assert "enemo.yaml" in failed.params["text"]
     assert still.params["text"].startswith("<b>What is ENEMO?</b>")
+
+
+async def test_knowledge_edits_are_picked_up_live(api: FakeBotAPI, db: Path, tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "knowledge", kb)
+    enemo = kb / "enemo.yaml"
+    who = user()
+
+    async def answer_text() -> str:
+        return str((await ask(api, who, "What is ENEMO?")).params["text"])
+
+    async def eventually(predicate: Callable[[], Awaitable[bool]]) -> None:
+        for _ in range(60):
+            if await predicate():
+                return
+            await asyncio.sleep(0.25)
+        raise AssertionError("the running bot did not pick up the edit")
+
+    async with running(api, db, kb_dir=kb):
+        assert "LIVE-EDITED" not in await answer_text()
+        enemo.write_text(enemo.read_text(encoding="utf-8").replace(
+            "ENEMO is an international network", "ENEMO is a LIVE-EDITED international network"),
+            encoding="utf-8")
+
+        async def edited() -> bool:
+            return "LIVE-EDITED" in await answer_text()
+
+        await eventually(edited)
+        enemo.write_text("topic: [broken\n", encoding="utf-8")
+
+        async def failure_logged() -> bool:
+            return any("reload failed" in r.getMessage() for r in caplog.records)
+
+        await eventually(failure_logged)
+        assert "LIVE-EDITED" in await answer_text()  # the last good base keeps serving
+    failure = next(r for r in caplog.records if "reload failed" in r.getMessage())
+    assert failure.levelname == "ERROR"
+    assert "enemo.yaml:2: YAML syntax error" in failure.getMessage()
+    assert "1 problem(s)" in failure.getMessage()  # no cascade of follow-up errors
 
 
 async def test_rate_limits_and_server_errors_do_not_lose_replies(api: FakeBotAPI,

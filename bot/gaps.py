@@ -1,0 +1,109 @@
+"""`electionbot kb gaps`: what citizens asked that the base could not answer, grouped."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.matcher import Matcher
+from bot.storage import StoredQuestion
+
+# two questions belong together when their content terms are this similar (0..100)
+GROUP_SIMILARITY = 75.0
+
+
+@dataclass
+class Gap:
+    """Similar unanswered questions, and the entry that came closest to them."""
+
+    key: str
+    # (text, language it was asked in) → how often
+    questions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    langs: Counter[str] = field(default_factory=Counter)
+    nearest: str | None = None
+    score: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return sum(self.questions.values())
+
+    def as_dict(self) -> dict[str, object]:
+        return {"count": self.count,
+                "questions": [{"text": q, "lang": lang, "count": n}
+                              for (q, lang), n in self.questions.most_common()],
+                "languages": dict(self.langs), "nearest": self.nearest,
+                "score": round(self.score, 3)}
+
+
+def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]:
+    """Group similar questions (by their matching terms), biggest groups first."""
+    gaps: list[Gap] = []
+    keys: list[str] = []
+    for item in stored:
+        terms = matcher.analyse(item.text).terms
+        key = " ".join(sorted(set(terms))) or item.text.strip().lower()
+        hit = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio,
+                                 score_cutoff=GROUP_SIMILARITY) if keys else None
+        if hit is None:
+            gaps.append(Gap(key))
+            keys.append(key)
+            gap = gaps[-1]
+        else:
+            gap = gaps[hit[2]]
+        gap.questions[(item.text.strip(), item.lang)] += 1
+        gap.langs[item.lang] += 1
+    for gap in gaps:
+        ranked = matcher.rank(matcher.analyse(gap.questions.most_common(1)[0][0][0]).terms,
+                              limit=1)
+        if ranked:
+            gap.nearest, gap.score = ranked[0]
+    gaps.sort(key=lambda g: (-g.count, g.key))
+    return gaps
+
+
+def as_text(gaps: list[Gap], feedback: dict[str, tuple[int, int]]) -> str:
+    lines = []
+    for i, gap in enumerate(gaps, 1):
+        near = f"nearest '{gap.nearest}' ({gap.score:.2f})" if gap.nearest else "no near entry"
+        langs = ", ".join(f"{k} {v}" for k, v in gap.langs.most_common())
+        lines.append(f"{i}. {gap.count} question(s) [{langs}] — {near}")
+        lines += [f"     {n}× [{lang}] {q}" for (q, lang), n in gap.questions.most_common(5)]
+        if len(gap.questions) > 5:
+            lines.append(f"     … and {len(gap.questions) - 5} more")
+    if not gaps:
+        lines.append("No unanswered questions stored for this period.")
+    disliked = {e: v for e, v in feedback.items() if v[1]}
+    if disliked:
+        lines.append("")
+        lines.append("Answers with 👎 feedback (👍/👎):")
+        lines += [f"  {e}: {up}/{down}" for e, (up, down) in
+                  sorted(disliked.items(), key=lambda kv: -kv[1][1])]
+    return "\n".join(lines) + "\n"
+
+
+def as_yaml(gaps: list[Gap], suggest_floor: float) -> str:
+    """Ready-to-paste YAML: phrasings for the nearest entry, or a new entry's skeleton."""
+    blocks = []
+    for i, gap in enumerate(gaps, 1):
+        by_lang: dict[str, list[str]] = {}
+        for (q, lang), _ in gap.questions.most_common():
+            by_lang.setdefault(lang, []).append(q)
+        if gap.nearest and gap.score >= suggest_floor:
+            head = (f"# {i}. {gap.count} question(s); nearest entry '{gap.nearest}' "
+                    f"({gap.score:.2f}).\n# If that entry answers them, add these under its "
+                    "questions (check facts first!):\n")
+            body = yaml.safe_dump({"questions": by_lang}, allow_unicode=True, sort_keys=False)
+        else:
+            head = (f"# {i}. {gap.count} question(s); no entry comes close. A skeleton for a new "
+                    "entry,\n# to fill only from a source document:\n")
+            skeleton = {"id": f"new-entry-{i}",
+                        "questions": {lang: by_lang.get(lang, []) for lang in
+                                      dict.fromkeys([*by_lang, "be", "ru", "en"])},
+                        "answer": "TODO: the English answer, from a source",
+                        "sources": [{"title": "TODO: the source document"}]}
+            body = yaml.safe_dump([skeleton], allow_unicode=True, sort_keys=False)
+        blocks.append(head + body)
+    return "\n".join(blocks) if blocks else "# No unanswered questions stored for this period.\n"

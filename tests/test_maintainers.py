@@ -1,0 +1,239 @@
+"""Maintainers' and translators' tools: kb check, kb gaps, locales check, a new language."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from bot.catalog_check import check_locales
+from bot.conversation import Conversation
+from bot.lint import check
+from bot.storage import Storage
+
+from .conftest import ROOT
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=120, check=False)
+
+
+def pybabel(*args: str, cwd: Path) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=cwd,
+                   check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A throw-away copy of what maintainers and translators edit."""
+    for name in ("knowledge", "locales"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- kb check ------------------------------------------------------------------------------
+
+def test_shipped_base_passes_the_strict_check() -> None:
+    result = run("kb", "check", "--strict")
+    assert result.returncode == 0, result.stdout
+    assert "0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_lint_finds_what_users_would_suffer_from(repo: Path) -> None:
+    kb = repo / "knowledge"
+    # a phrasing of one entry that really belongs to another: a collision
+    edit(kb / "enemo.yaml", '        - "In which countries does ENEMO observe elections?"\n',
+         '        - "In which countries does ENEMO observe elections?"\n'
+         '        - "Which Belarusian organizations are members of ENEMO?"\n')
+    # a phrasing too vague to belong to one entry
+    edit(kb / "partners.yaml", "    questions:\n      be:\n",
+         "    questions:\n      be:\n        - \"Беларусь\"\n")
+    # a translation made stale by an edit, one missing, one cut short
+    edit(kb / "enemo.yaml", "ENEMO is an international network", "ENEMO is a network")
+    po = repo / "locales" / "ru" / "LC_MESSAGES" / "knowledge.po"
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale="ru")
+    countries = next(m for m in catalog if m.context == "enemo-countries")
+    countries.string = ""
+    members = next(m for m in catalog if m.context == "enemo-belarus-members")
+    members.string = members.string[:40]
+    with po.open("wb") as fp:
+        write_po(fp, catalog)
+    report = check(kb, repo / "locales")
+    codes = {(f.code, f.entry_id) for f in report.findings}
+    collision = next(f for f in report.findings if f.code == "collision")
+    assert collision.entry_id == "enemo-countries" and "enemo-belarus-members" in str(collision)
+    assert ("vague-phrasing", "aceeeo-membership") in codes
+    # the twin phrasings can no longer both be answered: the self-test shows it
+    assert {e for c, e in codes if c == "self-test"} & {"enemo-countries",
+                                                        "enemo-belarus-members"}
+    assert ("translation-missing", "enemo-countries") in codes
+    assert ("translation-short", "enemo-belarus-members") in codes
+    # the edited English answer has no translation at all until `pybabel update` runs
+    assert ("translation-missing", "enemo-about") in codes
+    assert report.exit_code() == (1 if report.count("error") else 0)
+    assert report.exit_code(strict=True) == 1
+    by_code = {f.code: f for f in report.findings}
+    vague = by_code["vague-phrasing"]
+    assert vague.file == "partners.yaml" and vague.line and "'Беларусь'" in str(vague)
+
+
+def test_lint_reports_stale_translations_after_pybabel_update(repo: Path) -> None:
+    edit(repo / "knowledge" / "enemo.yaml", "ENEMO is an international network",
+         "ENEMO is a large international network")
+    pybabel("extract", "-F", "babel.cfg", "-o", "locales/knowledge.pot", "knowledge", cwd=repo)
+    pybabel("update", "-D", "knowledge", "-i", "locales/knowledge.pot", "-d", "locales",
+            cwd=repo)
+    stale = [f for f in check(repo / "knowledge", repo / "locales").findings
+             if f.code == "translation-stale"]
+    assert {f.entry_id for f in stale} == {"enemo-about"}
+    assert {f.message.split("'")[1] for f in stale} == {"be", "ru"}
+    locales = run("locales", "check", "--locales", str(repo / "locales"))
+    assert locales.returncode == 1 and "fuzzy" in locales.stdout and "[enemo-about]" in \
+        locales.stdout
+
+
+def test_lint_more_findings_and_json(repo: Path) -> None:
+    kb = repo / "knowledge"
+    first = '      be:\n        - "Што такое Цэнтральная выбарчая камісія Беларусі?"\n'
+    edit(kb / "cec.yaml", first, first + '        - "Што такое Цэнтральная выбарчая камісія '
+         'Беларусі?"\n')
+    long_answer = "A very long answer. " * 260
+    edit(kb / "cec.yaml", "    answer: >-\n      The full official name",
+         f"    answer: >-\n      {long_answer}\n      The full official name")
+    result = run("kb", "check", "--kb", str(kb), "--locales", str(repo / "locales"),
+                 "--format", "json")
+    data = json.loads(result.stdout)
+    codes = {f["code"] for f in data["findings"]}
+    assert {"duplicate-phrasing", "too-long", "translation-missing"} <= codes
+    assert data["warnings"] >= 3 and result.returncode == 0
+    strict = run("kb", "check", "--kb", str(kb), "--locales", str(repo / "locales"), "--strict")
+    assert strict.returncode == 1 and strict.stdout.rstrip().splitlines()[-1].startswith("FAILED")
+
+
+def test_schema_errors_exit_1_with_location(repo: Path) -> None:
+    edit(repo / "knowledge" / "enemo.yaml", "related: [enemo-countries,", "related: [nope,")
+    result = run("kb", "check", "--kb", str(repo / "knowledge"))
+    assert result.returncode == 1
+    assert "error: enemo.yaml:" in result.stdout and "related id 'nope' does not exist" in \
+        result.stdout
+
+
+def test_language_balance(repo: Path) -> None:
+    path = repo / "knowledge" / "cec.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      en:\n", text.index("id: cec-partners"))
+    end = text.index("    answer:", start)
+    first = text[start:end].splitlines()[1]
+    path.write_text(text[:start] + "      en:\n" + first + "\n" + text[end:], encoding="utf-8")
+    codes = {(f.code, f.entry_id) for f in check(repo / "knowledge", repo / "locales").findings}
+    assert ("language-balance", "cec-partners") in codes
+
+
+# --- locales check -------------------------------------------------------------------------
+
+def test_locales_check_on_the_shipped_catalogs() -> None:
+    result = run("locales", "check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count(" OK") == 6 and "OK: 6 of 6 catalogs complete" in result.stdout
+
+
+def test_locales_check_finds_placeholder_and_plural_problems(repo: Path) -> None:
+    po = repo / "locales" / "be" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale="be")
+    for message in catalog:
+        if message.id and "%(language)s" in str(message.id):
+            message.string = message.string.replace("%(language)s", "%(lang)s")
+        if isinstance(message.id, tuple) and "Stored" in message.id[0]:
+            message.string = message.string[:2]
+    with po.open("wb") as fp:
+        write_po(fp, catalog)
+    statuses = {(s.lang, s.domain): s for s in check_locales(repo / "locales")}
+    be = statuses[("be", "messages")]
+    assert not be.ok and statuses[("ru", "messages")].ok
+    assert any("placeholders differ" in p for p in be.problems)
+    assert any("untranslated" in p or "plural forms" in p for p in be.problems)
+    result = run("locales", "check", "--locales", str(repo / "locales"), "--format", "json")
+    assert result.returncode == 1
+    assert [r["ok"] for r in json.loads(result.stdout)].count(False) == 1
+
+
+# --- kb gaps -------------------------------------------------------------------------------
+
+def test_gaps_groups_similar_questions_and_suggests_yaml(tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    storage = Storage(db, today=lambda: "2026-11-20")
+    for text, lang in [("Как стать наблюдателем?", "ru"), ("как стать наблюдателем на выборах",
+                                                           "ru"),
+                       ("Як стаць назіральнікам?", "be"), ("Как приготовить борщ?", "ru")]:
+        storage.record(lang, "none", text)
+    storage.record("en", "answer", "What is ENEMO?")  # answered: counted, text not kept
+    storage.feedback("enemo-about", up=False)
+    storage.close()
+    text = run("kb", "gaps", "--db", str(db))
+    assert text.returncode == 0, text.stderr
+    first = text.stdout.splitlines()[0]
+    assert first.startswith("1. 3 question(s)") and "What is ENEMO" not in text.stdout
+    assert "enemo-about: 0/1" in text.stdout
+    data = json.loads(run("kb", "gaps", "--db", str(db), "--format", "json").stdout)
+    assert [g["count"] for g in data["groups"]] == [3, 1]
+    assert data["feedback"] == {"enemo-about": {"up": 0, "down": 1}}
+    yaml_out = run("kb", "gaps", "--db", str(db), "--format", "yaml").stdout
+    import yaml
+
+    blocks = [yaml.safe_load(b) for b in yaml_out.split("\n\n") if b.strip()]
+    assert any(isinstance(b, list) and b[0]["id"].startswith("new-entry") and
+               b[0]["questions"]["ru"] == ["Как приготовить борщ?"] for b in blocks)
+    assert run("kb", "gaps", "--db", str(tmp_path / "none.db")).returncode == 2
+
+
+def test_question_texts_expire(tmp_path: Path) -> None:
+    day = ["2026-01-01"]
+    storage = Storage(tmp_path / "x.sqlite3", today=lambda: day[0], retention_days=30)
+    storage.record("ru", "none", "old question")
+    day[0] = "2026-03-01"
+    storage.record("ru", "none", "new question")  # the first question of a day expires old ones
+    assert [q.text for q in storage.questions()] == ["new question"]
+    assert storage.stats().questions == {"none": 2}  # counters stay
+    storage.close()
+
+
+# --- a fourth language, no code change -----------------------------------------------------
+
+def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
+    for domain in ("messages", "knowledge"):
+        pybabel("init", "-D", domain, "-i", f"locales/{domain}.pot", "-d", "locales", "-l", "pl",
+                cwd=repo)
+    po = repo / "locales" / "pl" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale="pl")
+    catalog.get("Choose your language:").string = "Wybierz język:"
+    with po.open("wb") as fp:
+        write_po(fp, catalog)
+    edit(repo / "knowledge" / "enemo.yaml", "      en:\n        - \"What is ENEMO?\"\n",
+         "      pl:\n        - \"Czym jest ENEMO?\"\n      en:\n        - \"What is ENEMO?\"\n")
+    conv = Conversation.load(repo / "knowledge", repo / "locales")
+    assert conv.catalogs.codes == ("be", "ru", "en", "pl")
+    menu = conv.language_menu("pl")
+    assert menu.body == "Wybierz język:"
+    assert [b.label for row in menu.buttons for b in row][-1] == "Polski"
+    chosen = conv.press("setlang:pl", "en")
+    assert chosen is not None and chosen.set_language == "pl"
+    reply = conv.ask("What is ENEMO?", chosen="pl")
+    assert reply.lang == "pl" and reply.heading == "Czym jest ENEMO?"
+    assert reply.note  # the answer is not translated yet: English, with a note
+    assert check(repo / "knowledge", repo / "locales").count("error") == 0
