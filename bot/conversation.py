@@ -106,6 +106,7 @@ class Conversation:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "suggest":
             ids = match.suggestions
+            # TRANSLATORS: shown above buttons with up to three questions the user may mean.
             body = tr.ngettext("This question may be what you mean:",
                                "One of these questions may be what you mean:", len(ids))
             rows = tuple((Button(self.kb.entries[e].question(lang), action(ACTION_ENTRY, e)),)
@@ -153,6 +154,7 @@ class Conversation:
                                   "so here is the English original.")
         sources = tuple((self.knowledge_text(tr, SOURCE_CONTEXT, s.title), s.url)
                         for s in entry.sources)
+        # TRANSLATORS: heading of the list of source documents under an answer (no number shown).
         label = tr.ngettext("Source", "Sources", len(sources))
         related = tuple((Button(self.kb.entries[r].question(lang), action(ACTION_ENTRY, r)),)
                         for r in entry.related)
@@ -186,6 +188,7 @@ class Conversation:
         tr = self.catalogs[lang]
         rows = tuple((Button(self.kb.entries[e].question(lang), action(ACTION_ENTRY, e)),)
                      for e in topic.entry_ids)
+        # TRANSLATORS: a button label; keep it short.
         back = (Button(tr.gettext("⬅ All topics"), action(ACTION_TOPICS)),)
         return Reply("info", lang, self.topic_title(topic_id, lang), buttons=(*rows, back))
 
@@ -233,6 +236,8 @@ class Conversation:
 
     def language_set(self, lang: str) -> Reply:
         tr = self.catalogs[lang]
+        # TRANSLATORS: %(language)s is the language's own name, capitalised: Беларуская,
+        # Русский, English. Phrase it so that the name needs no declension.
         body = tr.gettext("Done: I will answer in %(language)s.") % {"language": tr.name}
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
@@ -252,5 +257,6 @@ class Conversation:
         return None
 
     def _nav_row(self, tr: Language) -> tuple[Button, ...]:
+        # TRANSLATORS: button labels under most replies; keep them short.
         return (Button(tr.gettext("📚 Topics"), action(ACTION_TOPICS)),
                 Button(tr.gettext("🌐 Language"), action(ACTION_LANGUAGE)))

@@ -10,6 +10,7 @@ from typing import Any
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -184,6 +185,7 @@ def privacy_text(tr: Language, retention_days: int) -> str:
         "• the text of questions it could not answer, with no user id, no name and only the "
         "date (not the time), so that maintainers can add answers.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.") + "\n\n" + (
+        # TRANSLATORS: %(days)d is the retention period, 90 by default.
         tr.ngettext("Stored question texts are deleted after %(days)d day.",
                     "Stored question texts are deleted after %(days)d days.",
                     retention_days) % {"days": retention_days})
@@ -328,7 +330,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message if isinstance(query.message, Message) else None
     kind, _, value = data.partition(":")
     if not sep or message is None:
-        await query.answer(tr.gettext("This button no longer works. Please ask again."))
+        await refuse_button(query, tr)
         return
     if kind == FEEDBACK:
         await on_feedback(query, message, svc, tr, value)
@@ -344,7 +346,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     reply = conv.press(data, lang)
     if reply is None:
-        await query.answer(tr.gettext("This button no longer works. Please ask again."))
+        await refuse_button(query, tr)
         return
     await query.answer()
     if reply.set_language and update.effective_user:
@@ -354,11 +356,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(message, reply)
 
 
-async def on_feedback(query: Any, message: Message, svc: Services, tr: Language,
+async def refuse_button(query: CallbackQuery, tr: Language) -> None:
+    """A forged, stale or unknown button: say so in a pop-up, change nothing."""
+    # TRANSLATORS: a short pop-up (at most 200 characters) for an out-of-date button.
+    await query.answer(tr.gettext("This button no longer works. Please ask again."))
+
+
+async def on_feedback(query: CallbackQuery, message: Message, svc: Services, tr: Language,
                       value: str) -> None:
     vote, _, entry_id = value.partition(":")
     if vote not in ("up", "down") or entry_id not in svc.conversation.kb.entries:
-        await query.answer(tr.gettext("This button no longer works. Please ask again."))
+        await refuse_button(query, tr)
         return
     svc.storage.feedback(entry_id, vote == "up")
     await query.answer(tr.gettext("Thank you for your feedback!"))
@@ -423,6 +431,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def command_list(tr: Language) -> list[BotCommand]:
     descriptions = {
+        # TRANSLATORS: this and the next six are descriptions in Telegram's command menu.
         "start": tr.gettext("Start: what this bot does"),
         "topics": tr.gettext("Browse the topics"),
         "language": tr.gettext("Change the language"),
