@@ -39,10 +39,14 @@ class Thresholds:
     # Weight of a query word the knowledge base has never seen: it is evidence that the
     # question is about something else, so it lowers confidence. Short unknown words are
     # more often mistyped filler, so they weigh less.
-    unknown_weight: float = 1.2
+    unknown_weight: float = 0.8
     unknown_short_weight: float = 0.5
     # share of the score that comes from the entry's whole vocabulary (see Matcher.rank)
     coverage_blend: float = 0.4
+    # Ceiling on the weight of a plain word (not a synonyms-lexicon term). In a small base an
+    # incidental word used by one entry ("send") would otherwise outweigh the names the
+    # lexicon curates (ENEMO), which appear in several entries.
+    plain_word_cap: float = 1.2
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,10 @@ class Matcher:
         # inverse document frequency over entries: rare terms (ENEMO) outweigh common ones
         df = Counter(t for terms in entry_terms.values() for t in terms)
         n = max(len(kb.entries), 1)
-        self._weights = {t: max(math.log((n + 1) / (c + 0.5)), 0.1) for t, c in df.items()}
+        cap = self.thresholds.plain_word_cap
+        self._weights = {t: min(max(math.log((n + 1) / (c + 0.5)), 0.1),
+                                10.0 if t.startswith(SYN_PREFIX) else cap)
+                         for t, c in df.items()}
         self._phrasing_weights = tuple(sum(self._weight(t) for t in terms) or 1.0
                                        for terms in phrasing_terms)
         entry_index: dict[str, list[str]] = defaultdict(list)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.conversation import Conversation
 
 from .conftest import load_jsonl
@@ -33,9 +35,10 @@ def test_dev_set(conversation: Conversation, dev_set: list[dict[str, object]]) -
     assert len(r["lang_ok"]) >= 0.95 * len(dev_set), "\n".join(r["lang_bad"])
 
 
-def test_independent_corpus(conversation: Conversation) -> None:
-    """A corpus written without seeing the phrasings: floors that catch regressions."""
-    rows = load_jsonl(Path(__file__).parent / "data" / "questions.jsonl")
+@pytest.mark.parametrize("name", ["questions.jsonl", "questions2.jsonl"])
+def test_independent_corpus(conversation: Conversation, name: str) -> None:
+    """Corpora written without seeing the phrasings: floors that catch regressions."""
+    rows = load_jsonl(Path(__file__).parent / "data" / name)
     r = evaluate(conversation, rows)
     in_scope = len(r["hit"]) + len(r["miss"])
     oos = len(r["oos_ok"]) + len(r["oos_bad"])
