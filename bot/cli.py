@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -134,16 +136,21 @@ def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         if args.json:
             out.write(json.dumps(reply_json(question, reply), ensure_ascii=False) + "\n")
         else:
-            out.write(_screen(reply) + "\n\n")
+            width = min(shutil.get_terminal_size().columns, 100) - 1 if out.isatty() else None
+            out.write(_screen(reply, width) + "\n\n")
         out.flush()
     return 0
 
 
 # --- chat ------------------------------------------------------------------------------------
 
-def _screen(reply: Reply) -> str:
+def _screen(reply: Reply, width: int | None = None) -> str:
     """A reply as the terminal shows it: text, then buttons as numbered choices."""
-    lines = [plain_text(reply)]
+    text = plain_text(reply)
+    if width:  # wrap at word boundaries, keeping the reply's own line breaks
+        text = "\n".join(textwrap.fill(line, width) if line else line
+                         for line in text.split("\n"))
+    lines = [text]
     buttons = [b for row in reply.buttons for b in row]
     if buttons:
         lines.append("")
@@ -151,13 +158,14 @@ def _screen(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: TextIO) -> None:
+def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: TextIO,
+              width: int | None = None) -> None:
     """The terminal conversation: the same replies the Telegram user gets."""
     chosen = lang
     current = chosen or "en"
     reply = conv.start(current)
     tr = conv.catalogs[current]
-    out.write(_screen(reply) + "\n\n" + tr.gettext(
+    out.write(_screen(reply, width) + "\n\n" + tr.gettext(
         "(Type a question, or the number of a choice. /topics, /language, /help, /about; "
         "/quit to leave.)") + "\n")
     prompt = "> "
@@ -183,7 +191,7 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
         if reply.set_language:
             chosen = reply.set_language
         current = reply.lang
-        out.write("\n" + _screen(reply) + "\n\n" + prompt)
+        out.write("\n" + _screen(reply, width) + "\n\n" + prompt)
         out.flush()
     out.write("\n")
 
@@ -191,7 +199,8 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
 def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     try:
-        chat_loop(conv, args.lang, stdin, out)
+        width = min(shutil.get_terminal_size().columns, 100) - 1 if out.isatty() else None
+        chat_loop(conv, args.lang, stdin, out, width)
     except KeyboardInterrupt:
         out.write("\n")
     return 0

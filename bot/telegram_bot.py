@@ -112,15 +112,19 @@ def feedback_row(reply: Reply) -> tuple[tuple[Button, ...], ...]:
              Button("👎", f"{FEEDBACK}:down:{reply.entry_id}")),)
 
 
-async def send(message: Message, reply: Reply) -> None:
-    """Send a reply under `message`, split to fit, with buttons on the last part."""
-    parts = html_messages(reply)
-    markup = keyboard(reply, feedback_row(reply))
+async def _send_parts(message: Message, parts: list[str],
+                      markup: InlineKeyboardMarkup | None) -> None:
+    """Send HTML parts into the chat of `message`; the buttons go under the last one."""
+    thread = message.message_thread_id if message.is_topic_message else None
     for i, part in enumerate(parts):
         await message.get_bot().send_message(
             message.chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=markup if i == len(parts) - 1 else None,
-            message_thread_id=message.message_thread_id if message.is_topic_message else None)
+            reply_markup=markup if i == len(parts) - 1 else None, message_thread_id=thread)
+
+
+async def send(message: Message, reply: Reply) -> None:
+    """Send a reply under `message`, split to fit Telegram's limit."""
+    await _send_parts(message, html_messages(reply), keyboard(reply, feedback_row(reply)))
 
 
 async def show(message: Message, reply: Reply) -> None:
@@ -133,14 +137,11 @@ async def show(message: Message, reply: Reply) -> None:
                                 reply_markup=markup if len(parts) == 1 else None)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
-            return
+            return  # the same button pressed twice
         # too old or otherwise not editable: send it as a new message instead
         await send(message, reply)
         return
-    for i, part in enumerate(parts[1:], 2):
-        await message.get_bot().send_message(
-            message.chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=markup if i == len(parts) else None)
+    await _send_parts(message, parts[1:], markup)
 
 
 def info(lang: str, body: str) -> Reply:
