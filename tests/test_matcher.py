@@ -37,6 +37,8 @@ def test_plain_questions_in_each_language(matcher: Matcher, question: str, entry
     ("shto takoe enemo", "enemo-about"),                    # Belarusian transliteration
     ("xnj nfrjt ENEMO", "enemo-about"),                     # Russian typed on an English layout
     ("rnj nfrbt ENEMO", "enemo-about"),
+    ("inj nfrjt wdr", "cec-about"),                         # Belarusian on an English layout
+    ("[nj pfghfift yfpbhfkmybrfo", "observer-invitations"),  # ...with х on [ and і on b
     ("obse v belarusi", "osce-observers"),
     ("Ці запрашаюць назіральнікаў АБСЕ?", "osce-observers"),
     ("наблюдатели обсе на выборах", "osce-observers"),
@@ -68,7 +70,7 @@ def test_rare_words_weigh_more_than_common_ones(matcher: Matcher) -> None:
     ("добры дзень", "be"), ("Хто такія ENEMO?", "be"), ("Кто такие ENEMO?", "ru"),
     ("kto takie enemo", "ru"), ("rnj nfrbt ENEMO", "ru"), ("whot is enemo", "en"),
     ("Дзе працуе ENEMO?", "be"), ("Где работает ENEMO?", "ru"),
-    ("obse v belarusi", "ru"), ("ENEMO", None),
+    ("obse v belarusi", "ru"), ("inj nfrjt wdr", "be"), ("ENEMO", None),
 ])
 def test_language_detection(matcher: Matcher, question: str, lang: str | None) -> None:
     detected = matcher.match(question).analysis.lang
