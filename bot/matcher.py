@@ -55,7 +55,6 @@ class Analysis:
 
     words: tuple[str, ...]
     terms: tuple[str, ...]
-    unknown: tuple[str, ...]
     lang: str | None
 
 
@@ -230,8 +229,7 @@ class Matcher:
                 words.extend(best.words)
         repaired = [self._repair(w) for w in words]
         terms = self._terms(repaired)
-        unknown = tuple(t for t in terms if t not in self._weights)
-        return Analysis(tuple(repaired), tuple(terms), unknown, self.detect_language(repaired))
+        return Analysis(tuple(repaired), tuple(terms), self.detect_language(repaired))
 
     # --- language ------------------------------------------------------------------------
 
