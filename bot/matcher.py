@@ -21,6 +21,7 @@ QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
 # Spellings that Belarusian has and Russian lacks, beyond the letters і and ў: дз (дзень),
 # шч (шчыра), a final ць (рабіць) and цц/ддз doubled consonants.
 BE_SPELLING = re.compile(r"дз|шч|ць$|цц|ддз")
+ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
 # Typo repair: words shorter than this are left alone (too many short words are one letter
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
@@ -41,6 +42,8 @@ class Thresholds:
     # more often mistyped filler, so they weigh less.
     unknown_weight: float = 0.8
     unknown_short_weight: float = 0.5
+    # an unknown name in capitals (ООН, NATO) says the question is about something else
+    unknown_name_weight: float = 1.5
     # share of the score that comes from the entry's whole vocabulary (see Matcher.rank)
     coverage_blend: float = 0.4
     # Ceiling on the weight of a plain word (not a synonyms-lexicon term). In a small base an
@@ -56,6 +59,8 @@ class Analysis:
     words: tuple[str, ...]
     terms: tuple[str, ...]
     lang: str | None
+    # unknown words typed in capitals (ООН, NATO): names of something the base does not cover
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -222,14 +227,18 @@ class Matcher:
     def analyse(self, question: str) -> Analysis:
         """Read a question: repair each chunk, map to terms, guess the language."""
         words: list[str] = []
+        capitals: set[str] = set()
         for chunk in question.split():
             readings = self._readings(chunk)
             if readings:
                 best = max(readings, key=lambda r: r.score)
                 words.extend(best.words)
+                if best.kind == "typed" and ACRONYM_RE.match(chunk.strip(".,;:!?()«»\"'")):
+                    capitals.update(best.words)
         repaired = [self._repair(w) for w in words]
         terms = self._terms(repaired)
-        return Analysis(tuple(repaired), tuple(terms), self.detect_language(repaired))
+        names = frozenset(tx.stem(w) for w in capitals if self._knownness(w) == 0.0)
+        return Analysis(tuple(repaired), tuple(terms), self.detect_language(repaired), names)
 
     # --- language ------------------------------------------------------------------------
 
@@ -262,14 +271,17 @@ class Matcher:
 
     # --- scoring -------------------------------------------------------------------------
 
-    def _weight(self, term: str) -> float:
+    def _weight(self, term: str, names: frozenset[str] = frozenset()) -> float:
         weight = self._weights.get(term)
         if weight is not None:
             return weight
         th = self.thresholds
+        if term in names:
+            return th.unknown_name_weight
         return th.unknown_weight if len(term) >= MIN_TYPO_LENGTH else th.unknown_short_weight
 
-    def rank(self, terms: Iterable[str], limit: int | None = 8) -> list[tuple[str, float]]:
+    def rank(self, terms: Iterable[str], limit: int | None = 8,
+             names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         """The best entries for the query's terms (at most `limit`), best first, scored 0..1.
 
         The score blends the best single phrasing (weighted F1: the query and that phrasing
@@ -280,7 +292,7 @@ class Matcher:
         grows with the entries that share a term with the query, not with all phrasings.
         """
         query = set(terms)
-        weights = {t: self._weight(t) for t in query}
+        weights = {t: self._weight(t, names) for t in query}
         q_weight = sum(weights.values())
         if not q_weight:
             return []
@@ -337,12 +349,15 @@ class Matcher:
     def match(self, question: str) -> Match:
         """Answer, suggest or decline for one question."""
         analysis = self.analyse(question)
-        ranked = self.rank(analysis.terms)
+        ranked = self.rank(analysis.terms, names=analysis.names)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top >= th.answer and (top - second >= th.margin
-                                 or self._only_exact(analysis.terms) == ranked[0][0]):
+        # a name the base does not know (ООН, NATO) means the question is about something else:
+        # at most "did you mean", never a confident answer about a neighbour
+        confident = bool(ranked) and not analysis.names and (
+            top - second >= th.margin or self._only_exact(analysis.terms) == ranked[0][0])
+        if top >= th.answer and confident:
             return Match("answer", ranked[0][0], round(top, 4), tuple(ranked[:3]), analysis)
         if top >= th.suggest:
             floor = max(th.suggest, top - th.suggest_window)

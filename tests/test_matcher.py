@@ -52,6 +52,7 @@ def test_noisy_input(matcher: Matcher, question: str, entry_id: str) -> None:
     "What time is it?", "Как приготовить борщ?", "Колькі каштуе хлеб?", "Who will win?",
     "Where is my polling station?", "hello", "добры дзень", "what can you do?",
     "asdf qwer zxcv", "", "???", "🙂🙂🙂", "1234",
+    "Чем занимается ООН?", "What does NATO do?", "Is the EU invited to observe?",  # other names
 ])
 def test_out_of_scope_gets_no_answer(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).status != "answer"
