@@ -13,7 +13,7 @@ from typing import IO, Any
 import yaml
 
 from bot.i18n import SOURCE_CONTEXT, topic_context
-from bot.knowledge import LineLoader, Located
+from bot.knowledge import LineLoader, Located, paragraphs
 
 # (lineno, funcname, messages, comments) as Babel expects; "pgettext" makes the first message
 # the context under Babel's default keywords.
@@ -42,7 +42,7 @@ def extract_knowledge(fileobj: IO[bytes], keywords: Collection[str], comment_tag
         cited = "; ".join(str(s.get("title")) for s in sources)
         answer = entry.get("answer")
         if isinstance(answer, str) and answer.strip():
-            yield (entry.line, "pgettext", (entry_id, answer.strip()),
+            yield (entry.line, "pgettext", (entry_id, paragraphs(answer)),
                    [f"Answer of the FAQ entry '{entry_id}'. Source: {cited}. "
                     "Translate the facts exactly; add nothing."])
         for source in sources:

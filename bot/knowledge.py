@@ -183,6 +183,15 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     return None
 
 
+def paragraphs(text: str) -> str:
+    """Answer text with every line break read as a paragraph break ("\n\n").
+
+    In a folded YAML block (`answer: >-`) a blank line becomes a single line break; maintainers
+    mean a new paragraph by it, and that is how the bot shows it.
+    """
+    return re.sub(r"[ \t]*\n\s*", "\n\n", text.strip())
+
+
 def _text(value: Any) -> str | None:
     """A non-empty stripped string, or None."""
     if isinstance(value, str) and value.strip():
@@ -258,6 +267,8 @@ class _TopicReader:
         self.unknown_keys(raw, ENTRY_KEYS, "an entry", entry_id)
         questions = self.questions(raw.get("questions"), line, entry_id)
         answer = _text(raw.get("answer"))
+        if answer is not None:
+            answer = paragraphs(answer)
         if answer is None:
             self.problem(line, "'answer' is missing, empty or not text",
                          "write the answer in English as a string", entry_id)

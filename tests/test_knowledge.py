@@ -57,6 +57,13 @@ def test_valid_base_loads(tmp_path: Path) -> None:
     assert kb.languages == ("be", "ru", "en")
 
 
+def test_a_blank_line_in_an_answer_starts_a_paragraph(tmp_path: Path) -> None:
+    folded = VALID.replace('answer: "To show things."',
+                           "answer: >-\n      To show\n      things.\n\n      Second part.")
+    kb = load_knowledge(write(tmp_path, **{"demo.yaml": folded}))
+    assert kb.entries["demo-two"].answer == "To show things.\n\nSecond part."
+
+
 def test_shipped_base_is_valid() -> None:
     kb = load_knowledge()
     assert len(kb.entries) >= 15
