@@ -150,7 +150,7 @@ class LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 def _construct_located(loader: LineLoader, node: yaml.MappingNode) -> Located:
-    mapping = Located(loader.construct_mapping(node, deep=True))
+    mapping = Located(loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
     mapping.line = node.start_mark.line + 1
     return mapping
 

@@ -228,13 +228,13 @@ def _translations(kb: KnowledgeBase, catalogs: Catalogs) -> list[Finding]:
     for code, lang in catalogs.languages.items():
         if code == SOURCE_LANGUAGE:
             continue  # English shows the source text itself; `locales check` covers its catalog
-        for context, source, file, line, entry_id, what in texts:
-            if (code, context, source) in reported:
+        for context, text, file, line, entry_id, what in texts:
+            if (code, context, text) in reported:
                 continue
-            reported.add((code, context, source))
-            translated = lang.knowledge(context, source)
+            reported.add((code, context, text))
+            translated = lang.knowledge(context, text)
             where = f"locales/{code}/LC_MESSAGES/knowledge.po"
-            if lang.is_stale(context, source):
+            if lang.is_stale(context, text):
                 findings.append(Finding(
                     "warning", "translation-stale", f"the '{code}' translation of {what} is "
                     "fuzzy: its English source changed, so users see the English text", file,
@@ -244,10 +244,10 @@ def _translations(kb: KnowledgeBase, catalogs: Catalogs) -> list[Finding]:
                     "warning", "translation-missing", f"{what} has no '{code}' translation",
                     file, line, entry_id, f"run pybabel update, then translate it in {where}"))
             elif what == ANSWER and len(translated.strip()) < SHORT_TRANSLATION_RATIO * len(
-                    source):  # titles may rightly be shorter; answers may not
+                    text):  # titles may rightly be shorter; answers may not
                 findings.append(Finding(
                     "warning", "translation-short", f"the '{code}' translation of {what} is "
-                    f"{len(translated)} characters against {len(source)} in English "
+                    f"{len(translated)} characters against {len(text)} in English "
                     "(cut off?)", file, line, entry_id, f"check it in {where}"))
     return findings
 

@@ -244,7 +244,7 @@ class Matcher:
 
     def detect_language(self, words: list[str]) -> str | None:
         """be, ru or en for already-repaired words; None when there is nothing to go on."""
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = defaultdict(float)
         cyr = lat = 0
         be_words, ru_words, en_words = (self._lang_words[c] for c in ("be", "ru", "en"))
         for w in words:

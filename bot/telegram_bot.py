@@ -375,7 +375,7 @@ async def on_feedback(query: CallbackQuery, message: Message, svc: Services, tr:
     markup = message.reply_markup
     if markup:
         rows = [row for row in markup.inline_keyboard
-                if not any((b.callback_data or "").partition(LANG_SEP)[2].startswith(FEEDBACK)
+                if not any(str(b.callback_data or "").partition(LANG_SEP)[2].startswith(FEEDBACK)
                            for b in row)]
         try:
             await message.edit_reply_markup(InlineKeyboardMarkup(rows))
