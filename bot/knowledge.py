@@ -145,7 +145,7 @@ class Located(dict[str, Any]):
     line: int = 0
 
 
-class LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class LineLoader(_BaseLoader):
     pass
 
 

@@ -84,7 +84,7 @@ class Who:
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.bot_data[SERVICES]  # type: ignore[no-any-return]
+    return context.bot_data[SERVICES]
 
 
 def who(svc: Services, user: User | None) -> Who:
@@ -452,7 +452,7 @@ async def set_chat_commands(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
         log.warning("could not set the chat's command menu", exc_info=True)
 
 
-async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def post_init(app: Application) -> None:
     svc: Services = app.bot_data[SERVICES]
     catalogs = svc.conversation.catalogs
     for code, tr in catalogs.languages.items():
@@ -466,7 +466,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
                  svc.settings.retention_days)
 
 
-async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def post_shutdown(app: Application) -> None:
     svc: Services = app.bot_data[SERVICES]
     svc.stop_watching.set()
     if svc.watcher is not None:
@@ -511,7 +511,7 @@ class RetryingRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
-class PrivateBot(ExtBot):  # type: ignore[type-arg]
+class PrivateBot(ExtBot):
     """ExtBot whose repr() names the bot by its public id, never by its token."""
 
     def __repr__(self) -> str:
@@ -519,7 +519,7 @@ class PrivateBot(ExtBot):  # type: ignore[type-arg]
 
 
 def build_application(settings: Settings, conversation: Conversation | None = None,
-                      storage: Storage | None = None) -> Application:  # type: ignore[type-arg]
+                      storage: Storage | None = None) -> Application:
     """The one place where the Application and its handlers are put together."""
     quiet_third_party_loggers()
     conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
