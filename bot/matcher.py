@@ -175,12 +175,19 @@ class Matcher:
 
     # --- reading noisy input -----------------------------------------------------------------
 
-    def _knownness(self, word: str, typed: bool = True) -> float:
-        """How surely `word` is one the knowledge base or the language knows (0..1)."""
+    def _known(self, word: str) -> float:
+        """1.0 for a known word, 0.95 for a known stem, 0.0 otherwise (no fuzzy search)."""
         if word in self._known_words or word in self._stopwords:
             return 1.0
         if tx.stem(word) in self._known_stems and len(word) > 3:
             return 0.95
+        return 0.0
+
+    def _knownness(self, word: str, typed: bool = True) -> float:
+        """How surely `word` is one the knowledge base or the language knows (0..1)."""
+        exact = self._known(word)
+        if exact:
+            return exact
         # a short word read through transliteration or another layout is too easily "close"
         # to some known word by chance; only exact hits count for it
         if len(word) < (MIN_TYPO_LENGTH if typed else MIN_TYPO_LENGTH + 1):
@@ -219,7 +226,7 @@ class Matcher:
 
     def _repair(self, word: str) -> str:
         """The known word a typo most likely meant (or the word itself)."""
-        if self._knownness(word) >= 0.95 or len(word) < MIN_TYPO_LENGTH:
+        if self._known(word) or len(word) < MIN_TYPO_LENGTH:
             return word
         hit = self._nearest(word)
         return hit[0] if hit else word
