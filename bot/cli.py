@@ -131,18 +131,23 @@ def reply_json(question: str, reply: Reply) -> dict[str, object]:
 
 def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
+    width = _terminal_width(out)
     for question in _questions(args, stdin):
         reply = conv.ask(question, chosen=args.lang)
         if args.json:
             out.write(json.dumps(reply_json(question, reply), ensure_ascii=False) + "\n")
         else:
-            width = min(shutil.get_terminal_size().columns, 100) - 1 if out.isatty() else None
             out.write(_screen(reply, width) + "\n\n")
         out.flush()
     return 0
 
 
 # --- chat ------------------------------------------------------------------------------------
+
+def _terminal_width(out: TextIO) -> int | None:
+    """The width to wrap replies at on a terminal; None when writing to a file or pipe."""
+    return min(shutil.get_terminal_size().columns, 100) - 1 if out.isatty() else None
+
 
 def _screen(reply: Reply, width: int | None = None) -> str:
     """A reply as the terminal shows it: text, then buttons as numbered choices."""
@@ -199,8 +204,7 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
 def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     try:
-        width = min(shutil.get_terminal_size().columns, 100) - 1 if out.isatty() else None
-        chat_loop(conv, args.lang, stdin, out, width)
+        chat_loop(conv, args.lang, stdin, out, _terminal_width(out))
     except KeyboardInterrupt:
         out.write("\n")
     return 0
@@ -223,15 +227,14 @@ def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.config import default_db
+    from bot.config import db_path
     from bot.gaps import as_text, as_yaml, group_questions
     from bot.matcher import Matcher
     from bot.storage import Storage
 
     if args.since is not None and args.since < 0:
         raise UserError("--since takes a number of days (0 or more)")
-    db = args.db or (Path(os.environ["ELECTIONBOT_DB"]) if os.environ.get("ELECTIONBOT_DB")
-                     else default_db())
+    db = args.db or db_path(os.environ)
     if not db.is_file():
         raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
     matcher = Matcher(load_knowledge(args.kb))

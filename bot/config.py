@@ -28,6 +28,11 @@ def default_db() -> Path:
     return Path(base) / "electionbot" / "electionbot.sqlite3"
 
 
+def db_path(env: Mapping[str, str]) -> Path:
+    """ELECTIONBOT_DB if set, else the default database path."""
+    return Path(env["ELECTIONBOT_DB"]) if env.get("ELECTIONBOT_DB") else default_db()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything `electionbot run` needs; secrets are kept out of repr()."""
@@ -73,7 +78,7 @@ class Settings:
         return cls(
             token=token,
             base_url=env.get("TELEGRAM_BASE_URL") or None,
-            db_path=Path(env["ELECTIONBOT_DB"]) if env.get("ELECTIONBOT_DB") else default_db(),
+            db_path=db_path(env),
             kb_dir=Path(env["ELECTIONBOT_KB"]) if env.get("ELECTIONBOT_KB") else None,
             locales_dir=Path(env["ELECTIONBOT_LOCALES"]) if env.get("ELECTIONBOT_LOCALES")
             else None,
