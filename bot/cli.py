@@ -15,7 +15,11 @@ from typing import TextIO
 from bot.conversation import Conversation, Reply
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.matcher import Match
 from bot.render import plain_text
+
+# the statuses `ask --json` reports (README documents them)
+STATUSES = ("answer", "partial", "suggest", "none", "smalltalk")
 
 PROG = "electionbot"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -50,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", metavar="FILE",
                      help="answer one question per line of FILE ('-': stdin)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--explain", action="store_true",
+                     help="also say how the question was read and why the status came out")
 
     locales = sub.add_parser("locales", help="translation catalog tools")
     loc_sub = locales.add_subparsers(dest="locales_command", metavar="LOCALES_COMMAND",
@@ -117,27 +123,56 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
 
 def reply_json(question: str, reply: Reply) -> dict[str, object]:
     """The `ask --json` record of one reply."""
-    status = reply.kind if reply.kind in ("answer", "suggest") else "none"
-    return {
+    status = reply.kind if reply.kind in STATUSES else "none"
+    record: dict[str, object] = {
         "query": question,
         "status": status,
-        "id": reply.entry_id if status == "answer" else None,
+        "id": reply.entry_id if status in ("answer", "partial") else None,
         "lang": reply.lang,
         "score": reply.score,
         "suggestions": list(reply.suggestions),
         "text": plain_text(reply),
     }
+    if reply.reason:
+        record["reason"] = reply.reason
+    return record
+
+
+def explain(match: Match) -> str:
+    """How the matcher read a question and why its status came out (for `ask --explain`)."""
+    a = match.analysis
+    lines = [f"status: {match.status}" + (f" {match.entry_id}" if match.entry_id else ""),
+             f"why: {match.reason}",
+             f"language: {a.lang or '?'}",
+             f"terms: {' '.join(a.terms) or '-'}"]
+    if a.focus != a.terms:
+        lines.append(f"asking sentences: {' '.join(a.focus) or '-'}")
+    if a.outofscope:
+        lines.append(f"out of scope: {', '.join(a.outofscope)}")
+    for (eid, score), v in zip(match.ranked, match.verdicts, strict=False):
+        lines.append(f"  {eid} {score:.2f}: {v.reason()}")
+        lines.append(f"    subject {'/'.join(v.subject) or '-'}; matched "
+                     f"{' '.join(v.matched) or '-'}; not covered {' '.join(v.uncovered) or '-'}"
+                     + (f"; asks a {v.asked}, holds {', '.join(v.holds) or 'none'}"
+                        if v.asked else ""))
+    return "\n".join(lines)
 
 
 def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     width = _terminal_width(out)
     for question in _questions(args, stdin):
-        reply = conv.ask(question, chosen=args.lang)
+        match = conv.match(question)
+        reply = conv.reply(match, chosen=args.lang)
         if args.json:
-            out.write(json.dumps(reply_json(question, reply), ensure_ascii=False) + "\n")
+            record = reply_json(question, reply)
+            if args.explain:
+                record["explain"] = explain(match)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             out.write(_screen(reply, width) + "\n\n")
+            if args.explain:
+                out.write(explain(match) + "\n\n")
         out.flush()
     return 0
 

@@ -10,7 +10,7 @@ from bot.i18n import SOURCE_CONTEXT, Catalogs, Language, load_catalogs, topic_co
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Matcher
 
-ReplyKind = Literal["answer", "suggest", "none", "info"]
+ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 
 # Longer questions are cut before matching: nobody asks a FAQ in 5,000 characters, and the cut
 # keeps matching time bounded whatever a client sends.
@@ -59,6 +59,19 @@ class Reply:
     suggestions: tuple[str, ...] = field(default=())
     # set when the user picked a language: the transport remembers it
     set_language: str | None = None
+    # a first line that qualifies what follows ("I have no exact information on that...")
+    caveat: str | None = None
+    # why a question got no answer: "opinion", "practical" (out of scope), or None
+    reason: str | None = None
+
+
+def answer_texts(kb: KnowledgeBase, catalogs: Catalogs) -> dict[str, list[str]]:
+    """Each entry's answer in every catalog language (grounding reads them all)."""
+    texts: dict[str, list[str]] = {}
+    for entry in kb.entries.values():
+        found = (catalogs[code].knowledge(entry.id, entry.answer) for code in catalogs.codes)
+        texts[entry.id] = [t for t in found if t]
+    return texts
 
 
 class Conversation:
@@ -68,10 +81,7 @@ class Conversation:
                  matcher: Matcher | None = None) -> None:
         self.kb = kb
         self.catalogs = catalogs
-        self.matcher = matcher or Matcher(kb)
-        lex = kb.lexicon
-        self._greetings = lex.smalltalk_words("greetings")
-        self._thanks = lex.smalltalk_words("thanks")
+        self.matcher = matcher or Matcher(kb, answers=answer_texts(kb, catalogs))
 
     @classmethod
     def load(cls, kb_dir: Path | str | None = None,
@@ -95,15 +105,28 @@ class Conversation:
     def ask(self, question: str, chosen: str | None = None,
             fallback: str | None = None) -> Reply:
         """Reply to a typed question."""
-        question = question[:MAX_QUESTION_CHARS]
-        match = self.matcher.match(question)
+        return self.reply(self.match(question), chosen, fallback)
+
+    def match(self, question: str) -> Match:
+        return self.matcher.match(question[:MAX_QUESTION_CHARS])
+
+    def reply(self, match: Match, chosen: str | None = None,
+              fallback: str | None = None) -> Reply:
+        """The reply to a question the matcher has read."""
         lang = self.reply_language(match, chosen, fallback)
         tr = self.catalogs[lang]
-        small = self._smalltalk(match)
-        if small is not None and match.status != "answer":
-            return self._info(tr, small, match)
+        if match.status == "smalltalk":
+            return Reply("smalltalk", lang, self.smalltalk_text(tr, match.reason),
+                         buttons=(self._nav_row(tr),), reason=match.reason)
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
+        if match.status == "partial" and match.entry_id:
+            # TRANSLATORS: first line above an answer that is close to, but not exactly, what
+            # the user asked.
+            caveat = tr.gettext("I have no exact information on that. Here is what my sources "
+                                "say on the closest question:")
+            return replace(self.entry(match.entry_id, lang, score=match.score), kind="partial",
+                           caveat=caveat)
         if match.status == "suggest":
             ids = match.suggestions
             # TRANSLATORS: shown above buttons with up to three questions the user may mean.
@@ -113,28 +136,46 @@ class Conversation:
                          for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
                          score=match.score, suggestions=ids)
-        body = tr.gettext(
+        reason = match.outofscope
+        return Reply("none", lang, self.decline_text(tr, reason), buttons=(self._nav_row(tr),),
+                     score=match.score, reason=reason)
+
+    def decline_text(self, tr: Language, reason: str | None) -> str:
+        """Why there is no answer: an opinion asked for, a practical matter, or unknown."""
+        if reason == "opinion":
+            return tr.gettext(
+                "I don't assess elections, predict or report their results, or give political "
+                "opinions. I can tell you what my sources say about the international "
+                "cooperation of Belarus's Central Election Commission and about election "
+                "observation: for example, who observes elections in Belarus and how observers "
+                "are invited.")
+        if reason == "practical":
+            return tr.gettext(
+                "I don't have that information: I can't help with polling stations, voter "
+                "registration, voting abroad, becoming an observer or election dates. I only "
+                "answer questions about the international cooperation of Belarus's Central "
+                "Election Commission and about election observation (ENEMO, OSCE, ACEEEO and "
+                "others).")
+        return tr.gettext(
             "Sorry, I don't know the answer to that. I can only answer questions about the "
             "international cooperation of Belarus's Central Election Commission and about "
             "election observation (ENEMO, OSCE, ACEEEO and others). Try other words, or "
             "browse the topics.")
-        return Reply("none", lang, body, buttons=(self._nav_row(tr),), score=match.score)
 
-    def _smalltalk(self, match: Match) -> str | None:
-        ws = [w for w in match.analysis.words if not w.isdigit()]
-        if not ws:
-            return None
-        if all(w in self._greetings or w in self._thanks for w in ws):
-            return "thanks" if any(w in self._thanks for w in ws) else "greeting"
-        return None
-
-    def _info(self, tr: Language, kind: str, match: Match) -> Reply:
+    def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
-            body = tr.gettext("You're welcome! Ask me anything else about election cooperation "
+            return tr.gettext("You're welcome! Ask me anything else about election cooperation "
                               "and observation.")
-        else:
-            body = self.greeting_text(tr)
-        return Reply("info", tr.code, body, buttons=(self._nav_row(tr),), score=match.score)
+        if kind == "bot":
+            return tr.gettext(
+                "I'm a bot: I answer questions about election cooperation and election "
+                "observation, using two published sources and naming them under each answer. "
+                "Ask me, for example, “What is ENEMO?”")
+        if kind == "insults":
+            return tr.gettext(
+                "I'm sorry if my answers didn't help. I only know about election cooperation "
+                "and election observation: try asking in other words, or browse the topics.")
+        return self.greeting_text(tr)
 
     # --- entries and browsing ----------------------------------------------------------------
 

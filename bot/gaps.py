@@ -13,6 +13,9 @@ from bot.storage import StoredQuestion
 
 # two questions belong together when their content terms are this similar (0..100)
 GROUP_SIMILARITY = 75.0
+# terms lighter than this (found in about two thirds of the entries or more) are left out of
+# a group's key
+KEY_WEIGHT = 0.4
 
 
 @dataclass
@@ -43,7 +46,8 @@ def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]
     gaps: list[Gap] = []
     keys: list[str] = []
     for item in stored:
-        terms = matcher.analyse(item.text).terms
+        # terms found in nearly every entry ("elections") say nothing about what was asked
+        terms = [t for t in matcher.analyse(item.text).terms if matcher.weight(t) >= KEY_WEIGHT]
         key = " ".join(sorted(set(terms))) or item.text.strip().lower()
         hit = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio,
                                  score_cutoff=GROUP_SIMILARITY) if keys else None

@@ -26,7 +26,12 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 LEXICON_DIR = "lexicon"
 
 TOPIC_KEYS = {"topic", "title", "order", "entries"}
-ENTRY_KEYS = {"id", "questions", "answer", "sources", "related"}
+ENTRY_KEYS = {"id", "questions", "answer", "sources", "related", "subject"}
+# kinds a synonym group may declare: what a question naming it is about (see grounding)
+GROUP_KINDS = ("name", "place", "fact")
+# the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
+OUT_OF_SCOPE_CLASSES = ("opinion", "practical")
+SMALLTALK_KINDS = ("greetings", "thanks", "bot", "insults")
 SOURCE_KEYS = {"title", "url"}
 
 
@@ -50,6 +55,8 @@ class Entry:
     related: tuple[str, ...]
     file: str
     line: int
+    # what the entry is about, as words in any language (empty: derived from the phrasings)
+    subject: tuple[str, ...] = ()
 
     def question(self, lang: str) -> str:
         """The canonical phrasing (the first one) in `lang`, falling back to English."""
@@ -76,6 +83,9 @@ class SynonymGroup:
 
     key: str
     terms: tuple[str, ...]
+    # "name" (an organisation, a document), "place", or "fact" (a specific fact people ask
+    # for: founded, heads, costs); None for ordinary words
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,12 +94,22 @@ class Lexicon:
 
     synonyms: tuple[SynonymGroup, ...] = ()
     stopwords: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    # kind ("greetings", "thanks") → language → words that make a message small talk
-    smalltalk: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    # filler of several words dropped as a whole ("калі ласка", "I'm writing a paper"), even
+    # where one of its words means something on its own (калі = when)
+    stop_phrases: frozenset[tuple[str, ...]] = frozenset()
+    # kind ("greetings", "thanks", "bot", "insults") → language → phrases (tuples of folded
+    # words) that make a message small talk
+    smalltalk: Mapping[str, Mapping[str, frozenset[tuple[str, ...]]]] = field(
+        default_factory=dict)
+    # class ("opinion", "practical") → language → phrases that mark a question outside the
+    # base's scope (each phrase as a tuple of folded words)
+    outofscope: Mapping[str, Mapping[str, frozenset[tuple[str, ...]]]] = field(
+        default_factory=dict)
 
     def smalltalk_words(self, kind: str) -> frozenset[str]:
-        """Small-talk words of one kind, all languages together."""
-        return frozenset().union(*self.smalltalk.get(kind, {}).values())
+        """The words of one kind's small-talk phrases, all languages together."""
+        return frozenset(w for phrases in self.smalltalk.get(kind, {}).values()
+                         for phrase in phrases for w in phrase)
 
 
 @dataclass(frozen=True)
@@ -278,10 +298,18 @@ class _TopicReader:
             self.problem(line, "'related' must be a list of entry ids",
                          "write it as related: [other-id, ...]", entry_id)
             related = []
+        subject = raw.get("subject", [])
+        if isinstance(subject, str):
+            subject = [subject]
+        if not isinstance(subject, list) or not all(
+                isinstance(s, str) and s.strip() for s in subject):
+            self.problem(line, "'subject' must be a list of words or names",
+                         "write it as subject: [ENEMO, ЕНЕМО] (any language)", entry_id)
+            subject = []
         if questions is None or answer is None or sources is None:
             return None
         return Entry(entry_id, topic_id, questions, answer, sources, tuple(related),
-                     self.rel, line)
+                     self.rel, line, tuple(s.strip() for s in subject))
 
     def questions(self, raw: Any, line: int, entry_id: str) -> dict[str, tuple[str, ...]] | None:
         if not isinstance(raw, Located):
@@ -363,6 +391,11 @@ def _read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
                 problems.append(Problem(rel, line, "each group needs a 'key' id and a 'terms' list",
                                         "write - key: cec\n    terms: [cec, цик, цвк]"))
                 continue
+            kind = raw.get("kind")
+            if kind is not None and kind not in GROUP_KINDS:
+                problems.append(Problem(rel, line, f"group '{key}' has kind {kind!r}",
+                                        f"use one of: {', '.join(GROUP_KINDS)}, or leave it out"))
+                kind = None
             clean = tuple(t.strip().lower() for t in terms if isinstance(t, str) and t.strip())
             for term in clean:
                 if term in seen_terms and seen_terms[term] != key:
@@ -370,31 +403,55 @@ def _read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
                                             f"'{seen_terms[term]}' and '{key}'",
                                             "keep each term in one group"))
                 seen_terms[term] = key
-            groups.append(SynonymGroup(key, clean))
+            groups.append(SynonymGroup(key, clean, kind))
     stopwords = _read_word_lists(lex_dir / "stopwords.yaml", "stopwords", problems)
-    smalltalk = {kind: words for kind in ("greetings", "thanks")
-                 if (words := _read_word_lists(lex_dir / "smalltalk.yaml", kind, problems))}
-    return Lexicon(tuple(groups), stopwords, smalltalk)
+    stop_phrases = frozenset(
+        tuple(fold_words(p)) for phrases in _read_phrase_lists(
+            lex_dir / "stopwords.yaml", "phrases", problems, True).values()
+        for p in phrases if len(fold_words(p)) > 1)
+    smalltalk = {kind: _phrase_sets(by_lang) for kind in SMALLTALK_KINDS
+                 if (by_lang := _read_phrase_lists(lex_dir / "smalltalk.yaml", kind, problems,
+                                                   True))}
+    outofscope = {cls: _phrase_sets(by_lang) for cls in OUT_OF_SCOPE_CLASSES
+                  if (by_lang := _read_phrase_lists(lex_dir / "outofscope.yaml", cls, problems,
+                                                    True))}
+    return Lexicon(tuple(groups), stopwords, stop_phrases, smalltalk, outofscope)
 
 
-def _read_word_lists(path: Path, key: str, problems: list[Problem]) -> dict[str, frozenset[str]]:
+def _phrase_sets(by_lang: Mapping[str, list[str]]) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Phrases per language as tuples of folded words."""
+    return {lang: frozenset(ws for p in phrases if (ws := tuple(fold_words(p))))
+            for lang, phrases in by_lang.items()}
+
+
+def _read_word_lists(path: Path, key: str, problems: list[Problem],
+                     optional: bool = False) -> dict[str, frozenset[str]]:
     """A lexicon mapping `key: {lang: [words]}`, folded the way the matcher folds text."""
+    return {lang: frozenset(w for item in items for w in fold_words(item))
+            for lang, items in _read_phrase_lists(path, key, problems, optional).items()}
+
+
+def _read_phrase_lists(path: Path, key: str, problems: list[Problem],
+                       optional: bool = False) -> dict[str, list[str]]:
+    """A lexicon mapping `key: {lang: [phrases]}`, as written."""
     if not path.is_file():
         return {}
     rel = f"{LEXICON_DIR}/{path.name}"
     data = _read_yaml(path, rel, problems)
     raw = data.get(key) if isinstance(data, dict) else None
+    if optional and isinstance(data, dict) and key not in data:
+        return {}
     if data is not None and not isinstance(raw, dict):
         problems.append(Problem(rel, 1, f"expected a '{key}' mapping of language → words",
                                 f"write {key}: {{en: [...], ru: [...], be: [...]}}"))
         return {}
-    result: dict[str, frozenset[str]] = {}
+    result: dict[str, list[str]] = {}
     for lang, words in (raw or {}).items():
         if not isinstance(words, list):
             problems.append(Problem(rel, _line(raw, 1), f"{key}.{lang} must be a list",
                                     "write the words as a list"))
             continue
-        result[str(lang)] = frozenset(w for item in words for w in fold_words(str(item)))
+        result[str(lang)] = [str(item) for item in words]
     return result
 
 

@@ -6,16 +6,21 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
+from bot.grounding import Grounder, Verdict, asked_kind, counted_term
 from bot.knowledge import KnowledgeBase
 
-Status = Literal["answer", "suggest", "none"]
+Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
+# small talk kinds in the order one wins over another in a mixed message
+SMALLTALK_ORDER = ("insults", "bot", "thanks", "greetings")
+# a sentence ends at . ! ? … or a line break; the question mark tells which sentence asks
+_SENTENCE_RE = re.compile(r"[^.!?…\n]+[.!?…]*")
 SYN_PREFIX = "@"
 QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
 # Spellings that Belarusian has and Russian lacks, beyond the letters і and ў: дз (дзень),
@@ -26,6 +31,12 @@ ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 TYPO_CUTOFF = 80.0
+# Shorter words that the base has never seen say too little to count against a candidate.
+MIN_SALIENT_LENGTH = 4
+# Synonym kinds that name a thing: a question naming one is about it.
+NAMED_KINDS = ("name", "place")
+# Candidates checked by grounding, best first.
+MAX_VERIFIED = 5
 
 
 @dataclass(frozen=True)
@@ -33,7 +44,11 @@ class Thresholds:
     """Decision boundaries; tuned on a development corpus, checked on an independent one."""
 
     answer: float = 0.6
+    # a grounded candidate (subject named, every salient term covered) needs less score
+    grounded_answer: float = 0.42
     margin: float = 0.06
+    # below this, an on-subject candidate that does not answer exactly is not shown at all
+    partial: float = 0.3
     suggest: float = 0.30
     suggest_window: float = 0.25
     max_suggestions: int = 3
@@ -61,6 +76,14 @@ class Analysis:
     lang: str | None
     # unknown words typed in capitals (ООН, NATO): names of something the base does not cover
     names: frozenset[str] = frozenset()
+    # terms of the sentences that ask (end with "?"); all terms when none does
+    focus: tuple[str, ...] = ()
+    # the kind of small talk when the whole message is small talk
+    smalltalk: str | None = None
+    # out-of-scope classes (opinion, practical) the message's words point to, and the stems
+    # of the phrases that did
+    outofscope: tuple[str, ...] = ()
+    outofscope_stems: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,10 +95,20 @@ class Match:
     score: float
     ranked: tuple[tuple[str, float], ...]
     analysis: Analysis
+    # how the candidates were checked (best first), and why the status came out
+    verdicts: tuple[Verdict, ...] = ()
+    reason: str = ""
 
     @property
     def suggestions(self) -> tuple[str, ...]:
         return tuple(eid for eid, _ in self.ranked) if self.status == "suggest" else ()
+
+    @property
+    def outofscope(self) -> str | None:
+        """The out-of-scope class that decided a "none", if one did."""
+        if self.status == "none" and self.analysis.outofscope:
+            return self.analysis.outofscope[0]
+        return None
 
 
 class _Reading:
@@ -96,20 +129,31 @@ class Matcher:
     transliteration, wrong keyboard layout, then typos against the known vocabulary.
     """
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
+                 answers: Mapping[str, Sequence[str]] | None = None) -> None:
+        """`answers`: each entry's answer text in the catalog languages (grounding reads them)."""
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         lex = kb.lexicon
         self._stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
         self._synonyms, synonym_words = _synonym_table(kb)
         self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
+        self._kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
+        # filler phrases and small talk, as stem sequences: dropped from a question's terms
+        self._stop_phrases = {_stems(p) for p in lex.stop_phrases}
+        self._smalltalk = {_stems(p): kind for kind in reversed(SMALLTALK_ORDER)
+                           for phrases in lex.smalltalk.get(kind, {}).values() for p in phrases}
+        self._outofscope = {_stems(p): cls for cls, by_lang in lex.outofscope.items()
+                            for phrases in by_lang.values() for p in phrases}
+        self._max_phrase_len = max((len(p) for p in (*self._stop_phrases, *self._smalltalk)),
+                                   default=1)
         # words per language: what a typed word is checked against to tell be/ru/en apart
         self._lang_words: dict[str, set[str]] = defaultdict(set)
         for lang, words in lex.stopwords.items():
             self._lang_words[lang].update(words)
-        for by_lang in lex.smalltalk.values():
-            for lang, words in by_lang.items():
-                self._lang_words[lang].update(words)
+        for table in (*lex.smalltalk.values(), *lex.outofscope.values()):
+            for lang, phrases in table.items():
+                self._lang_words[lang].update(w for p in phrases for w in p)
 
         # every phrasing as a set of terms, kept in parallel tuples indexed by phrasing
         entry_ids: list[str] = []
@@ -150,6 +194,9 @@ class Matcher:
                 entry_index[t].append(eid)
         self._entry_index = {t: tuple(es) for t, es in entry_index.items()}
 
+        self.grounder = Grounder(kb.entries, {e: [set(phrasing_terms[i]) for i in ix]
+                                              for e, ix in self._entry_phrasings.items()},
+                                 answers or {}, self._terms, self._kinds, self._weight)
         self._known_words = set().union(*self._lang_words.values()) | synonym_words
         self._known_stems = {tx.stem(w) for w in self._known_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
@@ -161,6 +208,10 @@ class Matcher:
         terms: list[str] = []
         i = 0
         while i < len(words):
+            skip = self._filler_at(stems, i)
+            if skip:
+                i += skip
+                continue
             for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
                 key = self._synonyms.get(tuple(stems[i : i + size]))
                 if key is not None:
@@ -172,6 +223,49 @@ class Matcher:
                     terms.append(stems[i])
                 i += 1
         return terms
+
+    def _filler_at(self, stems: list[str], i: int) -> int:
+        """How many words from `i` on form a filler or small-talk phrase (0: none)."""
+        for size in range(min(self._max_phrase_len, len(stems) - i), 0, -1):
+            key = tuple(stems[i : i + size])
+            if key in self._stop_phrases or key in self._smalltalk:
+                return size
+        return 0
+
+    def terms_of(self, text: str) -> list[str]:
+        """The terms of a correctly written text (an answer, a subject), without repair."""
+        return self._terms(tx.words(text))
+
+    def _smalltalk_kind(self, words: list[str]) -> str | None:
+        """The small-talk kind of a sentence made only of small talk and filler, else None."""
+        stems = [tx.stem(w) for w in words]
+        found: set[str] = set()
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._max_phrase_len, len(stems) - i), 0, -1):
+                key = tuple(stems[i : i + size])
+                if key in self._smalltalk:
+                    found.add(self._smalltalk[key])
+                    break
+                if key in self._stop_phrases:
+                    break
+            else:
+                if words[i] not in self._stopwords and not words[i].isdigit():
+                    return None
+                size = 1
+            i += size
+        return next((k for k in SMALLTALK_ORDER if k in found), None)
+
+    def _outofscope_phrases(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """(class, phrase stems) of every out-of-scope phrase in the words, opinion first."""
+        stems = [tx.stem(w) for w in words]
+        found = []
+        for phrase, cls in self._outofscope.items():
+            n = len(phrase)
+            if any(tuple(stems[i : i + n]) == phrase for i in range(len(stems) - n + 1)):
+                found.append((cls, phrase))
+        order = list(self.kb.lexicon.outofscope)
+        return sorted(found, key=lambda f: order.index(f[0]))
 
     # --- reading noisy input -----------------------------------------------------------------
 
@@ -231,21 +325,55 @@ class Matcher:
         hit = self._nearest(word)
         return hit[0] if hit else word
 
-    def analyse(self, question: str) -> Analysis:
-        """Read a question: repair each chunk, map to terms, guess the language."""
+    def _read_sentence(self, sentence: str, capitals: set[str]) -> list[str]:
+        """The repaired words of one sentence, each chunk read the way the base knows best.
+
+        Words typed in capitals (ООН) or capitalised inside the sentence (Poland) go into
+        `capitals`: they name something, and an answer must mention it.
+        """
         words: list[str] = []
-        capitals: set[str] = set()
-        for chunk in question.split():
+        for n, chunk in enumerate(sentence.split()):
             readings = self._readings(chunk)
             if readings:
                 best = max(readings, key=lambda r: r.score)
                 words.extend(best.words)
-                if best.kind == "typed" and ACRONYM_RE.match(chunk.strip(".,;:!?()«»\"'")):
+                bare = chunk.strip(".,;:!?()«»\"'“”„")
+                if best.kind == "typed" and (ACRONYM_RE.match(bare) or (
+                        n > 0 and bare[:1].isupper() and bare[1:].islower())):
                     capitals.update(best.words)
-        repaired = [self._repair(w) for w in words]
-        terms = self._terms(repaired)
+        return [self._repair(w) for w in words]
+
+    def analyse(self, question: str) -> Analysis:
+        """Read a question: split it into sentences, repair each chunk, map to terms, guess the
+        language; greetings and thanks are set apart and the asking sentences marked."""
+        capitals: set[str] = set()
+        words: list[str] = []
+        terms: list[str] = []
+        focus: list[str] = []
+        small: list[str] = []
+        for sentence in split_sentences(question):
+            ws = self._read_sentence(sentence, capitals)
+            if not ws:
+                continue
+            kind = self._smalltalk_kind(ws)
+            if kind:
+                small.append(kind)
+                words.extend(ws)
+                continue
+            ts = self._terms(ws)
+            words.extend(ws)
+            terms.extend(ts)
+            if sentence.rstrip().endswith("?"):
+                focus.extend(ts)
         names = frozenset(tx.stem(w) for w in capitals if self._knownness(w) == 0.0)
-        return Analysis(tuple(repaired), tuple(terms), self.detect_language(repaired), names)
+        smalltalk = None
+        if small and not terms:
+            smalltalk = next(k for k in SMALLTALK_ORDER if k in small)
+        content = [t for t in focus if not t.startswith(QUESTION_WORD_PREFIX)]
+        oos = self._outofscope_phrases(words)
+        return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
+                        tuple(focus) if content else tuple(terms), smalltalk,
+                        tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos))
 
     # --- language ------------------------------------------------------------------------
 
@@ -286,6 +414,10 @@ class Matcher:
         if term in names:
             return th.unknown_name_weight
         return th.unknown_weight if len(term) >= MIN_TYPO_LENGTH else th.unknown_short_weight
+
+    def weight(self, term: str) -> float:
+        """How much a term tells entries apart (rare terms weigh more)."""
+        return self._weight(term)
 
     def rank(self, terms: Iterable[str], limit: int | None = 8,
              names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
@@ -353,25 +485,94 @@ class Matcher:
         owners = self._exact.get(frozenset(terms), ())
         return owners[0] if len(owners) == 1 else None
 
-    def match(self, question: str) -> Match:
-        """Answer, suggest or decline for one question."""
-        analysis = self.analyse(question)
+    def candidates(self, analysis: Analysis) -> list[tuple[str, float]]:
+        """Entries ranked for the whole message and, when only some sentences ask, for those
+        sentences with the names the others give (each entry keeps its better score)."""
         ranked = self.rank(analysis.terms, names=analysis.names)
+        if analysis.focus == analysis.terms:
+            return ranked
+        named = [t for t in analysis.terms if self._kinds.get(t)]
+        best = dict(ranked)
+        for eid, score in self.rank([*analysis.focus, *named], names=analysis.names):
+            best[eid] = max(best.get(eid, 0.0), score)
+        return sorted(best.items(), key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+
+    def salient(self, analysis: Analysis) -> set[str]:
+        """Terms of the question an answer must cover: names, places and numbers wherever they
+        are; in the asking sentences also the specific facts asked for (founded, heads, costs)
+        and the words the base's phrasings use. Words the base has never seen are left out:
+        in real messages they are mostly chat, not the thing asked."""
+        strong = {t for t in analysis.terms
+                  if self._kinds.get(t) or t.isdigit() or t in analysis.names}
+        asked = {t for t in analysis.focus
+                 if t.startswith(SYN_PREFIX) and not t.startswith(QUESTION_WORD_PREFIX)}
+        return strong | asked
+
+    def verify(self, analysis: Analysis, entry_id: str) -> Verdict:
+        salient = self.salient(analysis)
+        strict = {t for t in salient if self._kinds.get(t) or t.isdigit() or t in analysis.names}
+        return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
+                                    asked_kind(analysis.focus), counted_term(analysis.focus))
+
+    def match(self, question: str) -> Match:
+        """Answer, partial, suggest, small talk or decline for one question."""
+        analysis = self.analyse(question)
+        if analysis.smalltalk:
+            return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
+        ranked = self.candidates(analysis)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        # a name the base does not know (ООН, NATO) means the question is about something else:
-        # at most "did you mean", never a confident answer about a neighbour
-        confident = bool(ranked) and not analysis.names and (
-            top - second >= th.margin or self._only_exact(analysis.terms) == ranked[0][0])
-        if top >= th.answer and confident:
-            return Match("answer", ranked[0][0], round(top, 4), tuple(ranked[:3]), analysis)
-        if top >= th.suggest:
-            floor = max(th.suggest, top - th.suggest_window)
-            picks = tuple((eid, round(s, 4)) for eid, s in ranked[: th.max_suggestions]
-                          if s >= floor)
-            return Match("suggest", None, round(top, 4), picks, analysis)
-        return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis)
+        exact = self._only_exact(analysis.terms)
+        if exact is not None and ranked and exact == ranked[0][0]:
+            return Match("answer", exact, round(top, 4), tuple(ranked[:3]), analysis,
+                         (self.verify(analysis, exact),), "the question reads exactly like "
+                         "one of the entry's phrasings")
+        pool = [(e, s) for e, s in ranked[:MAX_VERIFIED] if s >= th.partial]
+        verdicts = {e: self.verify(analysis, e) for e, _ in pool}
+        on_subject = [(e, s) for e, s in pool if verdicts[e].subject_ok]
+        checked = tuple(verdicts[e] for e, _ in pool)
+        if not on_subject:
+            why = ("no entry's subject is named in the question" if pool
+                   else "no entry shares enough words with the question")
+            return self._decline(analysis, ranked, top, checked, why)
+        best, best_score = on_subject[0]
+        window = [(e, s) for e, s in on_subject if s >= best_score - th.suggest_window]
+        grounded = [(e, s) for e, s in window if verdicts[e].grounded]
+        if grounded and not self._beside_the_point(analysis, grounded[0][0]):
+            eid, score = grounded[0]
+            rivals = [s for e, s in window if e != eid and verdicts[e].grounded]
+            clear = not rivals or score - rivals[0] >= th.margin
+            if score >= th.grounded_answer and clear and score >= best_score - th.margin:
+                return Match("answer", eid, round(score, 4), tuple(ranked[:3]), analysis,
+                             checked, verdicts[eid].reason())
+            if len(grounded) > 1 or score < th.grounded_answer:
+                picks = tuple((e, round(s, 4)) for e, s in window[: th.max_suggestions])
+                return Match("suggest", None, round(best_score, 4), picks, analysis, checked,
+                             "several entries answer it about equally well")
+        if analysis.outofscope:
+            return self._decline(analysis, ranked, top, checked,
+                                 f"asks for {analysis.outofscope[0]} matters in words that "
+                                 f"'{best}' never uses, or {verdicts[best].reason()}")
+        return Match("partial", best, round(best_score, 4), tuple(ranked[:3]), analysis, checked,
+                     f"on the subject of '{best}', but {verdicts[best].reason()}")
+
+    def _beside_the_point(self, analysis: Analysis, entry_id: str) -> bool:
+        """Whether the question asks for an opinion or practical help in words the entry never
+        uses ("how do I become an observer" is not answered by who invites observers)."""
+        return any(not self.grounder.mentions(entry_id, p) for p in analysis.outofscope_stems)
+
+    def _decline(self, analysis: Analysis, ranked: list[tuple[str, float]], top: float,
+                 checked: tuple[Verdict, ...], why: str) -> Match:
+        return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a message, each with its closing punctuation."""
+    return [m.group().strip() for m in _SENTENCE_RE.finditer(text) if m.group().strip()]
+
+
+def _stems(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(tx.stem(w) for w in words)
 
 
 def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[str]]:

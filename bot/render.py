@@ -15,6 +15,8 @@ MIN_PIECE = 200
 def plain_text(reply: Reply) -> str:
     """The reply as a person would read it, without markup."""
     parts = []
+    if reply.caveat:
+        parts.append(reply.caveat)
     if reply.heading:
         parts.append(reply.heading)
     parts.append(reply.body)
@@ -39,6 +41,8 @@ def html_messages(reply: Reply, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
 def html_paragraphs(reply: Reply) -> list[str]:
     """The reply's paragraphs as HTML, each balanced on its own."""
     parts = []
+    if reply.caveat:
+        parts.append(f"<i>{escape(reply.caveat, quote=False)}</i>")
     if reply.heading:
         parts.append(f"<b>{escape(reply.heading, quote=False)}</b>")
     parts.extend(escape(p, quote=False) for p in reply.body.split("\n\n") if p.strip())

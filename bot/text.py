@@ -68,7 +68,8 @@ _TRANSLIT = {
     # Belarusian: і not и, ў, шч, г for h, and the Łacinka letters.
     "be": {
         **_TRANSLIT_COMMON,
-        "shch": "шч", "sch": "шч", "ie": "е", "io": "е", "i": "і", "h": "г", "w": "ў",
+        # Łacinka marks softness with i (cie → це), so a bare e after a consonant is hard (э)
+        "shch": "шч", "sch": "шч", "ie": "е", "io": "е", "e": "э", "i": "і", "h": "г", "w": "ў",
         "ŭ": "ў", "'": "'",
         "č": "ч", "š": "ш", "ž": "ж", "ć": "ць", "ś": "сь", "ź": "зь", "ń": "нь", "ł": "л",
     },

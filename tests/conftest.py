@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversation
+from bot.conversation import Conversation, answer_texts
 from bot.i18n import Catalogs, load_catalogs
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Matcher
@@ -27,8 +27,8 @@ def catalogs() -> Catalogs:
 
 
 @pytest.fixture(scope="session")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
+def matcher(kb: KnowledgeBase, catalogs: Catalogs) -> Matcher:
+    return Matcher(kb, answers=answer_texts(kb, catalogs))
 
 
 @pytest.fixture(scope="session")
@@ -46,4 +46,12 @@ def dev_set() -> list[dict[str, object]]:
     path = os.environ.get("ELECTIONBOT_DEV_SET")
     if not path:
         pytest.skip("ELECTIONBOT_DEV_SET is not set (CI sets it to ../shared/eval/dev.jsonl)")
+    return load_jsonl(Path(path))
+
+
+@pytest.fixture(scope="session")
+def dev2_set() -> list[dict[str, object]]:
+    path = os.environ.get("ELECTIONBOT_DEV2_SET")
+    if not path:
+        pytest.skip("ELECTIONBOT_DEV2_SET is not set (CI sets it to ../shared/eval/dev2.jsonl)")
     return load_jsonl(Path(path))

@@ -50,9 +50,9 @@ def test_suggest_and_none(conversation: Conversation) -> None:
 
 def test_greetings_and_thanks_are_small_talk(conversation: Conversation) -> None:
     hello = conversation.ask("Прывітанне!")
-    assert hello.kind == "info" and hello.lang == "be" and "ENEMO" in hello.body
+    assert hello.kind == "smalltalk" and hello.lang == "be" and "ENEMO" in hello.body
     thanks = conversation.ask("спасибо")
-    assert thanks.kind == "info" and thanks.lang == "ru"
+    assert thanks.kind == "smalltalk" and thanks.lang == "ru" and thanks.reason == "thanks"
 
 
 def test_buttons_round_trip_and_forged_data_is_refused(conversation: Conversation) -> None:

@@ -1,0 +1,232 @@
+"""Grounding: does the best candidate really answer *this* question?
+
+The matcher ranks entries by shared words; that finds candidates but cannot tell "since when is
+the CEC a member of ACEEEO" from "when was ACEEEO founded". Before a candidate becomes a confident
+answer, three checks must pass:
+
+- its **subject** (what the entry is about: ENEMO, the protocol with Russia...) is named in the
+  question — derived from the terms most of its phrasings share, or stated by a maintainer;
+- every **salient** term of the question (names, places, numbers, content words) appears in the
+  entry's phrasings or in its answer text in some catalog language — a word the entry never
+  mentions ("founded", "Poland") means the question asks about something else;
+- the **kind of answer asked** (a date, a number, a place, a name) is one the answer holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot import text as tx
+from bot.knowledge import Entry
+
+# A term must be shared by at least this share of an entry's phrasings to count as its subject.
+SUBJECT_SHARE = 0.5
+# Of those, the ones at least this close in weight to the rarest make the subject.
+RAREST_SHARE = 0.75
+# Question words → the kind of fact the answer must hold.
+ASKED_KINDS = {"@q-when": "date", "@q-how-many": "number", "@q-where": "place"}
+# A word of the question that differs from a word of the entry only by a vowel alternation or
+# an ending (сустракаліся / сустракацца) still counts as covered at this similarity (0..100).
+COVER_CUTOFF = 84.0
+MIN_COVER_FUZZY = 6
+# Share of the question's weight that off-subject lexicon words must reach to count against it.
+TOPICAL_SHARE = 0.25
+# A number counts the words this close after it ("two non-governmental organizations").
+COUNT_WINDOW = 3
+# Words shorter than this that the base does not know say too little to count against an entry.
+MIN_SALIENT_LENGTH = 4
+
+_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NUMBER_RE = re.compile(r"\d")
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "twenty", "hundred", "thousand", "million"})
+_MONTHS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why an entry does or does not answer a question."""
+
+    entry_id: str
+    subject: tuple[str, ...]
+    subject_found: tuple[str, ...]
+    matched: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    asked: str | None
+    holds: tuple[str, ...]
+
+    @property
+    def subject_ok(self) -> bool:
+        return bool(self.subject_found) or not self.subject
+
+    @property
+    def kind_ok(self) -> bool:
+        return self.asked is None or self.asked in self.holds
+
+    @property
+    def grounded(self) -> bool:
+        return self.subject_ok and not self.uncovered and self.kind_ok
+
+    def reason(self) -> str:
+        """One line a maintainer can read."""
+        if not self.subject_ok:
+            return f"its subject ({', '.join(self.subject)}) is not in the question"
+        problems = []
+        if self.uncovered:
+            problems.append(f"it never mentions {', '.join(self.uncovered)}")
+        if not self.kind_ok:
+            problems.append(f"the question asks for a {self.asked}, the answer holds none")
+        return "; ".join(problems) or "grounded: subject named, every salient term covered"
+
+
+@dataclass(frozen=True)
+class _EntryFacts:
+    subject: frozenset[str]
+    covered: frozenset[str]  # terms and plain stems of the phrasings and the answers
+    words: tuple[str, ...]  # the answer's and phrasings' words, for near spellings
+    holds: tuple[str, ...]  # kinds of facts the answer holds
+    counted: frozenset[str]  # terms the answer gives a number of ("25 countries")
+
+
+class Grounder:
+    """Checks candidates against what their entries actually say."""
+
+    def __init__(self, entries: Mapping[str, Entry], phrasing_terms: Mapping[str, list[set[str]]],
+                 answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
+                 kinds: Mapping[str, str], weight: Callable[[str], float]) -> None:
+        self._kinds = kinds
+        self._weight = weight
+        self._facts: dict[str, _EntryFacts] = {}
+        for eid, entry in entries.items():
+            phrasings = phrasing_terms.get(eid, [])
+            texts = [entry.answer, *answers.get(eid, ()), *(s.title for s in entry.sources)]
+            words = {w for t in texts for w in tx.words(t)}
+            words.update(w for qs in entry.questions.values() for q in qs for w in tx.words(q))
+            covered = {t for ts in phrasings for t in ts}
+            covered.update(terms_of(sorted(words)))
+            covered.update(tx.stem(w) for w in words)
+            for t in texts:
+                covered.update(terms_of(tx.words(t)))
+            explicit = frozenset(t for s in entry.subject for t in terms_of(tx.words(s)))
+            self._facts[eid] = _EntryFacts(
+                explicit or _derived_subject(phrasings, kinds, weight), frozenset(covered),
+                tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
+                _holds(entry.answer, covered, kinds, phrasings),
+                _counted(entry.answer, terms_of))
+
+        # what the entries sharing a subject cover together
+        self._family = {
+            eid: frozenset().union(*(f.covered for f in self._facts.values()
+                                     if f.subject & facts.subject), facts.covered)
+            for eid, facts in self._facts.items()}
+
+    def subject(self, entry_id: str) -> frozenset[str]:
+        return self._facts[entry_id].subject
+
+    def verify(self, entry_id: str, terms: Iterable[str], strict: Iterable[str],
+               topical: Iterable[str], asked: str | None, counted: str | None = None) -> Verdict:
+        """The verdict for one entry. `terms` are all the question's terms; `strict` ones (names,
+        places, numbers, facts) must be covered by the entry itself, `topical` ones by some
+        entry on the same subject (ENEMO's answers together say what "network" means for
+        ENEMO); `asked` is the kind of fact the question wants."""
+        facts = self._facts[entry_id]
+        terms = set(terms)
+        family = self._family[entry_id]
+        matched = sorted(t for t in terms if t in facts.covered)
+        off_topic = {t for t in topical if t not in family}
+        # a lexicon word the subject's entries never use is evidence only when it carries a
+        # real share of the question ("is the CEC independent?"), not as one word of many
+        total = sum(self._weight(t) for t in terms if not t.startswith("@q-")) or 1.0
+        if sum(self._weight(t) for t in off_topic) < TOPICAL_SHARE * total:
+            off_topic = set()
+        uncovered = sorted({t for t in strict if not self._covers(facts, t)} | off_topic)
+        holds = facts.holds
+        if asked == "number" and counted and counted not in facts.counted:
+            # "how many observers": a number of something else ("two NGOs") does not answer it
+            holds = tuple(k for k in holds if k != "number")
+        return Verdict(entry_id, tuple(sorted(facts.subject)),
+                       tuple(sorted(facts.subject & terms)), tuple(matched), tuple(uncovered),
+                       asked, holds)
+
+    def mentions(self, entry_id: str, stems: Iterable[str]) -> bool:
+        """Whether the entry's phrasings or answers use every one of these word stems."""
+        covered = self._facts[entry_id].covered
+        return all(s in covered for s in stems)
+
+    def _covers(self, facts: _EntryFacts, term: str) -> bool:
+        if term in facts.covered:
+            return True
+        if term.startswith("@") or len(term) < MIN_COVER_FUZZY - 2:
+            return False
+        hit = process.extractOne(term, facts.words, scorer=fuzz.partial_ratio,
+                                 processor=None, score_cutoff=COVER_CUTOFF)
+        return hit is not None and hit[0].startswith(term[:3])
+
+
+def asked_kind(terms: Iterable[str]) -> str | None:
+    """The kind of fact a question's terms ask for (date, number, place), if any."""
+    for t in terms:
+        if t in ASKED_KINDS:
+            return ASKED_KINDS[t]
+    return None
+
+
+def counted_term(terms: Sequence[str]) -> str | None:
+    """What a "how many" question counts: the first content term after the question word."""
+    for i, t in enumerate(terms):
+        if t == "@q-how-many":
+            return next((u for u in terms[i + 1 :] if not u.startswith("@q-")), None)
+    return None
+
+
+def _counted(answer: str, terms_of: Callable[[list[str]], list[str]]) -> frozenset[str]:
+    """Terms that a number in the (English) answer counts: "in 12 countries" → country."""
+    words = tx.words(answer)
+    counted: set[str] = set()
+    for i, w in enumerate(words):
+        if (w.isdigit() and not _YEAR_RE.fullmatch(w)) or w in _NUMBER_WORDS:
+            counted.update(terms_of(words[i + 1 : i + 1 + COUNT_WINDOW]))
+    return frozenset(counted)
+
+
+def _derived_subject(phrasings: list[set[str]], kinds: Mapping[str, str],
+                     weight: Callable[[str], float]) -> frozenset[str]:
+    """Terms most phrasings share: the named things among them when there are any, and of
+    those the rarest across the base (ACEEEO rather than the CEC, which most entries name)."""
+    if not phrasings:
+        return frozenset()
+    counts = Counter(t for ts in phrasings for t in ts if not t.startswith("@q-"))
+    shared = {t for t, n in counts.items() if n >= SUBJECT_SHARE * len(phrasings)}
+    if not shared and counts:
+        top = max(counts.values())
+        shared = {t for t, n in counts.items() if n == top}
+    named = {t for t in shared if kinds.get(t) in ("name", "place")} or shared
+    if not named:
+        return frozenset()
+    rarest = max(weight(t) for t in named)
+    return frozenset(t for t in named if weight(t) >= RAREST_SHARE * rarest)
+
+
+def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],
+           phrasings: list[set[str]]) -> tuple[str, ...]:
+    """Kinds of facts an answer holds, read from its English text and its terms."""
+    words = set(tx.words(answer))
+    holds = set()
+    if _YEAR_RE.search(answer) or words & _MONTHS:
+        holds.add("date")
+    if _NUMBER_RE.search(answer) or words & _NUMBER_WORDS:
+        holds.add("number")
+    if any(kinds.get(t) == "place" for t in covered):
+        holds.add("place")
+    # a phrasing that asks the same kind of question settles it (the maintainer wrote it)
+    for ts in phrasings:
+        holds.update(kind for t, kind in ASKED_KINDS.items() if t in ts)
+    return tuple(sorted(holds))
