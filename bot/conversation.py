@@ -12,6 +12,9 @@ from bot.matcher import Match, Matcher
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 
+# Replies whose question text is kept (anonymously) for the maintainers' gaps report: the base
+# lacked what was asked.
+KEPT_TEXTS = ("none", "suggest", "partial")
 # Longer questions are cut before matching: nobody asks a FAQ in 5,000 characters, and the cut
 # keeps matching time bounded whatever a client sends.
 MAX_QUESTION_CHARS = 500

@@ -198,18 +198,44 @@ def _self_test(kb: KnowledgeBase, matcher: Matcher) -> list[Finding]:
                            f"{', '.join(others) or 'nothing else'}")
                     hint = "make it more specific: name the organisation or the subject"
                     code = "self-test"
+                elif m.status == "partial":
+                    why = f"it gets only a partial answer ({m.reason})"
+                    hint = ("name the entry's subject in it, or widen the entry's 'subject:'; "
+                            "see `electionbot ask --explain`")
+                    code = "self-test"
                 else:
-                    why = f"it gets no answer at all ({own:.2f})"
+                    why = f"it gets no answer at all ({own:.2f}; {m.reason})"
                     hint = ("its words are unknown or too common; add synonyms in "
                             "lexicon/synonyms.yaml or reword it")
                     code = "self-test"
                 findings.append(Finding("warning", code, f"phrasing {q!r} [{lang}]: {why}",
                                         entry.file, entry.line, entry.id, hint))
+    findings += _subjects(kb, matcher)
     for (a, b), n in sorted(close.items()):
         e = kb.entries[a]
         findings.append(Finding("info", "close-entries", f"{n} phrasing(s) of this entry score "
                                 f"close to '{b}'", e.file, e.line, a,
                                 "fine if both are right; otherwise make the phrasings differ"))
+    return findings
+
+
+def _subjects(kb: KnowledgeBase, matcher: Matcher) -> list[Finding]:
+    """A stated subject must be words the entry itself uses, or no question could name it."""
+    findings = []
+    for entry in kb.entries.values():
+        phrasing_terms = {t for qs in entry.questions.values() for q in qs
+                          for t in matcher.terms_of(q)} | set(matcher.terms_of(entry.answer))
+        for word in entry.subject:
+            terms = matcher.terms_of(word)
+            if not terms:
+                findings.append(Finding(
+                    "warning", "subject", f"subject {word!r} is only filler words",
+                    entry.file, entry.line, entry.id, "name the organisation, place or thing"))
+            elif not set(terms) & phrasing_terms:
+                findings.append(Finding(
+                    "warning", "subject", f"subject {word!r} appears in none of the entry's "
+                    "phrasings or its answer", entry.file, entry.line, entry.id,
+                    "add a phrasing that names it, or fix the spelling"))
     return findings
 
 

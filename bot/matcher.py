@@ -143,8 +143,13 @@ class Matcher:
         self._stop_phrases = {_stems(p) for p in lex.stop_phrases}
         self._smalltalk = {_stems(p): kind for kind in reversed(SMALLTALK_ORDER)
                            for phrases in lex.smalltalk.get(kind, {}).values() for p in phrases}
-        self._outofscope = {_stems(p): cls for cls, by_lang in lex.outofscope.items()
-                            for phrases in by_lang.values() for p in phrases}
+        # out-of-scope phrases by their first stem, so a question is scanned once
+        self._outofscope: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for cls, by_lang in lex.outofscope.items():
+            for phrases in by_lang.values():
+                for phrase in phrases:
+                    stems = _stems(phrase)
+                    self._outofscope[stems[0]].append((stems, cls))
         self._max_phrase_len = max((len(p) for p in (*self._stop_phrases, *self._smalltalk)),
                                    default=1)
         # words per language: what a typed word is checked against to tell be/ru/en apart
@@ -259,13 +264,13 @@ class Matcher:
     def _outofscope_phrases(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(class, phrase stems) of every out-of-scope phrase in the words, opinion first."""
         stems = [tx.stem(w) for w in words]
-        found = []
-        for phrase, cls in self._outofscope.items():
-            n = len(phrase)
-            if any(tuple(stems[i : i + n]) == phrase for i in range(len(stems) - n + 1)):
-                found.append((cls, phrase))
+        found: dict[tuple[str, ...], str] = {}
+        for i, first in enumerate(stems):
+            for phrase, cls in self._outofscope.get(first, ()):
+                if tuple(stems[i : i + len(phrase)]) == phrase:
+                    found[phrase] = cls
         order = list(self.kb.lexicon.outofscope)
-        return sorted(found, key=lambda f: order.index(f[0]))
+        return sorted(((c, p) for p, c in found.items()), key=lambda f: order.index(f[0]))
 
     # --- reading noisy input -----------------------------------------------------------------
 

@@ -38,7 +38,7 @@ from telegram.request import HTTPXRequest
 from watchfiles import Change, awatch
 
 from bot.config import Settings
-from bot.conversation import Button, Conversation, Reply
+from bot.conversation import KEPT_TEXTS, Button, Conversation, Reply
 from bot.i18n import I18nError, Language
 from bot.knowledge import KnowledgeError
 from bot.logs import quiet_third_party_loggers
@@ -300,8 +300,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = who(svc, update.effective_user)
     question = question_text(message, context)
     reply = svc.conversation.ask(question, chosen=user.chosen, fallback=user.fallback)
-    svc.storage.record(reply.lang, reply.kind, question if reply.kind in ("none", "suggest")
-                       else None, (reply.suggestions or (None,))[0], reply.score)
+    svc.storage.record(reply.lang, reply.kind, question if reply.kind in KEPT_TEXTS else None,
+                       reply.entry_id or (reply.suggestions or (None,))[0], reply.score)
     await send(message, reply)
 
 

@@ -144,3 +144,20 @@ def test_explain_says_what_matched_and_why(capsys: pytest.CaptureFixture[str]) -
     record = json.loads(capsys.readouterr().out)
     assert record["status"] == "partial" and record["id"] == "aceeeo-membership"
     assert "@founded" in record["explain"] and "never mentions" in record["explain"]
+
+
+def test_kb_check_flags_a_subject_the_entry_never_uses(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.lint import check
+
+    kb = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", kb)
+    path = kb / "partners.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("subject: [Russia, protocol]", "subject: [Russia, Zanzibar]"),
+                    encoding="utf-8")
+    report = check(kb, ROOT / "locales")
+    found = [f for f in report.findings if f.code == "subject"]
+    assert len(found) == 1 and "Zanzibar" in found[0].message
+    assert found[0].entry_id == "russia-cec-protocol"
