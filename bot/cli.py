@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Conversation, Reply
+from bot.conversation import Conversation, Reply, Turn
+from bot.dialogue import Context, ContextStore
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Match
@@ -56,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--explain", action="store_true",
                      help="also say how the question was read and why the status came out")
+    ask.add_argument("--conversations", action="store_true",
+                     help="read JSON lines {\"conversation\": ID, \"q\": TEXT}; each "
+                     "conversation keeps its context as a chat would")
 
     locales = sub.add_parser("locales", help="translation catalog tools")
     loc_sub = locales.add_subparsers(dest="locales_command", metavar="LOCALES_COMMAND",
@@ -158,21 +162,51 @@ def explain(match: Match) -> str:
     return "\n".join(lines)
 
 
+def _dialogue_lines(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(conversation id, question) from `--conversations` JSON lines."""
+    for n, line in enumerate(lines, 1):
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"line {n}: not JSON ({exc.msg}); write "
+                            '{"conversation": "ID", "q": "question"}') from exc
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            raise UserError(f'line {n}: needs a "q" string, e.g. '
+                            '{"conversation": "c1", "q": "What is ENEMO?"}')
+        yield str(item.get("conversation", "")), item["q"]
+
+
+def turn_json(question: str, turn: Turn) -> dict[str, object]:
+    """The `ask --json` record of one message: the first reply's fields, and every reply's
+    id and status under "answers" when it answers more than one entry."""
+    record = reply_json(question, turn.replies[0])
+    if len(turn.replies) > 1:
+        record["answers"] = [{"id": r.entry_id, "status": r.kind} for r in turn.replies]
+    return record
+
+
 def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     width = _terminal_width(out)
-    for question in _questions(args, stdin):
-        match = conv.match(question)
-        reply = conv.reply(match, chosen=args.lang)
+    contexts = ContextStore()
+    questions: Iterable[tuple[str, str]] = (
+        _dialogue_lines(_questions(args, stdin)) if args.conversations
+        else (("", q) for q in _questions(args, stdin)))
+    for key, question in questions:
+        # without --conversations every question is read on its own
+        turn = conv.respond(question, chosen=args.lang,
+                            context=contexts.get(key) if args.conversations else None)
+        contexts.put(key, turn.context)
         if args.json:
-            record = reply_json(question, reply)
+            record = turn_json(question, turn)
             if args.explain:
-                record["explain"] = explain(match)
+                record["explain"] = "\n\n".join(explain(m) for m in turn.matches)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            out.write(_screen(reply, width) + "\n\n")
+            for reply in turn.replies:
+                out.write(_screen(reply, width) + "\n\n")
             if args.explain:
-                out.write(explain(match) + "\n\n")
+                out.write("\n\n".join(explain(m) for m in turn.matches) + "\n\n")
         out.flush()
     return 0
 
@@ -203,6 +237,7 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     """The terminal conversation: the same replies the Telegram user gets."""
     chosen = lang
     current = chosen or "en"
+    context: Context | None = None  # what a follow-up may refer to; no text is kept
     reply = conv.start(current)
     tr = conv.catalogs[current]
     out.write(_screen(reply, width) + "\n\n" + tr.gettext(
@@ -227,11 +262,17 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
             pressed = conv.press(buttons[int(line) - 1].action, current)
         elif line in commands:
             pressed = commands[line](current)
-        reply = pressed or conv.ask(line, chosen=chosen, fallback=current)
+        if pressed is not None:
+            replies: tuple[Reply, ...] = (pressed,)
+        else:
+            turn = conv.respond(line, chosen=chosen, fallback=current, context=context)
+            replies, context = turn.replies, turn.context
+        reply = replies[-1]
         if reply.set_language:
             chosen = reply.set_language
         current = reply.lang
-        out.write("\n" + _screen(reply, width) + "\n\n" + prompt)
+        shown = "\n\n".join(_screen(r, width) for r in replies)
+        out.write("\n" + shown + "\n\n" + prompt)
         out.flush()
     out.write("\n")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from bot.dialogue import Context, context_after, understand
 from bot.i18n import SOURCE_CONTEXT, Catalogs, Language, load_catalogs, topic_context
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Matcher
@@ -77,6 +78,15 @@ def answer_texts(kb: KnowledgeBase, catalogs: Catalogs) -> dict[str, list[str]]:
     return texts
 
 
+@dataclass(frozen=True)
+class Turn:
+    """The replies to one message, how it was read, and the context it leaves for the next."""
+
+    replies: tuple[Reply, ...]
+    matches: tuple[Match, ...]
+    context: Context | None
+
+
 class Conversation:
     """Turns questions and button presses into replies, in the user's language."""
 
@@ -107,8 +117,17 @@ class Conversation:
 
     def ask(self, question: str, chosen: str | None = None,
             fallback: str | None = None) -> Reply:
-        """Reply to a typed question."""
-        return self.reply(self.match(question), chosen, fallback)
+        """Reply to a typed question read on its own (the first reply when it asks two)."""
+        return self.respond(question, chosen, fallback).replies[0]
+
+    def respond(self, question: str, chosen: str | None = None, fallback: str | None = None,
+                context: Context | None = None) -> Turn:
+        """Reply to a message in a chat whose context is `context`: a follow-up is read with
+        the last answer's subject, and a message asking two things gets two replies."""
+        matches = understand(self.matcher, question[:MAX_QUESTION_CHARS], context)
+        lang = self.reply_language(matches[0], chosen, fallback)
+        replies = tuple(self.reply(m, lang) for m in matches)
+        return Turn(replies, matches, context_after(self.matcher, matches, context))
 
     def match(self, question: str) -> Match:
         return self.matcher.match(question[:MAX_QUESTION_CHARS])

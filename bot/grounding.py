@@ -122,6 +122,12 @@ class Grounder:
                 _holds(entry.answer, covered, kinds, phrasings),
                 _counted(entry.answer, terms_of))
 
+        self._aspects = {
+            eid: tuple(sorted(t for t, n in Counter(
+                t for ts in phrasing_terms.get(eid, []) for t in ts).items()
+                if n >= SUBJECT_SHARE * len(phrasing_terms.get(eid, [])) and not t.startswith("@q-")
+                and t not in facts.subject and kinds.get(t) not in ("name", "place")))
+            for eid, facts in self._facts.items()}
         # what the entries sharing a subject cover together
         self._family = {
             eid: frozenset().union(*(f.covered for f in self._facts.values()
@@ -130,6 +136,11 @@ class Grounder:
 
     def subject(self, entry_id: str) -> frozenset[str]:
         return self._facts[entry_id].subject
+
+    def aspect(self, entry_id: str) -> tuple[str, ...]:
+        """What an entry says about its subject: terms most of its phrasings share besides the
+        subject ("invite" for "are OSCE observers invited?"), for "and the ENEMO?"."""
+        return self._aspects[entry_id]
 
     def verify(self, entry_id: str, terms: Iterable[str], strict: Iterable[str],
                topical: Iterable[str], asked: str | None, counted: str | None = None) -> Verdict:

@@ -32,6 +32,7 @@ GROUP_KINDS = ("name", "place", "fact")
 # the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
 OUT_OF_SCOPE_CLASSES = ("opinion", "practical")
 SMALLTALK_KINDS = ("greetings", "thanks", "bot", "insults")
+FOLLOWUP_KINDS = ("openers", "pronouns", "switches")
 SOURCE_KEYS = {"title", "url"}
 
 
@@ -104,6 +105,10 @@ class Lexicon:
     # class ("opinion", "practical") → language → phrases that mark a question outside the
     # base's scope (each phrase as a tuple of folded words)
     outofscope: Mapping[str, Mapping[str, frozenset[tuple[str, ...]]]] = field(
+        default_factory=dict)
+    # words that mark a message as part of a conversation: "openers" (а, and, so), "pronouns"
+    # (it, они, яна) and "switches" ("what about", "а как насчёт") → language → phrases
+    followups: Mapping[str, Mapping[str, frozenset[tuple[str, ...]]]] = field(
         default_factory=dict)
 
     def smalltalk_words(self, kind: str) -> frozenset[str]:
@@ -415,7 +420,10 @@ def _read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
     outofscope = {cls: _phrase_sets(by_lang) for cls in OUT_OF_SCOPE_CLASSES
                   if (by_lang := _read_phrase_lists(lex_dir / "outofscope.yaml", cls, problems,
                                                     True))}
-    return Lexicon(tuple(groups), stopwords, stop_phrases, smalltalk, outofscope)
+    followups = {kind: _phrase_sets(by_lang) for kind in FOLLOWUP_KINDS
+                 if (by_lang := _read_phrase_lists(lex_dir / "followups.yaml", kind, problems,
+                                                   True))}
+    return Lexicon(tuple(groups), stopwords, stop_phrases, smalltalk, outofscope, followups)
 
 
 def _phrase_sets(by_lang: Mapping[str, list[str]]) -> dict[str, frozenset[tuple[str, ...]]]:

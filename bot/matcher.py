@@ -98,6 +98,8 @@ class Match:
     # how the candidates were checked (best first), and why the status came out
     verdicts: tuple[Verdict, ...] = ()
     reason: str = ""
+    # the chat's context (the last answer's subject) decided it
+    followup: bool = False
 
     @property
     def suggestions(self) -> tuple[str, ...]:
@@ -140,7 +142,8 @@ class Matcher:
         self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
         self._kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
         # filler phrases and small talk, as stem sequences: dropped from a question's terms
-        self._stop_phrases = {_stems(p) for p in lex.stop_phrases}
+        self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
+            _stems(p) for phrases in lex.followups.get("switches", {}).values() for p in phrases}
         self._smalltalk = {_stems(p): kind for kind in reversed(SMALLTALK_ORDER)
                            for phrases in lex.smalltalk.get(kind, {}).values() for p in phrases}
         # out-of-scope phrases by their first stem, so a question is scanned once
@@ -202,7 +205,12 @@ class Matcher:
         self.grounder = Grounder(kb.entries, {e: [set(phrasing_terms[i]) for i in ix]
                                               for e, ix in self._entry_phrasings.items()},
                                  answers or {}, self._terms, self._kinds, self._weight)
-        self._known_words = set().union(*self._lang_words.values()) | synonym_words
+        # words of the answers count as known too, so typo repair does not turn a real word
+        # of the answers ("цесна") into a name it resembles ("вясна")
+        answer_words = {w for texts in (answers or {}).values() for t in texts
+                        for w in tx.words(t)}
+        self._known_words = (set().union(*self._lang_words.values()) | synonym_words
+                             | answer_words)
         self._known_stems = {tx.stem(w) for w in self._known_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = sorted(w for w in self._known_words if len(w) >= MIN_TYPO_LENGTH - 1)
@@ -521,7 +529,18 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         """Answer, partial, suggest, small talk or decline for one question."""
-        analysis = self.analyse(question)
+        return self.decide(self.analyse(question))
+
+    def named(self, analysis: Analysis) -> tuple[str, ...]:
+        """The organisations and documents a question names (its own subject, if any)."""
+        return tuple(dict.fromkeys(t for t in analysis.terms if self._kinds.get(t) == "name"))
+
+    def kind(self, term: str) -> str | None:
+        """The lexicon kind of a term: name, place, fact, or None."""
+        return self._kinds.get(term)
+
+    def decide(self, analysis: Analysis) -> Match:
+        """Answer, partial, suggest, small talk or decline for an analysed question."""
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
         ranked = self.candidates(analysis)

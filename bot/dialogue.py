@@ -1,0 +1,251 @@
+"""Conversations: a follow-up is read with the last answer's subject, and a message that asks two
+things gets both answers.
+
+A chat's context is the last entry shown and the terms that named its subject — entry ids and
+lexicon terms, never the user's text — kept in memory only and forgotten after a few minutes of
+silence, on /forget and at every restart.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+
+from bot import text as tx
+from bot.matcher import Analysis, Match, Matcher, split_sentences
+
+# Seconds of silence after which a chat's context is forgotten.
+CONTEXT_TTL = 600.0
+# At most this many chats keep a context; the least recently active go first.
+MAX_CONTEXTS = 100_000
+# At most this many questions of one message are answered.
+MAX_QUESTIONS = 2
+# Share of a follow-up's own words (by weight) that the entry it is led to must cover.
+OWN_SHARE = 0.5
+# A question that reads on its own at least this well keeps its own reading unless it points
+# back ("it", "they") or switches the subject.
+SELF_CONTAINED = 0.75
+POINTING = ("pronoun", "switch")
+# A message this short may be a follow-up without any word that marks it as one.
+SHORT_WORDS = 4
+# A subject switch ("what about the OSCE?") says little besides the new name.
+SWITCH_WORDS = 1
+
+# "…, and where…", "… и сколько…", "… і дзе…": a conjunction that may start a second question
+_JOINT_RE = re.compile(r"(?:\s*,\s*|\s+)(?:and|и|і|й|а|а также|а яшчэ|and also)\s+",
+                       re.IGNORECASE)
+# words that open a yes/no or which-question besides the question words of the lexicon
+_OPENERS = frozenset({
+    "is", "are", "was", "were", "does", "do", "did", "has", "have", "can", "will", "which",
+    "ли", "есть", "какие", "какой", "какая", "каких", "ці", "ёсць", "які", "якія", "якая", "якіх"})
+_OPENER_SPAN = 3
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a chat's next message may refer to: the last entry shown, the names that led to it
+    (ENEMO) for a follow-up, and what was asked about them (invited) for a subject switch."""
+
+    entry_id: str
+    names: tuple[str, ...]
+    topic: tuple[str, ...]
+    at: float
+
+
+class ContextStore:
+    """Per-chat contexts in memory, expiring after `ttl` seconds of silence."""
+
+    def __init__(self, ttl: float = CONTEXT_TTL, limit: int = MAX_CONTEXTS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl, self._limit, self._clock = ttl, limit, clock
+        self._items: OrderedDict[Hashable, Context] = OrderedDict()
+
+    def get(self, key: Hashable) -> Context | None:
+        ctx = self._items.get(key)
+        if ctx is not None and self._clock() - ctx.at > self._ttl:
+            del self._items[key]
+            return None
+        return ctx
+
+    def put(self, key: Hashable, context: Context | None) -> None:
+        if context is None:
+            self._items.pop(key, None)
+            return
+        self._items[key] = replace(context, at=self._clock())
+        self._items.move_to_end(key)
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+
+    def forget(self, key: Hashable) -> None:
+        self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def context_after(matcher: Matcher, matches: tuple[Match, ...],
+                  before: Context | None) -> Context | None:
+    """The context a reply leaves: its last entry shown, and what named that entry's subject."""
+    shown = [m for m in matches if m.status in ("answer", "partial") and m.entry_id]
+    if not shown:
+        return before
+    last = shown[-1]
+    assert last.entry_id is not None
+    verdict = next((v for v in last.verdicts if v.entry_id == last.entry_id), None)
+    found = verdict.subject_found if verdict else ()
+    subject = matcher.grounder.subject(last.entry_id)
+    named = [t for t in found if matcher.kind(t) == "name"]
+    if named:
+        # and the entry's own named subject: "they" after the Belarusian members of ENEMO may
+        # be Viasna and the Helsinki Committee
+        named += sorted(t for t in subject if matcher.kind(t) == "name" and t not in named)
+    names = tuple(named or found or sorted(subject))
+    topic = tuple(dict.fromkeys([*(t for t in found if matcher.kind(t) is None),
+                                 *matcher.grounder.aspect(last.entry_id)]))
+    return Context(last.entry_id, names, topic, time.monotonic())
+
+
+def understand(matcher: Matcher, question: str, context: Context | None) -> tuple[Match, ...]:
+    """The matches for a message: one, or one per question when it asks two things."""
+    analysis = matcher.analyse(question)
+    whole = in_context(matcher, analysis, context)
+    parts = split_questions(matcher, question)
+    if len(parts) < 2:
+        return (whole,)
+    matches: list[Match] = []
+    ctx = context
+    for part in parts:
+        # each question is read with the one before it as its context ("What is ACEEEO and
+        # since when is the CEC in it?")
+        m = in_context(matcher, matcher.analyse(part), ctx)
+        matches.append(m)
+        ctx = context_after(matcher, (m,), ctx)
+    shown: dict[str, Match] = {}
+    for m in matches:
+        if m.status in ("answer", "partial") and m.entry_id and m.entry_id not in shown:
+            shown[m.entry_id] = m
+    picked = tuple(shown.values())[:MAX_QUESTIONS]
+    if len(picked) >= 2 and any(m.status == "answer" for m in picked):
+        return picked
+    return (whole,)
+
+
+def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) -> Match:
+    """A message read on its own, or with what the context supplies when it continues the
+    conversation: with the last answer's names when it has none of its own ("and where does it
+    observe?"), with what was last asked when it only switches the subject ("what about the
+    OSCE?"). The first reading that gives a confident answer wins."""
+    alone = matcher.decide(analysis)
+    if context is None or analysis.smalltalk or not analysis.terms:
+        return alone
+    cue = _continues(matcher, analysis)
+    if alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING:
+        return alone  # "and who invites observers at all?" reads well on its own
+    names = matcher.named(analysis)
+    others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
+              and matcher.kind(t) != "place"]
+    asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
+    if not names:
+        tries = [context.names]
+    elif len(others) <= SWITCH_WORDS and not asks:
+        tries = [context.topic]
+    else:
+        return alone
+    partial: Match | None = None
+    for extra in tries:
+        m = matcher.decide(with_terms(analysis, extra))
+        if m.status != "answer" and not names and _about_the_same(matcher, analysis):
+            m = _stay_on(matcher, with_terms(analysis, extra), context.entry_id) or m
+        if m.status in ("answer", "partial") and not _says_enough(matcher, analysis, m, cue):
+            continue
+        if m.status == "answer":
+            return replace(m, followup=True)
+        if m.status == "partial" and partial is None:
+            partial = replace(m, followup=True)
+    if alone.status == "answer" or partial is None:
+        return alone
+    return partial
+
+
+def _continues(matcher: Matcher, analysis: Analysis) -> str:
+    """How a message shows it continues the conversation: it points back ("pronoun": "when was
+    it signed?"), switches ("switch": "what about the OSCE?"), opens with "and" ("opener"), is
+    "short", or none of these ("plain")."""
+    lex = matcher.kb.lexicon.followups
+    words = list(analysis.words)
+    pronouns = {p for phrases in lex.get("pronouns", {}).values() for p in phrases}
+    if any((w,) in pronouns for w in words):
+        return "pronoun"
+    for phrases in lex.get("switches", {}).values():
+        for phrase in phrases:
+            n = len(phrase)
+            if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
+                return "switch"
+    if any(tuple(words[:1]) in phrases for phrases in lex.get("openers", {}).values()):
+        return "opener"
+    return "short" if len(words) <= SHORT_WORDS else "plain"
+
+
+def _about_the_same(matcher: Matcher, analysis: Analysis) -> bool:
+    """Whether a follow-up asks the last question again about a place, a number or nothing
+    new at all ("and in Georgia?", "since when?", "how many in all?")."""
+    content = [t for t in analysis.terms if not t.startswith("@q-")]
+    return all(matcher.kind(t) in ("place", "name") or t.isdigit() for t in content)
+
+
+def _stay_on(matcher: Matcher, analysis: Analysis, entry_id: str) -> Match | None:
+    """The last entry again, when it answers the follow-up exactly ("and in Georgia?" after
+    the countries CEC members observed in) though other entries rank above it."""
+    verdict = matcher.verify(analysis, entry_id)
+    if not verdict.grounded:
+        return None
+    return Match("answer", entry_id, 0.0, ((entry_id, 0.0),), analysis, (verdict,),
+                 "a follow-up that the last answer covers exactly")
+
+
+def _says_enough(matcher: Matcher, analysis: Analysis, match: Match, cue: str) -> bool:
+    """Whether the message's own words are mostly about the entry the context led to ("tell me
+    a joke" after an answer about ENEMO is not a question about ENEMO). A message that points
+    back or switches is judged by its lexicon words alone: its other words are mostly verbs and
+    pronouns ("when was it signed?")."""
+    verdict = next((v for v in match.verdicts if v.entry_id == match.entry_id), None)
+    own = {t for t in analysis.terms if not t.startswith("@q-")
+           and (cue not in POINTING or t.startswith("@"))}
+    if verdict is None or not own:
+        return True
+    total = sum(matcher.weight(t) for t in own)
+    covered = sum(matcher.weight(t) for t in own if t in verdict.matched)
+    return covered >= OWN_SHARE * total
+
+
+def with_terms(analysis: Analysis, extra: tuple[str, ...]) -> Analysis:
+    """The analysis with terms the context supplies, as if the message had said them."""
+    add = tuple(t for t in extra if t not in analysis.terms)
+    return replace(analysis, terms=analysis.terms + add, focus=analysis.focus + add)
+
+
+def split_questions(matcher: Matcher, text: str) -> list[str]:
+    """The questions of a message: its asking sentences, each split where a conjunction opens
+    a new question ("What is ENEMO and where does it observe?")."""
+    sentences = split_sentences(text)
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    parts: list[str] = []
+    for sentence in asking:
+        start = 0
+        for joint in _JOINT_RE.finditer(sentence):
+            head, rest = sentence[start:joint.start()], sentence[joint.end():]
+            if tx.words(head) and _opens_question(matcher, rest):
+                parts.append(head)
+                start = joint.end()
+        parts.append(sentence[start:])
+    return [p.strip() for p in parts if tx.words(p)]
+
+
+def _opens_question(matcher: Matcher, text: str) -> bool:
+    words = tx.words(text)[:_OPENER_SPAN]
+    if any(w in _OPENERS for w in words):
+        return True
+    return any(t.startswith("@q-") for t in matcher.terms_of(" ".join(words)))
