@@ -142,16 +142,20 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     if context is None or analysis.smalltalk or not analysis.terms:
         return alone
     cue = _continues(matcher, analysis)
-    if alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING:
-        return alone  # "and who invites observers at all?" reads well on its own
     names = matcher.named(analysis)
     others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
               and matcher.kind(t) != "place"]
     asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
+    # a new name and little else: "а ENEMO?", "what about the OSCE?", "what did it mean for
+    # ENEMO?" — the last question asked again about another subject
+    switch = bool(names) and len(others) <= SWITCH_WORDS and (not asks or cue in POINTING)
+    if (alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING
+            and not switch):
+        return alone  # "and who invites observers at all?" reads well on its own
     if not names:
         tries = [context.names]
-    elif len(others) <= SWITCH_WORDS and not asks:
-        tries = [context.topic]
+    elif switch:
+        tries = [context.topic, context.names]
     else:
         return alone
     partial: Match | None = None
@@ -224,7 +228,8 @@ def _says_enough(matcher: Matcher, analysis: Analysis, match: Match, cue: str) -
 def with_terms(analysis: Analysis, extra: tuple[str, ...]) -> Analysis:
     """The analysis with terms the context supplies, as if the message had said them."""
     add = tuple(t for t in extra if t not in analysis.terms)
-    return replace(analysis, terms=analysis.terms + add, focus=analysis.focus + add)
+    return replace(analysis, terms=analysis.terms + add, focus=analysis.focus + add,
+                   carried=analysis.carried + add)
 
 
 def split_questions(matcher: Matcher, text: str) -> list[str]:

@@ -84,6 +84,9 @@ class Analysis:
     # of the phrases that did
     outofscope: tuple[str, ...] = ()
     outofscope_stems: tuple[tuple[str, ...], ...] = ()
+    # terms a conversation's context supplied (the last answer's subject): they lead to
+    # entries but, not being the user's words, need not all be covered
+    carried: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -516,16 +519,23 @@ class Matcher:
         and the words the base's phrasings use. Words the base has never seen are left out:
         in real messages they are mostly chat, not the thing asked."""
         strong = {t for t in analysis.terms
-                  if self._kinds.get(t) or t.isdigit() or t in analysis.names}
+                  if self._kinds.get(t) in ("name", "fact") or t.isdigit() or t in analysis.names}
         asked = {t for t in analysis.focus
                  if t.startswith(SYN_PREFIX) and not t.startswith(QUESTION_WORD_PREFIX)}
-        return strong | asked
+        return (strong | asked) - set(analysis.carried)
 
     def verify(self, analysis: Analysis, entry_id: str) -> Verdict:
         salient = self.salient(analysis)
-        strict = {t for t in salient if self._kinds.get(t) or t.isdigit() or t in analysis.names}
+        # places count strictly where the question asks; in the sentences around it ("ENEMO
+        # is respected in Eastern Europe. So why...?") it is enough that the subject's
+        # entries mention them
+        strict = {t for t in salient if t.isdigit() or t in analysis.names or (
+            self._kinds.get(t) in ("name", "fact")) or (
+            self._kinds.get(t) == "place" and t in analysis.focus)}
+        own = [t for t in analysis.focus if t not in analysis.carried
+               and (t.startswith(SYN_PREFIX) or t in self._weights)]
         return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
-                                    asked_kind(analysis.focus), counted_term(analysis.focus))
+                                    asked_kind(analysis.focus), counted_term(own))
 
     def match(self, question: str) -> Match:
         """Answer, partial, suggest, small talk or decline for one question."""
@@ -566,7 +576,8 @@ class Matcher:
             eid, score = grounded[0]
             rivals = [s for e, s in window if e != eid and verdicts[e].grounded]
             clear = not rivals or score - rivals[0] >= th.margin
-            if score >= th.grounded_answer and clear and score >= best_score - th.margin:
+            if score >= th.grounded_answer and clear and (
+                    score >= best_score - th.margin or self._outranks(verdicts[best])):
                 return Match("answer", eid, round(score, 4), tuple(ranked[:3]), analysis,
                              checked, verdicts[eid].reason())
             if len(grounded) > 1 or score < th.grounded_answer:
@@ -579,6 +590,12 @@ class Matcher:
                                  f"'{best}' never uses, or {verdicts[best].reason()}")
         return Match("partial", best, round(best_score, 4), tuple(ranked[:3]), analysis, checked,
                      f"on the subject of '{best}', but {verdicts[best].reason()}")
+
+    def _outranks(self, top: Verdict) -> bool:
+        """Whether a grounded candidate may answer below an ungrounded top: only when what the
+        top lacks is a place or a name ("the Balkans"), which the grounded one mentions."""
+        return bool(top.uncovered) and top.subject_ok and top.kind_ok and all(
+            self._kinds.get(t) in NAMED_KINDS for t in top.uncovered)
 
     def _beside_the_point(self, analysis: Analysis, entry_id: str) -> bool:
         """Whether the question asks for an opinion or practical help in words the entry never
