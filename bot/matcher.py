@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
+from bot.index import Index, build_index, ranges
 from bot.knowledge import KnowledgeBase
 
 Status = Literal["answer", "suggest", "none"]
@@ -26,6 +28,11 @@ ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 TYPO_CUTOFF = 80.0
+# Ranking scores the entries with the best coverage exactly first (at least this many) to learn
+# a floor for the final cut; only entries whose bound reaches that floor are looked at after.
+RANK_PROBE = 64
+# the same few thousand words recur in every phrasing and question: stem each once
+_stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,8 @@ class Matcher:
     transliteration, wrong keyboard layout, then typos against the known vocabulary.
     """
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
+                 index: Index | None = None) -> None:
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         lex = kb.lexicon
@@ -111,53 +119,42 @@ class Matcher:
             for lang, words in by_lang.items():
                 self._lang_words[lang].update(words)
 
-        # every phrasing as a set of terms, kept in parallel tuples indexed by phrasing
-        entry_ids: list[str] = []
-        phrasing_terms: list[frozenset[str]] = []
-        for entry in kb.entries.values():
-            for lang, questions in entry.questions.items():
-                for question in questions:
-                    ws = tx.words(question)
-                    self._lang_words[lang].update(ws)
-                    entry_ids.append(entry.id)
-                    phrasing_terms.append(frozenset(self._terms(ws)))
-        self._phrasing_terms = tuple(phrasing_terms)
-        self._entry_order = {eid: i for i, eid in enumerate(kb.entries)}
-        entry_terms: dict[str, set[str]] = defaultdict(set)
-        entry_phrasings: dict[str, list[int]] = defaultdict(list)
-        for i, (eid, terms) in enumerate(zip(entry_ids, phrasing_terms, strict=True)):
-            entry_terms[eid].update(terms)
-            entry_phrasings[eid].append(i)
-        self._entry_phrasings = {eid: tuple(ix) for eid, ix in entry_phrasings.items()}
-        exact: dict[frozenset[str], list[str]] = defaultdict(list)
-        for eid, terms in zip(entry_ids, phrasing_terms, strict=True):
-            if terms and eid not in exact[terms]:
-                exact[terms].append(eid)
-        self._exact = {terms: tuple(owners) for terms, owners in exact.items()}
+        # phrasings, postings and vocabulary: built here or taken from the compiled-base cache
+        self.index = index or build_index(kb, self._terms, self._lang_words, synonym_words,
+                                          MIN_TYPO_LENGTH - 1)
+        ix = self.index
+        self._lang_words.update({lang: set(ws) for lang, ws in ix.lang_words.items()})
+        self._entry_order = {eid: i for i, eid in enumerate(ix.entry_ids)}
+        self._exact = ix.exact
+        self._term_ids = ix.term_ids
 
         # inverse document frequency over entries: rare terms (ENEMO) outweigh common ones
-        df = Counter(t for terms in entry_terms.values() for t in terms)
+        df = np.diff(ix.term_entry_ptr).astype(np.float64)
         n = max(len(kb.entries), 1)
         cap = self.thresholds.plain_word_cap
-        self._weights = {t: min(max(math.log((n + 1) / (c + 0.5)), 0.1),
-                                10.0 if t.startswith(SYN_PREFIX) else cap)
-                         for t, c in df.items()}
-        self._phrasing_weights = tuple(sum(self._weight(t) for t in terms) or 1.0
-                                       for terms in phrasing_terms)
-        entry_index: dict[str, list[str]] = defaultdict(list)
-        for eid, ts in entry_terms.items():
-            for t in ts:
-                entry_index[t].append(eid)
-        self._entry_index = {t: tuple(es) for t, es in entry_index.items()}
+        is_syn = np.fromiter((t.startswith(SYN_PREFIX) for t in ix.terms), dtype=bool,
+                             count=len(ix.terms))
+        idf = np.maximum(np.log((n + 1) / (df + 0.5)), 0.1)
+        self._term_weights = np.minimum(idf, np.where(is_syn, 10.0, cap))
+        self._weights = dict(zip(ix.terms, self._term_weights.tolist(), strict=True))
+        # a phrasing's own weight: the sum over its terms (1.0 for a phrasing of filler only)
+        per_term = self._term_weights[ix.phrasing_terms]
+        owner = np.repeat(np.arange(len(ix.phrasing_term_ptr) - 1),
+                          np.diff(ix.phrasing_term_ptr))
+        sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
+        self._phrasing_weights = np.where(sums > 0, sums, 1.0)
+        self._is_question_word = np.fromiter(
+            (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
+            count=len(ix.terms))
 
-        self._known_words = set().union(*self._lang_words.values()) | synonym_words
-        self._known_stems = {tx.stem(w) for w in self._known_words}
+        self._known_words = ix.known_words
+        self._known_stems = ix.known_stems
         # rapidfuzz choices, prepared once: typo repair looks words up here
-        self._vocab = sorted(w for w in self._known_words if len(w) >= MIN_TYPO_LENGTH - 1)
+        self._vocab = ix.vocabulary
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
-        stems = [tx.stem(w) for w in words]
+        stems = [_stem(w) for w in words]
         terms: list[str] = []
         i = 0
         while i < len(words):
@@ -196,28 +193,48 @@ class Matcher:
         return 0.85 * hit[1] / 100 if hit else 0.0
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
-        hit = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        # only words that can reach the cutoff, in list order: the same hit as the full scan
+        choices = self._vocab.candidates(word, TYPO_CUTOFF)
+        hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return (hit[0], hit[1]) if hit else None
 
     def _readings(self, chunk: str) -> list[_Reading]:
+        """The ways to read `chunk` that can still win: the typed one, then each alternative
+        whose best possible score beats the best so far (the first of equals wins, as in max).
+        """
         folded = tx.fold(chunk)
         as_typed = tx.words(folded)
         if not as_typed:
             return []
         readings = [_Reading("typed", as_typed, self._score_words(as_typed, typed=True))]
+        alternatives: list[tuple[str, list[str], float]] = []
         if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
             for lang in ("ru", "be"):
-                tr = [tx.transliterate(w, lang) for w in as_typed]
-                readings.append(_Reading(f"translit-{lang}", tr, self._score_words(tr) - 0.02))
+                alternatives.append((f"translit-{lang}",
+                                     [tx.transliterate(w, lang) for w in as_typed], 0.02))
             keys = folded.rstrip("?!")
             if keys and all(c in tx.LAYOUT_CHARS or c.isspace() for c in keys):
                 for lang in ("ru", "be"):
-                    lw = tx.words(tx.from_en_layout(keys, lang))
-                    readings.append(_Reading(f"layout-{lang}", lw, self._score_words(lw) - 0.03))
+                    alternatives.append((f"layout-{lang}",
+                                         tx.words(tx.from_en_layout(keys, lang)), 0.03))
         elif all(tx.is_cyrillic(w) for w in as_typed):
-            lw = tx.words(tx.to_en_layout(folded, "ru"))
-            readings.append(_Reading("layout-en", lw, self._score_words(lw) - 0.03))
+            alternatives.append(("layout-en", tx.words(tx.to_en_layout(folded, "ru")), 0.03))
+        best = readings[0].score
+        for kind, words, penalty in alternatives:
+            if self._best_possible(words) - penalty <= best:
+                continue  # cannot win: skip its fuzzy searches
+            reading = _Reading(kind, words, self._score_words(words) - penalty)
+            readings.append(reading)
+            best = max(best, reading.score)
         return readings
+
+    def _best_possible(self, words: list[str]) -> float:
+        """An upper bound of `_score_words(words)` that needs no fuzzy search."""
+        if not words:
+            return 0.0
+        # a fuzzy hit is worth at most 0.85 and only words of MIN_TYPO_LENGTH + 1 get one
+        return sum(self._known(w) or (0.85 if len(w) >= MIN_TYPO_LENGTH + 1 else 0.0)
+                   for w in words) / len(words)
 
     def _score_words(self, words: list[str], typed: bool = False) -> float:
         if not words:
@@ -303,37 +320,73 @@ class Matcher:
         q_weight = sum(weights.values())
         if not q_weight:
             return []
-        coverage: dict[str, float] = defaultdict(float)
-        content: set[str] = set()  # question words alone ("what?") never make a match
+        ix = self.index
+        n = len(ix.entry_ids)
+        coverage = np.zeros(n)
+        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
+        q_terms = np.zeros(len(ix.terms))  # query weight per term id, 0 for the rest
         for term, weight in weights.items():
-            entries = self._entry_index.get(term, ())
-            for eid in entries:
-                coverage[eid] += weight
-            if not term.startswith(QUESTION_WORD_PREFIX):
-                content.update(entries)
+            tid = self._term_ids.get(term)
+            if tid is None:
+                continue
+            entries = ix.term_entries[ix.term_entry_ptr[tid]:ix.term_entry_ptr[tid + 1]]
+            coverage[entries] += weight
+            q_terms[tid] = weight
+            if not self._is_question_word[tid]:
+                content[entries] = True
+        cand = np.flatnonzero(content).astype(np.int32)
+        if not len(cand):
+            return []
         blend = self.thresholds.coverage_blend
-        order = sorted(content, key=lambda e: (-coverage[e], self._entry_order[e]))
+        cov = coverage[cand] / q_weight
+        # F1 <= 2P/(1+P) and P <= coverage: no entry scores above its bound
+        bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
+        if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
+            # the best few by bound give a floor for the final cut (their `limit`-th best
+            # score); an entry whose bound is below it can never be visited
+            probe = np.argpartition(-bound, max(RANK_PROBE, 4 * limit) - 1)
+            probe = probe[:max(RANK_PROBE, 4 * limit)]
+            scores = self._best_f1(cand[probe], q_terms, q_weight)
+            scores = (1 - blend) * scores + blend * cov[probe]
+            floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            keep = np.flatnonzero(bound >= floor)
+            cand, cov, bound = cand[keep], cov[keep], bound[keep]
+        score = (1 - blend) * self._best_f1(cand, q_terms, q_weight) + blend * cov
+        # visit by falling coverage (ties: base order) and stop once nothing left can make
+        # the cut: the same walk, and so the same result, as scoring one entry at a time
+        order = np.argsort(-cov, kind="stable")
         scored: list[tuple[str, float]] = []
         kept: list[float] = []  # min-heap of the best `limit` scores so far
-        for eid in order:
-            cov = coverage[eid] / q_weight
-            # F1 <= 2P/(1+P) and P <= coverage: nothing further can beat the current cut
-            bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
-            if limit is not None and len(kept) >= limit and bound <= kept[0]:
+        for j, b, sc in zip(cand[order].tolist(), bound[order].tolist(),
+                            score[order].tolist(), strict=True):
+            if limit is not None and len(kept) >= limit and b <= kept[0]:
                 break
-            best = 0.0
-            for i in self._entry_phrasings[eid]:
-                hit = sum(weights[t] for t in query & self._phrasing_terms[i])
-                if hit:
-                    precision = hit / q_weight
-                    recall = hit / self._phrasing_weights[i]
-                    best = max(best, 2 * precision * recall / (precision + recall))
-            score = (1 - blend) * best + blend * cov
-            scored.append((eid, score))
+            scored.append((ix.entry_ids[j], sc))
             if limit is not None:
-                (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, score)
+                (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, sc)
         scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
         return scored[:limit] if limit is not None else scored
+
+    def _best_f1(self, entries: np.ndarray, q_terms: np.ndarray, q_weight: float) -> np.ndarray:
+        """Each entry's best weighted F1 over its phrasings, computed for all at once."""
+        ix = self.index
+        first, last = ix.entry_phrasings[entries], ix.entry_phrasings[entries + 1]
+        phrasings = ranges(first, last)
+        lo, hi = ix.phrasing_term_ptr[phrasings], ix.phrasing_term_ptr[phrasings + 1]
+        hits = q_terms[ix.phrasing_terms[ranges(lo, hi)]]
+        owner = np.repeat(np.arange(len(phrasings)), hi - lo)
+        hit = np.bincount(owner, weights=hits, minlength=len(phrasings))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            precision = hit / q_weight
+            recall = hit / self._phrasing_weights[phrasings]
+            f1 = np.where(hit > 0, 2 * precision * recall / (precision + recall), 0.0)
+        best = np.zeros(len(entries))
+        counts = last - first
+        has = counts > 0
+        if has.any():
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            best[has] = np.maximum.reduceat(f1, starts[has]) if len(f1) else 0.0
+        return best
 
     def content_weight(self, question: str) -> float:
         """How much a question says beyond question words: the weight of its other terms."""

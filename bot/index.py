@@ -1,0 +1,157 @@
+"""The compiled matching index of a knowledge base: term postings and phrasings as int32 arrays.
+
+Ranking reads it with numpy so that the work per question grows with the entries that can still
+make the cut, not with every phrasing that shares a common term ("what", "elections").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot import text as tx
+from bot.knowledge import KnowledgeBase
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything the matcher derives from the base's phrasings, ready to be cached."""
+
+    entry_ids: tuple[str, ...]
+    terms: tuple[str, ...]  # term id → term
+    entry_phrasings: IntArray  # entry i owns phrasings entry_phrasings[i]:entry_phrasings[i+1]
+    phrasing_term_ptr: IntArray  # phrasing p has terms phrasing_terms[ptr[p]:ptr[p+1]]
+    phrasing_terms: IntArray  # distinct term ids of each phrasing, ascending
+    term_entry_ptr: IntArray  # term t occurs in entries term_entries[ptr[t]:ptr[t+1]]
+    term_entries: IntArray
+    lang_words: Mapping[str, frozenset[str]]  # words seen per language (phrasings + lexicon)
+    exact: Mapping[frozenset[str], tuple[str, ...]]  # a phrasing's terms → entries owning it
+    known_words: frozenset[str]  # every word of the phrasings and the lexicon
+    known_stems: frozenset[str]
+    vocabulary: Vocabulary  # typo repair's choices
+
+    @property
+    def term_ids(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.terms)}
+
+    def phrasing_term_set(self, phrasing: int) -> frozenset[str]:
+        """The terms of one phrasing (phrasings are numbered entry by entry)."""
+        lo, hi = self.phrasing_term_ptr[phrasing], self.phrasing_term_ptr[phrasing + 1]
+        return frozenset(self.terms[t] for t in self.phrasing_terms[lo:hi])
+
+
+def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
+                base_lang_words: Mapping[str, set[str]], extra_words: set[str],
+                min_typo_length: int) -> Index:
+    """Tokenise every phrasing once and lay the result out as postings."""
+    lang_words: dict[str, set[str]] = defaultdict(set)
+    for lang, base in base_lang_words.items():
+        lang_words[lang].update(base)
+    term_id: dict[str, int] = {}
+    entry_ptr = [0]
+    ptr = [0]
+    flat: list[int] = []
+    entry_terms: list[set[int]] = []
+    exact: dict[frozenset[str], list[str]] = defaultdict(list)
+    for entry in kb.entries.values():
+        seen: set[int] = set()
+        for lang, questions in entry.questions.items():
+            for question in questions:
+                ws = tx.words(question)
+                lang_words[lang].update(ws)
+                terms = terms_of(ws)
+                ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms})
+                flat.extend(ids)
+                ptr.append(len(flat))
+                seen.update(ids)
+                key = frozenset(terms)
+                if key and entry.id not in exact[key]:
+                    exact[key].append(entry.id)
+        entry_ptr.append(len(ptr) - 1)
+        entry_terms.append(seen)
+    postings: list[list[int]] = [[] for _ in term_id]
+    for e, owned in enumerate(entry_terms):
+        for t in owned:
+            postings[t].append(e)
+    term_ptr = np.zeros(len(postings) + 1, dtype=np.int32)
+    np.cumsum([len(p) for p in postings], out=term_ptr[1:])
+    known = frozenset(extra_words.union(*lang_words.values()))
+    return Index(
+        entry_ids=tuple(kb.entries),
+        terms=tuple(term_id),
+        entry_phrasings=np.asarray(entry_ptr, dtype=np.int32),
+        phrasing_term_ptr=np.asarray(ptr, dtype=np.int32),
+        phrasing_terms=np.asarray(flat, dtype=np.int32),
+        term_entry_ptr=term_ptr,
+        term_entries=np.fromiter((e for p in postings for e in p), dtype=np.int32,
+                                 count=int(term_ptr[-1])),
+        lang_words={lang: frozenset(found) for lang, found in lang_words.items()},
+        exact={k: tuple(v) for k, v in exact.items()},
+        known_words=known,
+        known_stems=frozenset(tx.stem(w) for w in known),
+        vocabulary=Vocabulary(sorted(w for w in known if len(w) >= min_typo_length)),
+    )
+
+
+def ranges(starts: IntArray, ends: IntArray) -> IntArray:
+    """The concatenation of arange(s, e) for each pair, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int32)
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return (np.arange(total, dtype=np.int32) + offsets).astype(np.int32, copy=False)
+
+
+class Vocabulary:
+    """Typo repair's word list with a filter that drops words that cannot reach the cutoff.
+
+    rapidfuzz's ratio is 100·(1 − d/(|a|+|b|)) with d the insert/delete distance, and d is at
+    least the length difference and at least the number of letters found in only one of the
+    two words. Words whose bound already misses the cutoff are skipped; the rest keep their
+    order, so extractOne returns exactly what it would over the whole list.
+    """
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words  # sorted: the order extractOne breaks ties by
+        self.lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        self.masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
+                                 count=len(words))
+        # words by length, so a length window is one slice
+        self.by_length = np.argsort(self.lengths, kind="stable").astype(np.int32)
+        self.length_starts = np.searchsorted(self.lengths[self.by_length],
+                                             np.arange(self.lengths.max(initial=0) + 2))
+
+    def candidates(self, word: str, cutoff: float) -> list[str]:
+        """The words that may score at least `cutoff` against `word`, in list order."""
+        n = len(word)
+        slack = 1 - cutoff / 100
+        # d >= |n - m| and d <= slack·(n + m) bound m; a small margin keeps float edges in
+        lo = max(0, int(np.floor(n * (1 - slack) / (1 + slack) - 1e-9)))
+        hi = int(np.ceil(n * (1 + slack) / (1 - slack) + 1e-9)) if slack < 1 else n * 100
+        starts = self.length_starts
+        lo, hi = min(lo, len(starts) - 1), min(hi + 1, len(starts) - 1)
+        window = self.by_length[starts[lo]:starts[hi]]
+        if not len(window):
+            return []
+        lengths = self.lengths[window]
+        differ = np.bitwise_count(self.masks[window] ^ np.uint64(_letter_mask(word)))
+        bound = np.maximum(np.abs(lengths - n), differ)
+        keep = window[bound <= slack * (lengths + n) + 1e-9]
+        keep.sort()
+        return [self.words[i] for i in keep]
+
+
+def _letter_mask(word: str) -> int:
+    """Which letters a word has, folded into 64 bits (a shared bit only weakens the bound)."""
+    mask = 0
+    for c in word:
+        mask |= 1 << (ord(c) % 64)
+    return mask
