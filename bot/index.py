@@ -7,7 +7,7 @@ make the cut, not with every phrasing that shares a common term ("what", "electi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,6 @@ class Index:
     term_entry_ptr: IntArray  # term t occurs in entries term_entries[ptr[t]:ptr[t+1]]
     term_entries: IntArray
     lang_words: Mapping[str, frozenset[str]]  # words seen per language (phrasings + lexicon)
-    exact: Mapping[frozenset[str], tuple[str, ...]]  # a phrasing's terms → entries owning it
     known_words: frozenset[str]  # every word of the phrasings and the lexicon
     known_stems: frozenset[str]
     vocabulary: Vocabulary  # typo repair's choices
@@ -59,7 +58,6 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
     ptr = [0]
     flat: list[int] = []
     entry_terms: list[set[int]] = []
-    exact: dict[frozenset[str], list[str]] = defaultdict(list)
     for entry in kb.entries.values():
         seen: set[int] = set()
         for lang, questions in entry.questions.items():
@@ -71,9 +69,6 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
                 flat.extend(ids)
                 ptr.append(len(flat))
                 seen.update(ids)
-                key = frozenset(terms)
-                if key and entry.id not in exact[key]:
-                    exact[key].append(entry.id)
         entry_ptr.append(len(ptr) - 1)
         entry_terms.append(seen)
     postings: list[list[int]] = [[] for _ in term_id]
@@ -93,11 +88,51 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         term_entries=np.fromiter((e for p in postings for e in p), dtype=np.int32,
                                  count=int(term_ptr[-1])),
         lang_words={lang: frozenset(found) for lang, found in lang_words.items()},
-        exact={k: tuple(v) for k, v in exact.items()},
         known_words=known,
         known_stems=frozenset(tx.stem(w) for w in known),
         vocabulary=Vocabulary(sorted(w for w in known if len(w) >= min_typo_length)),
     )
+
+
+class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
+    """A phrasing's set of terms → the entries that have a phrasing with exactly those terms.
+
+    Looked up from the postings on demand: a dict of every phrasing's terms would be the
+    largest part of the compiled base and of its loading time.
+    """
+
+    def __init__(self, index: Index, term_ids: Mapping[str, int]) -> None:
+        self._ix, self._term_ids = index, term_ids
+
+    def __getitem__(self, terms: frozenset[str]) -> tuple[str, ...]:
+        ix = self._ix
+        wanted = {i for t in terms if (i := self._term_ids.get(t)) is not None}
+        if not terms or len(wanted) != len(terms):
+            raise KeyError(terms)
+        # only entries that have the rarest of the terms can own such a phrasing
+        rarest = min(wanted, key=lambda t: ix.term_entry_ptr[t + 1] - ix.term_entry_ptr[t])
+        owners = []
+        ptr = ix.phrasing_term_ptr
+        for e in ix.term_entries[ix.term_entry_ptr[rarest]:ix.term_entry_ptr[rarest + 1]].tolist():
+            for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1]):
+                if (ptr[p + 1] - ptr[p] == len(wanted)
+                        and set(ix.phrasing_terms[ptr[p]:ptr[p + 1]].tolist()) == wanted):
+                    owners.append(ix.entry_ids[e])
+                    break
+        if not owners:
+            raise KeyError(terms)
+        return tuple(owners)
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        seen: set[frozenset[str]] = set()
+        for p in range(len(self._ix.phrasing_term_ptr) - 1):
+            key = self._ix.phrasing_term_set(p)
+            if key and key not in seen:
+                seen.add(key)
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def ranges(starts: IntArray, ends: IntArray) -> IntArray:

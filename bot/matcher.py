@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
-from bot.index import Index, build_index, ranges
+from bot.index import ExactPhrasings, Index, build_index, ranges
 from bot.knowledge import KnowledgeBase
 
 Status = Literal["answer", "suggest", "none"]
@@ -125,8 +124,8 @@ class Matcher:
         ix = self.index
         self._lang_words.update({lang: set(ws) for lang, ws in ix.lang_words.items()})
         self._entry_order = {eid: i for i, eid in enumerate(ix.entry_ids)}
-        self._exact = ix.exact
         self._term_ids = ix.term_ids
+        self._exact = ExactPhrasings(ix, self._term_ids)
 
         # inverse document frequency over entries: rare terms (ENEMO) outweigh common ones
         df = np.diff(ix.term_entry_ptr).astype(np.float64)
@@ -352,30 +351,40 @@ class Matcher:
             keep = np.flatnonzero(bound >= floor)
             cand, cov, bound = cand[keep], cov[keep], bound[keep]
         score = (1 - blend) * self._best_f1(cand, q_terms, q_weight) + blend * cov
-        # visit by falling coverage (ties: base order) and stop once nothing left can make
-        # the cut: the same walk, and so the same result, as scoring one entry at a time
+        # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
+        # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
+        # seen so far. Bounds only fall and that score only rises along the walk, so the stop
+        # is found by bisection; the result is the same as walking.
         order = np.argsort(-cov, kind="stable")
-        scored: list[tuple[str, float]] = []
-        kept: list[float] = []  # min-heap of the best `limit` scores so far
-        for j, b, sc in zip(cand[order].tolist(), bound[order].tolist(),
-                            score[order].tolist(), strict=True):
-            if limit is not None and len(kept) >= limit and b <= kept[0]:
-                break
-            scored.append((ix.entry_ids[j], sc))
-            if limit is not None:
-                (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, sc)
-        scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
-        return scored[:limit] if limit is not None else scored
+        cand, bound, score = cand[order], bound[order], score[order]
+        stop = len(cand)
+        if limit is not None and len(cand) > limit:
+            lo, hi = limit, len(cand)  # the stop is the first i in [lo, hi) that passes
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if bound[mid] <= np.partition(score[:mid], mid - limit)[mid - limit]:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            stop = lo
+        cand, score = cand[:stop], score[:stop]
+        best = np.lexsort((cand, -score))[:limit]
+        return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
+                                                     strict=True)]
 
     def _best_f1(self, entries: np.ndarray, q_terms: np.ndarray, q_weight: float) -> np.ndarray:
         """Each entry's best weighted F1 over its phrasings, computed for all at once."""
         ix = self.index
         first, last = ix.entry_phrasings[entries], ix.entry_phrasings[entries + 1]
         phrasings = ranges(first, last)
-        lo, hi = ix.phrasing_term_ptr[phrasings], ix.phrasing_term_ptr[phrasings + 1]
-        hits = q_terms[ix.phrasing_terms[ranges(lo, hi)]]
-        owner = np.repeat(np.arange(len(phrasings)), hi - lo)
-        hit = np.bincount(owner, weights=hits, minlength=len(phrasings))
+        # an entry's phrasings, and so their terms, are contiguous
+        ptr = ix.phrasing_term_ptr
+        values = q_terms[ix.phrasing_terms[ranges(ptr[first], ptr[last])]]
+        sizes = ptr[phrasings + 1] - ptr[phrasings]
+        offsets = np.cumsum(sizes) - sizes
+        # reduceat reads one element past an empty last phrasing: pad, then zero empty ones
+        hit = np.add.reduceat(np.append(values, 0.0), offsets) if len(offsets) else values
+        hit[sizes == 0] = 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
             precision = hit / q_weight
             recall = hit / self._phrasing_weights[phrasings]
@@ -383,9 +392,9 @@ class Matcher:
         best = np.zeros(len(entries))
         counts = last - first
         has = counts > 0
-        if has.any():
-            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-            best[has] = np.maximum.reduceat(f1, starts[has]) if len(f1) else 0.0
+        if len(f1):
+            starts = np.cumsum(counts) - counts
+            best[has] = np.maximum.reduceat(f1, starts[has])
         return best
 
     def content_weight(self, question: str) -> float:

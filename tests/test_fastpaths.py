@@ -132,6 +132,18 @@ def _same(fast: Matcher, ref: Reference, questions: list[str]) -> None:
             _same_ranking(cut, full_b[:limit], q)
 
 
+def test_exact_phrasings_match_a_plain_dict(kb: KnowledgeBase) -> None:
+    ref = Reference(kb)
+    plain: dict[frozenset[str], list[str]] = {}
+    for eid, terms in ref.phrasings:
+        if terms and eid not in plain.setdefault(terms, []):
+            plain[terms].append(eid)
+    assert {k: tuple(v) for k, v in plain.items()} == dict(ref._exact.items())
+    for q in _questions(kb, 100, seed=4):
+        terms = frozenset(ref.analyse(q).terms)
+        assert ref._exact.get(terms, ()) == tuple(plain.get(terms, ())), q
+
+
 def test_shipped_base_matches_reference(kb: KnowledgeBase) -> None:
     _same(Matcher(kb), Reference(kb), _questions(kb, 300, seed=1))
 
