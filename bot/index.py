@@ -31,6 +31,12 @@ class Index:
     phrasing_terms: IntArray  # distinct term ids of each phrasing, ascending
     term_entry_ptr: IntArray  # term t occurs in entries term_entries[ptr[t]:ptr[t+1]]
     term_entries: IntArray
+    # distinct words of each phrasing and its language: what a rebuild reuses
+    words: tuple[str, ...]
+    phrasing_word_ptr: IntArray
+    phrasing_words: IntArray
+    langs: tuple[str, ...]
+    phrasing_langs: IntArray
     lang_words: Mapping[str, frozenset[str]]  # words seen per language (phrasings + lexicon)
     known_words: frozenset[str]  # every word of the phrasings and the lexicon
     known_stems: frozenset[str]
@@ -38,7 +44,9 @@ class Index:
 
     @property
     def term_ids(self) -> dict[str, int]:
-        return {t: i for i, t in enumerate(self.terms)}
+        """Term → id, for the terms some phrasing has (a reuse may leave ids of dead ones)."""
+        live = np.flatnonzero(np.diff(self.term_entry_ptr)).tolist()
+        return {self.terms[i]: i for i in live}
 
     def phrasing_term_set(self, phrasing: int) -> frozenset[str]:
         """The terms of one phrasing (phrasings are numbered entry by entry)."""
@@ -48,45 +56,98 @@ class Index:
 
 def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
                 base_lang_words: Mapping[str, set[str]], extra_words: set[str],
-                min_typo_length: int) -> Index:
-    """Tokenise every phrasing once and lay the result out as postings."""
-    lang_words: dict[str, set[str]] = defaultdict(set)
-    for lang, base in base_lang_words.items():
-        lang_words[lang].update(base)
-    term_id: dict[str, int] = {}
-    entry_ptr = [0]
-    ptr = [0]
-    flat: list[int] = []
-    entry_terms: list[set[int]] = []
+                min_typo_length: int, previous: tuple[KnowledgeBase, Index] | None = None,
+                ) -> Index:
+    """Tokenise every phrasing once and lay the result out as postings.
+
+    `previous` is an index built by the same code with the same lexicon: entries whose
+    phrasings did not change take their slices of its arrays instead of being tokenised again
+    (its term and word ids are kept, so the slices need no renumbering).
+    """
+    old_kb, old = previous if previous else (None, None)
+    term_id = {t: i for i, t in enumerate(old.terms)} if old else {}
+    words_id = {w: i for i, w in enumerate(old.words)} if old else {}
+    langs = {lang: i for i, lang in enumerate(old.langs)} if old else {}
+    old_pos = {eid: i for i, eid in enumerate(old.entry_ids)} if old else {}
+    # per entry: its phrasings' terms, term counts, words, word counts and languages
+    t_parts: list[IntArray] = []
+    tn_parts: list[IntArray] = []
+    w_parts: list[IntArray] = []
+    wn_parts: list[IntArray] = []
+    l_parts: list[IntArray] = []
+    counts: list[int] = []
     for entry in kb.entries.values():
-        seen: set[int] = set()
+        before = old_kb.entries.get(entry.id) if old_kb else None
+        if old and before and list(before.questions.items()) == list(entry.questions.items()):
+            e = old_pos[entry.id]
+            a, b = int(old.entry_phrasings[e]), int(old.entry_phrasings[e + 1])
+            tp, wp = old.phrasing_term_ptr, old.phrasing_word_ptr
+            t_parts.append(old.phrasing_terms[tp[a]:tp[b]])
+            tn_parts.append(np.diff(tp[a:b + 1]))
+            w_parts.append(old.phrasing_words[wp[a]:wp[b]])
+            wn_parts.append(np.diff(wp[a:b + 1]))
+            l_parts.append(old.phrasing_langs[a:b])
+            counts.append(b - a)
+            continue
+        ts: list[int] = []
+        tn: list[int] = []
+        wl: list[int] = []
+        wn: list[int] = []
+        ls: list[int] = []
         for lang, questions in entry.questions.items():
             for question in questions:
                 ws = tx.words(question)
-                lang_words[lang].update(ws)
-                terms = terms_of(ws)
-                ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms})
-                flat.extend(ids)
-                ptr.append(len(flat))
-                seen.update(ids)
-        entry_ptr.append(len(ptr) - 1)
-        entry_terms.append(seen)
-    postings: list[list[int]] = [[] for _ in term_id]
-    for e, owned in enumerate(entry_terms):
-        for t in owned:
-            postings[t].append(e)
-    term_ptr = np.zeros(len(postings) + 1, dtype=np.int32)
-    np.cumsum([len(p) for p in postings], out=term_ptr[1:])
+                ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms_of(ws)})
+                ts.extend(ids)
+                tn.append(len(ids))
+                wids = sorted({words_id.setdefault(w, len(words_id)) for w in ws})
+                wl.extend(wids)
+                wn.append(len(wids))
+                ls.append(langs.setdefault(lang, len(langs)))
+        for part, values in ((t_parts, ts), (tn_parts, tn), (w_parts, wl), (wn_parts, wn),
+                             (l_parts, ls)):
+            part.append(np.asarray(values, dtype=np.int32))
+        counts.append(len(ls))
+
+    def joined(parts: list[IntArray]) -> IntArray:
+        return np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, np.int32)
+
+    def pointers(sizes: IntArray | list[int]) -> IntArray:
+        out = np.zeros(len(sizes) + 1, dtype=np.int32)
+        np.cumsum(sizes, out=out[1:])
+        return out
+
+    p_terms, p_sizes = joined(t_parts), joined(tn_parts)
+    p_words, w_sizes, p_lang = joined(w_parts), joined(wn_parts), joined(l_parts)
+    entry_ptr = pointers(counts)
+    n_entries = len(counts)
+    # term → entries: the distinct (term, entry) pairs, sorted by term then entry
+    owner = np.repeat(np.repeat(np.arange(n_entries, dtype=np.int64), counts), p_sizes)
+    pairs = np.unique(p_terms.astype(np.int64) * max(n_entries, 1) + owner)
+    pair_terms = pairs // max(n_entries, 1)
+    term_ptr = pointers(np.bincount(pair_terms, minlength=len(term_id)).astype(np.int32))
+
+    lang_words: dict[str, set[str]] = defaultdict(set)
+    for lang, base in base_lang_words.items():
+        lang_words[lang].update(base)
+    word_table = tuple(words_id)
+    for lang, li in langs.items():
+        mask = np.repeat(p_lang == li, w_sizes)
+        lang_words[lang].update(word_table[w] for w in np.unique(p_words[mask]).tolist())
     known = frozenset(extra_words.union(*lang_words.values()))
     return Index(
         entry_ids=tuple(kb.entries),
         terms=tuple(term_id),
-        entry_phrasings=np.asarray(entry_ptr, dtype=np.int32),
-        phrasing_term_ptr=np.asarray(ptr, dtype=np.int32),
-        phrasing_terms=np.asarray(flat, dtype=np.int32),
+        entry_phrasings=entry_ptr,
+        phrasing_term_ptr=pointers(p_sizes),
+        phrasing_terms=p_terms,
         term_entry_ptr=term_ptr,
-        term_entries=np.fromiter((e for p in postings for e in p), dtype=np.int32,
-                                 count=int(term_ptr[-1])),
+        term_entries=(pairs % max(n_entries, 1)).astype(np.int32),
+        words=word_table,
+        phrasing_word_ptr=pointers(w_sizes),
+        phrasing_words=p_words,
+        langs=tuple(langs),
+        phrasing_langs=p_lang,
         lang_words={lang: frozenset(found) for lang, found in lang_words.items()},
         known_words=known,
         known_stems=frozenset(tx.stem(w) for w in known),

@@ -103,7 +103,8 @@ class Matcher:
     """
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
-                 index: Index | None = None) -> None:
+                 index: Index | None = None,
+                 previous: tuple[KnowledgeBase, Index] | None = None) -> None:
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         lex = kb.lexicon
@@ -119,8 +120,9 @@ class Matcher:
                 self._lang_words[lang].update(words)
 
         # phrasings, postings and vocabulary: built here or taken from the compiled-base cache
+        # (`previous`: an earlier build with the same lexicon, for its unchanged entries)
         self.index = index or build_index(kb, self._terms, self._lang_words, synonym_words,
-                                          MIN_TYPO_LENGTH - 1)
+                                          MIN_TYPO_LENGTH - 1, previous)
         ix = self.index
         self._lang_words.update({lang: set(ws) for lang, ws in ix.lang_words.items()})
         self._entry_order = {eid: i for i, eid in enumerate(ix.entry_ids)}
@@ -135,7 +137,8 @@ class Matcher:
                              count=len(ix.terms))
         idf = np.maximum(np.log((n + 1) / (df + 0.5)), 0.1)
         self._term_weights = np.minimum(idf, np.where(is_syn, 10.0, cap))
-        self._weights = dict(zip(ix.terms, self._term_weights.tolist(), strict=True))
+        weights = self._term_weights.tolist()
+        self._weights = {t: weights[i] for t, i in self._term_ids.items()}
         # a phrasing's own weight: the sum over its terms (1.0 for a phrasing of filler only)
         per_term = self._term_weights[ix.phrasing_terms]
         owner = np.repeat(np.arange(len(ix.phrasing_term_ptr) - 1),
