@@ -145,6 +145,17 @@ class Matcher:
                           np.diff(ix.phrasing_term_ptr))
         sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
         self._phrasing_weights = np.where(sums > 0, sums, 1.0)
+        # for each posting (term t, entry e): the lightest phrasing of e that has t, which
+        # bounds the F1 that e can reach through t (postings are sorted by term, then entry)
+        n_entries = max(len(ix.entry_ids), 1)
+        phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int64),
+                                   np.diff(ix.entry_phrasings))
+        keys = ix.phrasing_terms.astype(np.int64) * n_entries + phrasing_entry[owner]
+        by_key = np.argsort(keys, kind="stable")
+        starts = np.flatnonzero(np.diff(keys[by_key], prepend=-1))
+        self._posting_lightest = (np.minimum.reduceat(self._phrasing_weights[owner][by_key],
+                                                      starts)
+                                  if len(starts) else np.zeros(0))
         self._is_question_word = np.fromiter(
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
@@ -327,12 +338,15 @@ class Matcher:
         coverage = np.zeros(n)
         content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
         q_terms = np.zeros(len(ix.terms))  # query weight per term id, 0 for the rest
+        lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
         for term, weight in weights.items():
             tid = self._term_ids.get(term)
             if tid is None:
                 continue
-            entries = ix.term_entries[ix.term_entry_ptr[tid]:ix.term_entry_ptr[tid + 1]]
+            lo, hi = ix.term_entry_ptr[tid], ix.term_entry_ptr[tid + 1]
+            entries = ix.term_entries[lo:hi]
             coverage[entries] += weight
+            lightest[entries] = np.minimum(lightest[entries], self._posting_lightest[lo:hi])
             q_terms[tid] = weight
             if not self._is_question_word[tid]:
                 content[entries] = True
@@ -343,17 +357,29 @@ class Matcher:
         cov = coverage[cand] / q_weight
         # F1 <= 2P/(1+P) and P <= coverage: no entry scores above its bound
         bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
+        # Tighter, for skipping work only: a phrasing's weighted F1 is 2·hit/(q + w) with hit
+        # at most the entry's coverage C and at most w, and only phrasings with a query term
+        # have a hit: at most 2C/(q + max(C, the lightest such w)).
+        covered = coverage[cand]
+        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, lightest[cand]))
+                 + blend * cov + 1e-9)
+        floor = -np.inf
         if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
-            # score); an entry whose bound is below it can never be visited
-            probe = np.argpartition(-bound, max(RANK_PROBE, 4 * limit) - 1)
-            probe = probe[:max(RANK_PROBE, 4 * limit)]
+            # score): the walk never gets past an entry whose bound is below it
+            size = max(RANK_PROBE, 4 * limit)
+            probe = np.argpartition(-tight, size - 1)[:size]
             scores = self._best_f1(cand[probe], q_terms, q_weight)
             scores = (1 - blend) * scores + blend * cov[probe]
-            floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            floor = np.partition(scores, size - limit)[size - limit]
             keep = np.flatnonzero(bound >= floor)
-            cand, cov, bound = cand[keep], cov[keep], bound[keep]
-        score = (1 - blend) * self._best_f1(cand, q_terms, q_weight) + blend * cov
+            cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
+        # an entry that cannot reach the floor is walked past but never makes the cut, nor
+        # moves it: it need not be scored
+        score = np.full(len(cand), -np.inf)
+        worth = np.flatnonzero(tight >= floor)
+        score[worth] = ((1 - blend) * self._best_f1(cand[worth], q_terms, q_weight)
+                        + blend * cov[worth])
         # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
         # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
         # seen so far. Bounds only fall and that score only rises along the walk, so the stop
