@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check, lang=False)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    compile_ = kb_sub.add_parser("compile", help="compile the knowledge base into the cache "
+                                 "($ELECTIONBOT_CACHE_DIR or the user cache dir)")
+    _add_common(compile_, lang=False)
     gaps = kb_sub.add_parser("gaps", help="group the questions the bot could not answer")
     _add_common(gaps, lang=False)
     gaps.add_argument("--db", metavar="FILE", type=Path, default=None,
@@ -332,6 +335,15 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def run_kb_compile(args: argparse.Namespace, out: TextIO) -> int:
+    """Load the base once so that the next start reads the compiled cache (Docker builds)."""
+    from bot.kbcache import cache_dir, load_matcher
+
+    matcher = load_matcher(args.kb)
+    out.write(f"compiled {len(matcher.kb.entries)} entries into {cache_dir()}\n")
+    return 0
+
+
 def run_locales_check(args: argparse.Namespace, out: TextIO) -> int:
     from dataclasses import asdict
 
@@ -403,6 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_kb_gaps(args, out)
         if args.command == "kb" and args.kb_command == "check":
             return run_kb_check(args, out)
+        if args.command == "kb" and args.kb_command == "compile":
+            return run_kb_compile(args, out)
     except UserError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

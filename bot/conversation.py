@@ -8,7 +8,8 @@ from typing import Literal
 
 from bot.dialogue import Context, context_after, understand
 from bot.i18n import SOURCE_CONTEXT, Catalogs, Language, load_catalogs, topic_context
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.kbcache import load_matcher
+from bot.knowledge import KnowledgeBase
 from bot.matcher import Match, Matcher
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
@@ -100,7 +101,8 @@ class Conversation:
     def load(cls, kb_dir: Path | str | None = None,
              locales_dir: Path | str | None = None) -> Conversation:
         """Load the knowledge base and every catalog (raising on any problem)."""
-        return cls(load_knowledge(kb_dir), load_catalogs(locales_dir))
+        matcher = load_matcher(kb_dir)  # from the compiled-base cache when it is valid
+        return cls(matcher.kb, load_catalogs(locales_dir), matcher)
 
     # --- language ----------------------------------------------------------------------------
 

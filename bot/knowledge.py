@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -468,8 +468,15 @@ def topic_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
-def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
+def load_knowledge(directory: Path | str | None = None,
+                   read_yaml: Callable[[Path, str, list[Problem]], Any] | None = None,
+                   ) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise KnowledgeError listing every problem.
+
+    `read_yaml` parses one topic file (default: PyYAML); the compiled-base cache passes one that
+    reuses the parse of files that did not change.
+    """
+    read_yaml = read_yaml or _read_yaml
     directory = Path(directory) if directory is not None else default_knowledge_dir()
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, "is not a directory",
@@ -488,7 +495,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     unreadable = False
     for path in files:
         rel = path.name
-        data = _read_yaml(path, rel, problems)
+        data = read_yaml(path, rel, problems)
         if data is None and not any(p.file == rel for p in problems):
             problems.append(Problem(rel, 1, "the file is empty", "add topic, title and entries"))
         if data is None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import heapq
-import math
+import functools
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
 from bot.grounding import Grounder, Verdict, asked_kind, counted_term
+from bot.index import ExactPhrasings, Index, build_index, ranges
 from bot.knowledge import KnowledgeBase
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
@@ -37,6 +38,11 @@ MIN_SALIENT_LENGTH = 4
 NAMED_KINDS = ("name", "place")
 # Candidates checked by grounding, best first.
 MAX_VERIFIED = 5
+# Ranking scores the entries with the best coverage exactly first (at least this many) to learn
+# a floor for the final cut; only entries whose bound reaches that floor are looked at after.
+RANK_PROBE = 64
+# the same few thousand words recur in every phrasing and question: stem each once
+_stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
 
 
 @dataclass(frozen=True)
@@ -135,8 +141,11 @@ class Matcher:
     """
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
-                 answers: Mapping[str, Sequence[str]] | None = None) -> None:
-        """`answers`: each entry's answer text in the catalog languages (grounding reads them)."""
+                 answers: Mapping[str, Sequence[str]] | None = None,
+                 index: Index | None = None,
+                 previous: tuple[KnowledgeBase, Index] | None = None) -> None:
+        """`answers`: each entry's answer text in the catalog languages (grounding reads them);
+        `index`, `previous`: a compiled index, or an earlier one to reuse (see kbcache)."""
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         lex = kb.lexicon
@@ -166,61 +175,65 @@ class Matcher:
             for lang, phrases in table.items():
                 self._lang_words[lang].update(w for p in phrases for w in p)
 
-        # every phrasing as a set of terms, kept in parallel tuples indexed by phrasing
-        entry_ids: list[str] = []
-        phrasing_terms: list[frozenset[str]] = []
-        for entry in kb.entries.values():
-            for lang, questions in entry.questions.items():
-                for question in questions:
-                    ws = tx.words(question)
-                    self._lang_words[lang].update(ws)
-                    entry_ids.append(entry.id)
-                    phrasing_terms.append(frozenset(self._terms(ws)))
-        self._phrasing_terms = tuple(phrasing_terms)
-        self._entry_order = {eid: i for i, eid in enumerate(kb.entries)}
-        entry_terms: dict[str, set[str]] = defaultdict(set)
-        entry_phrasings: dict[str, list[int]] = defaultdict(list)
-        for i, (eid, terms) in enumerate(zip(entry_ids, phrasing_terms, strict=True)):
-            entry_terms[eid].update(terms)
-            entry_phrasings[eid].append(i)
-        self._entry_phrasings = {eid: tuple(ix) for eid, ix in entry_phrasings.items()}
-        exact: dict[frozenset[str], list[str]] = defaultdict(list)
-        for eid, terms in zip(entry_ids, phrasing_terms, strict=True):
-            if terms and eid not in exact[terms]:
-                exact[terms].append(eid)
-        self._exact = {terms: tuple(owners) for terms, owners in exact.items()}
+        # phrasings, postings and vocabulary: built here or taken from the compiled-base cache
+        # (`previous`: an earlier build with the same lexicon, for its unchanged entries)
+        self.index = index or build_index(kb, self._terms, self._lang_words, synonym_words,
+                                          MIN_TYPO_LENGTH - 1, previous)
+        ix = self.index
+        self._lang_words.update({lang: set(ws) for lang, ws in ix.lang_words.items()})
+        self._entry_order = {eid: i for i, eid in enumerate(ix.entry_ids)}
+        self._term_ids = ix.term_ids
+        self._exact = ExactPhrasings(ix, self._term_ids)
 
         # inverse document frequency over entries: rare terms (ENEMO) outweigh common ones
-        df = Counter(t for terms in entry_terms.values() for t in terms)
+        df = np.diff(ix.term_entry_ptr).astype(np.float64)
         n = max(len(kb.entries), 1)
         cap = self.thresholds.plain_word_cap
-        self._weights = {t: min(max(math.log((n + 1) / (c + 0.5)), 0.1),
-                                10.0 if t.startswith(SYN_PREFIX) else cap)
-                         for t, c in df.items()}
-        self._phrasing_weights = tuple(sum(self._weight(t) for t in terms) or 1.0
-                                       for terms in phrasing_terms)
-        entry_index: dict[str, list[str]] = defaultdict(list)
-        for eid, ts in entry_terms.items():
-            for t in ts:
-                entry_index[t].append(eid)
-        self._entry_index = {t: tuple(es) for t, es in entry_index.items()}
+        is_syn = np.fromiter((t.startswith(SYN_PREFIX) for t in ix.terms), dtype=bool,
+                             count=len(ix.terms))
+        idf = np.maximum(np.log((n + 1) / (df + 0.5)), 0.1)
+        self._term_weights = np.minimum(idf, np.where(is_syn, 10.0, cap))
+        weights = self._term_weights.tolist()
+        self._weights = {t: weights[i] for t, i in self._term_ids.items()}
+        # a phrasing's own weight: the sum over its terms (1.0 for a phrasing of filler only)
+        per_term = self._term_weights[ix.phrasing_terms]
+        owner = np.repeat(np.arange(len(ix.phrasing_term_ptr) - 1),
+                          np.diff(ix.phrasing_term_ptr))
+        sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
+        self._phrasing_weights = np.where(sums > 0, sums, 1.0)
+        # for each posting (term t, entry e): the lightest phrasing of e that has t, which
+        # bounds the F1 that e can reach through t (postings are sorted by term, then entry)
+        n_entries = max(len(ix.entry_ids), 1)
+        phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int64),
+                                   np.diff(ix.entry_phrasings))
+        keys = ix.phrasing_terms.astype(np.int64) * n_entries + phrasing_entry[owner]
+        by_key = np.argsort(keys, kind="stable")
+        starts = np.flatnonzero(np.diff(keys[by_key], prepend=-1))
+        self._posting_lightest = (np.minimum.reduceat(self._phrasing_weights[owner][by_key],
+                                                      starts)
+                                  if len(starts) else np.zeros(0))
+        self._is_question_word = np.fromiter(
+            (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
+            count=len(ix.terms))
 
-        self.grounder = Grounder(kb.entries, {e: [set(phrasing_terms[i]) for i in ix]
-                                              for e, ix in self._entry_phrasings.items()},
-                                 answers or {}, self._terms, self._kinds, self._weight)
+        phrasings: dict[str, list[set[str]]] = {}
+        for e, eid in enumerate(ix.entry_ids):
+            lo, hi = int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1])
+            phrasings[eid] = [set(ix.phrasing_term_set(p)) for p in range(lo, hi)]
+        self.grounder = Grounder(kb.entries, phrasings, answers or {}, self._terms,
+                                 self._kinds, self._weight)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
         answer_words = {w for texts in (answers or {}).values() for t in texts
                         for w in tx.words(t)}
-        self._known_words = (set().union(*self._lang_words.values()) | synonym_words
-                             | answer_words)
-        self._known_stems = {tx.stem(w) for w in self._known_words}
+        self._known_words = ix.known_words | answer_words
+        self._known_stems = ix.known_stems | {_stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
-        self._vocab = sorted(w for w in self._known_words if len(w) >= MIN_TYPO_LENGTH - 1)
+        self._vocab = ix.vocabulary
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
-        stems = [tx.stem(w) for w in words]
+        stems = [_stem(w) for w in words]
         terms: list[str] = []
         i = 0
         while i < len(words):
@@ -306,28 +319,48 @@ class Matcher:
         return 0.85 * hit[1] / 100 if hit else 0.0
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
-        hit = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        # only words that can reach the cutoff, in list order: the same hit as the full scan
+        choices = self._vocab.candidates(word, TYPO_CUTOFF)
+        hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return (hit[0], hit[1]) if hit else None
 
     def _readings(self, chunk: str) -> list[_Reading]:
+        """The ways to read `chunk` that can still win: the typed one, then each alternative
+        whose best possible score beats the best so far (the first of equals wins, as in max).
+        """
         folded = tx.fold(chunk)
         as_typed = tx.words(folded)
         if not as_typed:
             return []
         readings = [_Reading("typed", as_typed, self._score_words(as_typed, typed=True))]
+        alternatives: list[tuple[str, list[str], float]] = []
         if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
             for lang in ("ru", "be"):
-                tr = [tx.transliterate(w, lang) for w in as_typed]
-                readings.append(_Reading(f"translit-{lang}", tr, self._score_words(tr) - 0.02))
+                alternatives.append((f"translit-{lang}",
+                                     [tx.transliterate(w, lang) for w in as_typed], 0.02))
             keys = folded.rstrip("?!")
             if keys and all(c in tx.LAYOUT_CHARS or c.isspace() for c in keys):
                 for lang in ("ru", "be"):
-                    lw = tx.words(tx.from_en_layout(keys, lang))
-                    readings.append(_Reading(f"layout-{lang}", lw, self._score_words(lw) - 0.03))
+                    alternatives.append((f"layout-{lang}",
+                                         tx.words(tx.from_en_layout(keys, lang)), 0.03))
         elif all(tx.is_cyrillic(w) for w in as_typed):
-            lw = tx.words(tx.to_en_layout(folded, "ru"))
-            readings.append(_Reading("layout-en", lw, self._score_words(lw) - 0.03))
+            alternatives.append(("layout-en", tx.words(tx.to_en_layout(folded, "ru")), 0.03))
+        best = readings[0].score
+        for kind, words, penalty in alternatives:
+            if self._best_possible(words) - penalty <= best:
+                continue  # cannot win: skip its fuzzy searches
+            reading = _Reading(kind, words, self._score_words(words) - penalty)
+            readings.append(reading)
+            best = max(best, reading.score)
         return readings
+
+    def _best_possible(self, words: list[str]) -> float:
+        """An upper bound of `_score_words(words)` that needs no fuzzy search."""
+        if not words:
+            return 0.0
+        # a fuzzy hit is worth at most 0.85 and only words of MIN_TYPO_LENGTH + 1 get one
+        return sum(self._known(w) or (0.85 if len(w) >= MIN_TYPO_LENGTH + 1 else 0.0)
+                   for w in words) / len(words)
 
     def _score_words(self, words: list[str], typed: bool = False) -> float:
         if not words:
@@ -451,37 +484,98 @@ class Matcher:
         q_weight = sum(weights.values())
         if not q_weight:
             return []
-        coverage: dict[str, float] = defaultdict(float)
-        content: set[str] = set()  # question words alone ("what?") never make a match
+        ix = self.index
+        n = len(ix.entry_ids)
+        coverage = np.zeros(n)
+        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
+        q_terms = np.zeros(len(ix.terms))  # query weight per term id, 0 for the rest
+        lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
         for term, weight in weights.items():
-            entries = self._entry_index.get(term, ())
-            for eid in entries:
-                coverage[eid] += weight
-            if not term.startswith(QUESTION_WORD_PREFIX):
-                content.update(entries)
+            tid = self._term_ids.get(term)
+            if tid is None:
+                continue
+            lo, hi = ix.term_entry_ptr[tid], ix.term_entry_ptr[tid + 1]
+            entries = ix.term_entries[lo:hi]
+            coverage[entries] += weight
+            lightest[entries] = np.minimum(lightest[entries], self._posting_lightest[lo:hi])
+            q_terms[tid] = weight
+            if not self._is_question_word[tid]:
+                content[entries] = True
+        cand = np.flatnonzero(content).astype(np.int32)
+        if not len(cand):
+            return []
         blend = self.thresholds.coverage_blend
-        order = sorted(content, key=lambda e: (-coverage[e], self._entry_order[e]))
-        scored: list[tuple[str, float]] = []
-        kept: list[float] = []  # min-heap of the best `limit` scores so far
-        for eid in order:
-            cov = coverage[eid] / q_weight
-            # F1 <= 2P/(1+P) and P <= coverage: nothing further can beat the current cut
-            bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
-            if limit is not None and len(kept) >= limit and bound <= kept[0]:
-                break
-            best = 0.0
-            for i in self._entry_phrasings[eid]:
-                hit = sum(weights[t] for t in query & self._phrasing_terms[i])
-                if hit:
-                    precision = hit / q_weight
-                    recall = hit / self._phrasing_weights[i]
-                    best = max(best, 2 * precision * recall / (precision + recall))
-            score = (1 - blend) * best + blend * cov
-            scored.append((eid, score))
-            if limit is not None:
-                (heapq.heappush if len(kept) < limit else heapq.heappushpop)(kept, score)
-        scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
-        return scored[:limit] if limit is not None else scored
+        cov = coverage[cand] / q_weight
+        # F1 <= 2P/(1+P) and P <= coverage: no entry scores above its bound
+        bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
+        # Tighter, for skipping work only: a phrasing's weighted F1 is 2·hit/(q + w) with hit
+        # at most the entry's coverage C and at most w, and only phrasings with a query term
+        # have a hit: at most 2C/(q + max(C, the lightest such w)).
+        covered = coverage[cand]
+        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, lightest[cand]))
+                 + blend * cov + 1e-9)
+        floor = -np.inf
+        if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
+            # the best few by bound give a floor for the final cut (their `limit`-th best
+            # score): the walk never gets past an entry whose bound is below it
+            size = max(RANK_PROBE, 4 * limit)
+            probe = np.argpartition(-tight, size - 1)[:size]
+            scores = self._best_f1(cand[probe], q_terms, q_weight)
+            scores = (1 - blend) * scores + blend * cov[probe]
+            floor = np.partition(scores, size - limit)[size - limit]
+            keep = np.flatnonzero(bound >= floor)
+            cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
+        # an entry that cannot reach the floor is walked past but never makes the cut, nor
+        # moves it: it need not be scored
+        score = np.full(len(cand), -np.inf)
+        worth = np.flatnonzero(tight >= floor)
+        score[worth] = ((1 - blend) * self._best_f1(cand[worth], q_terms, q_weight)
+                        + blend * cov[worth])
+        # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
+        # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
+        # seen so far. Bounds only fall and that score only rises along the walk, so the stop
+        # is found by bisection; the result is the same as walking.
+        order = np.argsort(-cov, kind="stable")
+        cand, bound, score = cand[order], bound[order], score[order]
+        stop = len(cand)
+        if limit is not None and len(cand) > limit:
+            lo, hi = limit, len(cand)  # the stop is the first i in [lo, hi) that passes
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if bound[mid] <= np.partition(score[:mid], mid - limit)[mid - limit]:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            stop = lo
+        cand, score = cand[:stop], score[:stop]
+        best = np.lexsort((cand, -score))[:limit]
+        return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
+                                                     strict=True)]
+
+    def _best_f1(self, entries: np.ndarray, q_terms: np.ndarray, q_weight: float) -> np.ndarray:
+        """Each entry's best weighted F1 over its phrasings, computed for all at once."""
+        ix = self.index
+        first, last = ix.entry_phrasings[entries], ix.entry_phrasings[entries + 1]
+        phrasings = ranges(first, last)
+        # an entry's phrasings, and so their terms, are contiguous
+        ptr = ix.phrasing_term_ptr
+        values = q_terms[ix.phrasing_terms[ranges(ptr[first], ptr[last])]]
+        sizes = ptr[phrasings + 1] - ptr[phrasings]
+        offsets = np.cumsum(sizes) - sizes
+        # reduceat reads one element past an empty last phrasing: pad, then zero empty ones
+        hit = np.add.reduceat(np.append(values, 0.0), offsets) if len(offsets) else values
+        hit[sizes == 0] = 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            precision = hit / q_weight
+            recall = hit / self._phrasing_weights[phrasings]
+            f1 = np.where(hit > 0, 2 * precision * recall / (precision + recall), 0.0)
+        best = np.zeros(len(entries))
+        counts = last - first
+        has = counts > 0
+        if len(f1):
+            starts = np.cumsum(counts) - counts
+            best[has] = np.maximum.reduceat(f1, starts[has])
+        return best
 
     def content_weight(self, question: str) -> float:
         """How much a question says beyond question words: the weight of its other terms."""

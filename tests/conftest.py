@@ -16,6 +16,12 @@ from bot.matcher import Matcher
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The compiled-base cache of a test run (and of the bots it starts) is its own."""
+    os.environ.setdefault("ELECTIONBOT_CACHE_DIR", str(tmp_path_factory.mktemp("kbcache")))
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_knowledge(ROOT / "knowledge")

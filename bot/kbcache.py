@@ -1,0 +1,281 @@
+"""The compiled-base cache: a loaded knowledge base and its matching index, kept on disk.
+
+A restart or an unchanged reload reads one file instead of parsing YAML and tokenising every
+phrasing. The cache is keyed by a hash of the knowledge files' content (topics and lexicon), of
+the code that compiles them and of where they live; each topic file's parsed YAML is also kept
+by its own content hash, so a reload after editing one file parses only that file.
+
+Nothing in it is trusted: a file is used only when it is ours (owned by this user, not writable
+by others), its header names this exact source, and its payload hashes to what the header says;
+even then it is unpickled with an allow-list of the project's own data classes (numpy arrays
+travel as raw bytes). Anything else — stale, corrupt, foreign — is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import logging
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot import knowledge as knowledge_module
+from bot.index import Index, Vocabulary
+from bot.knowledge import LEXICON_DIR, KnowledgeBase, Problem, load_knowledge, topic_files
+from bot.matcher import Matcher, Thresholds
+from bot.paths import default_knowledge_dir
+
+log = logging.getLogger(__name__)
+
+CACHE_ENV = "ELECTIONBOT_CACHE_DIR"
+MAGIC = b"electionbot compiled base v1\n"
+_DIGEST = 32
+# the modules whose code shapes what is cached: any change to them is a different cache
+_CODE = ("knowledge.py", "index.py", "matcher.py", "text.py", "kbcache.py")
+_DTYPES = frozenset({"<i4", "<i8", "<u8", "<f8", "|b1"})
+_PATH_CLASSES = frozenset({"Path", "PosixPath", "WindowsPath", "PurePosixPath",
+                           "PureWindowsPath"})
+
+
+def cache_dir() -> Path:
+    """ELECTIONBOT_CACHE_DIR if set, else the user's cache directory (XDG)."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "electionbot"
+
+
+def _code_digest() -> bytes:
+    h = hashlib.sha256(MAGIC)
+    h.update(f"{sys.version_info[:2]} numpy {np.__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        h.update((here / name).read_bytes())
+    return h.digest()
+
+
+def _source_files(directory: Path) -> list[Path]:
+    lexicon = directory / LEXICON_DIR
+    extra = sorted(p for p in lexicon.glob("*.yaml") if p.is_file()) if lexicon.is_dir() else []
+    return topic_files(directory) + extra
+
+
+def source_key(directory: Path, lexicon_only: bool = False) -> bytes:
+    """What a compiled base is valid for: this code, this directory, these files' bytes.
+
+    With `lexicon_only`, what an older base must share for its tokenised phrasings to be
+    reused: the code, the directory and the lexicon.
+    """
+    h = hashlib.sha256(_code_digest())
+    h.update(str(directory.resolve()).encode())
+    files = _source_files(directory)
+    if lexicon_only:
+        files = [p for p in files if p.parent != directory]
+        h.update(b"lexicon")
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"\0{path.relative_to(directory)}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.digest()
+
+
+# --- safe (de)serialisation ------------------------------------------------------------------
+
+def _pack(index: Index) -> dict[str, Any]:
+    """An index as plain data: arrays as (dtype, shape, bytes), the vocabulary as its words."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(index):
+        value = getattr(index, f.name)
+        if isinstance(value, np.ndarray):
+            value = ("ndarray", value.dtype.str, value.shape, value.tobytes())
+        elif isinstance(value, Vocabulary):
+            value = ("vocabulary", tuple(value.words))
+        out[f.name] = value
+    return out
+
+
+def _unpack(fields: Any) -> Index:
+    if not isinstance(fields, dict):
+        raise TypeError("not an index")
+    values: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, tuple) and value and value[0] == "ndarray":
+            _, dtype, shape, data = value
+            if dtype not in _DTYPES or not isinstance(data, bytes):
+                raise TypeError("unexpected array in the cache")
+            value = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
+        elif isinstance(value, tuple) and value and value[0] == "vocabulary":
+            value = Vocabulary(list(value[1]))
+        values[name] = value
+    return Index(**values)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Rebuilds only this project's frozen data classes, paths and arrays."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "bot.knowledge":
+            found = getattr(knowledge_module, name, None)
+            if isinstance(found, type) and (dataclasses.is_dataclass(found)
+                                            or found is knowledge_module.Located):
+                return found
+        elif module == "pathlib" and name in _PATH_CLASSES:
+            import pathlib
+            return getattr(pathlib, name)
+        elif module == "builtins" and name in ("frozenset", "set"):
+            return frozenset if name == "frozenset" else set
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def _dumps(obj: Any) -> bytes:
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read(path: Path, key: bytes | None) -> Any | None:
+    """The object stored under `key` (None: any key) at `path`, or None if it is absent or
+    not to be trusted."""
+    try:
+        with path.open("rb") as f:
+            st = os.fstat(f.fileno())
+            if (st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+                    or not stat.S_ISREG(st.st_mode)):
+                log.warning("ignoring compiled-base cache %s: not owned by this user or "
+                            "writable by others", path)
+                return None
+            head = f.read(len(MAGIC) + 2 * _DIGEST)
+            if head[:len(MAGIC)] != MAGIC or (
+                    key is not None and head[len(MAGIC):len(MAGIC) + _DIGEST] != key):
+                return None  # another format or a stale base: rebuilt silently
+            payload = f.read()
+        if hashlib.sha256(payload).digest() != head[len(MAGIC) + _DIGEST:]:
+            log.warning("ignoring corrupt compiled-base cache %s", path)
+            return None
+        return _Unpickler(io.BytesIO(payload)).load()
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # whatever is wrong with a cache file only costs a rebuild
+        log.warning("ignoring unreadable compiled-base cache %s: %s", path, exc)
+        return None
+
+
+def _write(path: Path, key: bytes, obj: Any) -> None:
+    """Store atomically (never a half-written file); a cache that cannot be written is skipped."""
+    try:
+        payload = _dumps(obj)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(MAGIC + key + hashlib.sha256(payload).digest())
+                f.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        log.warning("could not write the compiled-base cache %s: %s", path, exc)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def _base_path(where: Path, directory: Path) -> Path:
+    name = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:24]
+    return where / f"base-{name}.bin"
+
+
+class _FileReader:
+    """A YAML reader for load_knowledge that reuses each unchanged file's parse."""
+
+    def __init__(self, where: Path, directory: Path) -> None:
+        self.folder = where / "files"
+        self.prefix = _base_path(where, directory).stem + "-"
+        self.code = _code_digest()
+        self.used: set[str] = set()
+
+    def __call__(self, path: Path, rel: str, problems: list[Problem]) -> Any:
+        try:
+            data = path.read_bytes()
+        except OSError:  # the plain reader reports it
+            return knowledge_module._read_yaml(path, rel, problems)
+        key = hashlib.sha256(self.code + rel.encode() + b"\0" + data).digest()
+        stored = self.folder / f"{self.prefix}{key.hex()[:32]}.bin"
+        self.used.add(stored.name)
+        cached = _read(stored, key)
+        if cached is not None:
+            return cached
+        parsed = knowledge_module._read_yaml(path, rel, problems)
+        if parsed is not None:
+            _write(stored, key, parsed)
+        return parsed
+
+    def prune(self) -> None:
+        """Drop the parses of this directory's files that no longer exist in this form."""
+        for old in self.folder.glob(f"{self.prefix}*.bin"):
+            if old.name not in self.used:
+                old.unlink(missing_ok=True)
+
+
+def load_compiled(directory: Path | str | None = None, *, use_cache: bool = True,
+                  thresholds: Thresholds | None = None) -> Matcher:
+    """A ready matcher for a knowledge directory, from the cache when it is valid.
+
+    Raises KnowledgeError like load_knowledge; the cache never hides a problem, because only a
+    base that loaded without problems is ever stored.
+    """
+    directory = Path(directory) if directory is not None else default_knowledge_dir()
+    if not use_cache or not directory.is_dir():
+        return Matcher(load_knowledge(directory), thresholds)
+    where = cache_dir()
+    try:
+        key = source_key(directory)
+    except OSError:  # a file vanished mid-read: load_knowledge reports what is wrong
+        return Matcher(load_knowledge(directory), thresholds)
+    path = _base_path(where, directory)
+    cached = _read(path, key)
+    if cached is not None and _compiled(cached) and cached[0] == key:
+        return Matcher(cached[1], thresholds, index=cached[2])
+    # a stale base of the same directory still spares tokenising the entries that did not
+    # change, when the code and the lexicon are the same (it passes the same checks)
+    reuse = source_key(directory, lexicon_only=True)
+    stale = _read(path, None) if cached is None else None
+    previous = None
+    if stale is not None and _compiled(stale) and stale[3] == reuse:
+        previous = (stale[1], stale[2])
+    reader = _FileReader(where, directory)
+    kb = load_knowledge(directory, read_yaml=reader)
+    matcher = Matcher(kb, thresholds, previous=previous)
+    _write(path, key, [key, kb, _pack(matcher.index), reuse])
+    reader.prune()
+    return matcher
+
+
+def _compiled(obj: Any) -> bool:
+    """Whether a cache payload has the shape of a compiled base; unpacks its index in place."""
+    if not (isinstance(obj, list) and len(obj) == 4 and isinstance(obj[0], bytes)
+            and isinstance(obj[1], KnowledgeBase) and isinstance(obj[3], bytes)):
+        return False
+    try:
+        obj[2] = _unpack(obj[2])
+    except (TypeError, ValueError) as exc:
+        log.warning("ignoring a compiled base with a malformed index: %s", exc)
+        return False
+    return True
+
+
+def load_matcher(directory: Path | str | None = None, use_cache: bool = True) -> Matcher:
+    """What start-up and reloads call: load_compiled with the default thresholds."""
+    return load_compiled(directory, use_cache=use_cache)
+
+
+def warm(directory: Path | str | None = None) -> int:
+    """Compile the base into the cache (the Docker build runs this); returns the entry count."""
+    return len(load_compiled(directory).kb.entries)

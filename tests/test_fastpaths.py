@@ -1,0 +1,166 @@
+"""The matcher's fast paths give exactly what a straightforward reference implementation gives."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz, process
+
+from bot import text as tx
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matcher import MIN_TYPO_LENGTH, QUESTION_WORD_PREFIX, TYPO_CUTOFF, Matcher, _Reading
+
+from .benchmark import _eval_sets, generate_base
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Reference(Matcher):
+    """Scores every phrasing of every entry one by one and scans the whole vocabulary."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb)
+        ix = self.index
+        self.phrasings = [(ix.entry_ids[e], ix.phrasing_term_set(p))
+                          for e in range(len(ix.entry_ids))
+                          for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1])]
+        self.words = list(self._vocab.words)
+
+    def _nearest(self, word: str) -> tuple[str, float] | None:
+        hit = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return (hit[0], hit[1]) if hit else None
+
+    def _readings(self, chunk: str) -> list[_Reading]:
+        folded = tx.fold(chunk)
+        as_typed = tx.words(folded)
+        if not as_typed:
+            return []
+        readings = [_Reading("typed", as_typed, self._score_words(as_typed, typed=True))]
+        if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
+            for lang in ("ru", "be"):
+                tr = [tx.transliterate(w, lang) for w in as_typed]
+                readings.append(_Reading(f"translit-{lang}", tr, self._score_words(tr) - 0.02))
+            keys = folded.rstrip("?!")
+            if keys and all(c in tx.LAYOUT_CHARS or c.isspace() for c in keys):
+                for lang in ("ru", "be"):
+                    lw = tx.words(tx.from_en_layout(keys, lang))
+                    readings.append(_Reading(f"layout-{lang}", lw, self._score_words(lw) - 0.03))
+        elif all(tx.is_cyrillic(w) for w in as_typed):
+            lw = tx.words(tx.to_en_layout(folded, "ru"))
+            readings.append(_Reading("layout-en", lw, self._score_words(lw) - 0.03))
+        return readings
+
+    def rank(self, terms: Iterable[str], limit: int | None = 8,
+             names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+        query = set(terms)
+        weights = {t: self._weight(t, names) for t in query}
+        q_weight = sum(weights.values())
+        if not q_weight:
+            return []
+        best: dict[str, float] = {}
+        coverage: dict[str, set[str]] = {}
+        for eid, terms_ in self.phrasings:
+            coverage.setdefault(eid, set()).update(terms_)
+            hit = sum(weights[t] for t in query & terms_)
+            f1 = 0.0
+            if hit:
+                p = hit / q_weight
+                r = hit / (sum(self._weight(t) for t in terms_) or 1.0)
+                f1 = 2 * p * r / (p + r)
+            best[eid] = max(best.get(eid, 0.0), f1)
+        blend = self.thresholds.coverage_blend
+        scored = []
+        for eid, vocab in coverage.items():
+            if not any(t in vocab for t in query if not t.startswith(QUESTION_WORD_PREFIX)):
+                continue
+            cov = sum(weights[t] for t in query & vocab) / q_weight
+            scored.append((eid, (1 - blend) * best[eid] + blend * cov))
+        scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+        return scored[:limit] if limit is not None else scored
+
+
+def _noisy(question: str, rng: random.Random) -> str:
+    """A question with a typo, a swapped layout or transliteration, as people type."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        return question
+    if kind == 1:
+        words = question.split()
+        i = rng.randrange(len(words))
+        w = words[i]
+        if len(w) > 3:
+            j = rng.randrange(1, len(w) - 1)
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+        return " ".join(words)
+    if kind == 2:
+        return tx.to_en_layout(tx.fold(question), "ru")
+    return " ".join(w[::-1] if len(w) >= MIN_TYPO_LENGTH and rng.random() < 0.2 else w
+                    for w in question.split())
+
+
+def _questions(kb: KnowledgeBase, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    pool = [r["q"] for rows in _eval_sets().values() for r in rows]
+    pool += [q for e in kb.entries.values() for qs in e.questions.values() for q in qs]
+    return [_noisy(q, rng) for q in rng.sample(pool, min(count, len(pool)))]
+
+
+def _same_ranking(fast: list[tuple[str, float]], ref: list[tuple[str, float]], q: str) -> None:
+    """Same scores in the same order; entries whose scores tie to float precision may swap."""
+    assert [s for _, s in fast] == pytest.approx([s for _, s in ref], abs=1e-9), q
+    ref_scores = dict(ref)
+    for eid, score in fast:
+        assert eid in ref_scores or any(abs(s - score) < 1e-9 for _, s in ref), q
+        if eid in ref_scores:
+            assert score == pytest.approx(ref_scores[eid], abs=1e-9), q
+
+
+def _same(fast: Matcher, ref: Reference, questions: list[str]) -> None:
+    for q in questions:
+        a, b = fast.match(q), ref.match(q)
+        assert a.analysis == b.analysis, q
+        assert (a.status, a.entry_id) == (b.status, b.entry_id), q
+        assert a.score == pytest.approx(b.score, abs=1e-9), q
+        _same_ranking(list(a.ranked), list(b.ranked), q)
+        full_b = ref.rank(b.analysis.terms, limit=None, names=b.analysis.names)
+        _same_ranking(fast.rank(a.analysis.terms, limit=None, names=a.analysis.names), full_b, q)
+        for limit in (1, 3, 8):
+            cut = fast.rank(a.analysis.terms, limit=limit, names=a.analysis.names)
+            _same_ranking(cut, full_b[:limit], q)
+
+
+def test_exact_phrasings_match_a_plain_dict(kb: KnowledgeBase) -> None:
+    ref = Reference(kb)
+    plain: dict[frozenset[str], list[str]] = {}
+    for eid, terms in ref.phrasings:
+        if terms and eid not in plain.setdefault(terms, []):
+            plain[terms].append(eid)
+    assert {k: tuple(v) for k, v in plain.items()} == dict(ref._exact.items())
+    for q in _questions(kb, 100, seed=4):
+        terms = frozenset(ref.analyse(q).terms)
+        assert ref._exact.get(terms, ()) == tuple(plain.get(terms, ())), q
+
+
+def test_shipped_base_matches_reference(kb: KnowledgeBase) -> None:
+    _same(Matcher(kb), Reference(kb), _questions(kb, 300, seed=1))
+
+
+def test_grown_base_matches_reference(tmp_path: Path) -> None:
+    """Hundreds of entries, so that ranking prunes and typo repair filters for real."""
+    big = load_knowledge(generate_base(tmp_path / "kb", 400))
+    _same(Matcher(big), Reference(big), _questions(big, 150, seed=2))
+
+
+def test_vocabulary_filter_loses_no_hit(matcher: Matcher) -> None:
+    vocab = matcher._vocab
+    rng = random.Random(3)
+    for word in rng.sample(vocab.words, 200):
+        for typo in (word[1:], word + "x", word[:-2] + word[-1:] + word[-2], word.upper()):
+            full = process.extractOne(typo, vocab.words, scorer=fuzz.ratio,
+                                      score_cutoff=TYPO_CUTOFF)
+            fast = process.extractOne(typo, vocab.candidates(typo, TYPO_CUTOFF),
+                                      scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            assert (full and full[:2]) == (fast and fast[:2]), typo
