@@ -41,6 +41,15 @@ def topic_context(topic_id: str) -> str:
 SOURCE_CONTEXT = "source"
 
 
+# a button label longer than this is cut with "…" on phones
+MAX_LABEL_CHARS = 40
+
+
+def label_context(entry_id: str) -> str:
+    """msgctxt of an entry's short button label in the knowledge domain."""
+    return f"label:{entry_id}"
+
+
 @dataclass(frozen=True)
 class Language:
     """The gettext functions and FAQ texts of one language."""

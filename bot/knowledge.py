@@ -26,7 +26,7 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 LEXICON_DIR = "lexicon"
 
 TOPIC_KEYS = {"topic", "title", "order", "entries"}
-ENTRY_KEYS = {"id", "questions", "answer", "sources", "related"}
+ENTRY_KEYS = {"id", "questions", "answer", "sources", "related", "label"}
 SOURCE_KEYS = {"title", "url"}
 
 
@@ -50,6 +50,9 @@ class Entry:
     related: tuple[str, ...]
     file: str
     line: int
+    # optional short English button text (translated in the `knowledge` catalogs); without it
+    # buttons show the entry's first phrasing
+    label: str | None = None
 
     def question(self, lang: str) -> str:
         """The canonical phrasing (the first one) in `lang`, falling back to English."""
@@ -208,6 +211,9 @@ class _TopicReader:
         # every well-formed id, valid entry or not, so one broken entry does not also
         # produce "related id does not exist" for each entry that points at it
         self.declared: set[str] = set()
+        # (id, line, related ids) of every entry read, valid or not, so that a dangling
+        # `related` id is reported together with the entry's other errors
+        self.related: list[tuple[str, int, tuple[str, ...]]] = []
 
     def problem(self, line: int | None, message: str, hint: str = "",
                 entry_id: str | None = None) -> None:
@@ -278,10 +284,16 @@ class _TopicReader:
             self.problem(line, "'related' must be a list of entry ids",
                          "write it as related: [other-id, ...]", entry_id)
             related = []
+        label = raw.get("label")
+        if label is not None and _text(label) is None:
+            self.problem(line, f"'label' must be a short text, got {label!r}",
+                         "write label: \"ENEMO's members\" or drop the key", entry_id)
+            label = None
+        self.related.append((entry_id, line, tuple(related)))
         if questions is None or answer is None or sources is None:
             return None
         return Entry(entry_id, topic_id, questions, answer, sources, tuple(related),
-                     self.rel, line)
+                     self.rel, line, _text(label))
 
     def questions(self, raw: Any, line: int, entry_id: str) -> dict[str, tuple[str, ...]] | None:
         if not isinstance(raw, Located):
@@ -418,6 +430,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                                 "add at least one topic file"))
     topic_ids: dict[str, str] = {}
     declared: set[str] = set()
+    related: list[tuple[str, str, int, tuple[str, ...]]] = []
     # when a file cannot be read its ids are unknown: "related id does not exist" would only
     # repeat that error for every entry pointing into the file
     unreadable = False
@@ -432,6 +445,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         reader = _TopicReader(rel, problems)
         result = reader.read(data)
         declared |= reader.declared
+        related += [(rel, eid, line, ids) for eid, line, ids in reader.related]
         if result is None:
             continue
         topic, file_entries = result
@@ -448,15 +462,14 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                                         "ids must be unique across all files", entry.id))
                 continue
             entries[entry.id] = entry
-    for entry in entries.values():
-        for rid in entry.related:
+    for file, entry_id, entry_line, related_ids in related:
+        for rid in related_ids:
             if rid not in declared and not unreadable:
-                problems.append(Problem(entry.file, entry.line,
-                                        f"related id '{rid}' does not exist",
-                                        "fix the id or remove it from 'related'", entry.id))
-            elif rid == entry.id:
-                problems.append(Problem(entry.file, entry.line, "an entry cannot be related to "
-                                        "itself", "remove its own id from 'related'", entry.id))
+                problems.append(Problem(file, entry_line, f"related id '{rid}' does not exist",
+                                        "fix the id or remove it from 'related'", entry_id))
+            elif rid == entry_id:
+                problems.append(Problem(file, entry_line, "an entry cannot be related to "
+                                        "itself", "remove its own id from 'related'", entry_id))
     lexicon = _read_lexicon(directory, problems)
     if problems:
         raise KnowledgeError(problems)
