@@ -255,7 +255,8 @@ def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
     from bot.config import db_path
-    from bot.gaps import as_text, as_yaml, group_questions
+    from bot.gaps import as_text, as_yaml, group_questions, learned_text, learned_yaml
+    from bot.learning import learn
     from bot.matcher import Matcher
     from bot.storage import Storage
 
@@ -264,22 +265,27 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
     db = args.db or db_path(os.environ)
     if not db.is_file():
         raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
-    matcher = Matcher(load_knowledge(args.kb))
+    kb = load_knowledge(args.kb)
+    matcher = Matcher(kb)
     storage = Storage(db)
     try:
-        gaps = group_questions(storage.questions(args.since), matcher)
+        gaps = group_questions(storage.questions(args.since, unresolved=True), matcher)
+        learned = learn(storage.choices(args.since), kb, matcher)
         feedback = storage.stats().feedback
     finally:
         storage.close()
     if args.format == "json":
         out.write(json.dumps({"groups": [g.as_dict() for g in gaps],
+                              "learned": [item.as_dict() for item in learned],
                               "feedback": {e: {"up": u, "down": d}
                                            for e, (u, d) in feedback.items()}},
                              ensure_ascii=False, indent=2) + "\n")
     elif args.format == "yaml":
-        out.write(as_yaml(gaps, matcher.thresholds.suggest))
+        learned_part = learned_yaml(learned, kb)
+        out.write(learned_part + ("\n" if learned_part else "") +
+                  as_yaml(gaps, matcher.thresholds.suggest))
     else:
-        out.write(as_text(gaps, feedback))
+        out.write(as_text(gaps, feedback) + "\n" + learned_text(learned))
     return 0
 
 

@@ -136,6 +136,10 @@ def learn(choices: list[StoredChoice], kb: KnowledgeBase, matcher: Matcher) -> l
             if now.status == "answer" and now.entry_id == entry_id:
                 learned.held_back.append((text, lang, "already answered with this entry"))
                 continue
+            if now.status == "answer":
+                learned.held_back.append((text, lang, f"it would take this question from "
+                                          f"'{now.entry_id}', which answers it today"))
+                continue
             if len([t for t in analysis.terms
                     if not t.startswith(QUESTION_WORD_PREFIX)]) < MIN_TERMS:
                 learned.held_back.append((text, lang, "no words the matcher can use"))

@@ -41,6 +41,7 @@ from bot.config import Settings
 from bot.conversation import Button, Conversation, Reply
 from bot.i18n import I18nError, Language
 from bot.knowledge import KnowledgeError
+from bot.learning import safe_text
 from bot.logs import quiet_third_party_loggers
 from bot.render import html_messages
 from bot.storage import Storage
@@ -300,8 +301,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = who(svc, update.effective_user)
     question = question_text(message, context)
     reply = svc.conversation.ask(question, chosen=user.chosen, fallback=user.fallback)
-    svc.storage.record(reply.lang, reply.kind, question if reply.kind in ("none", "suggest")
-                       else None, (reply.suggestions or (None,))[0], reply.score)
+    # learning (issue 10): the text is kept under the reply's random ref, never with the user
+    svc.storage.record(reply.lang, reply.kind, safe_text(question) if reply.kind in (
+        "none", "suggest", "partial") else None, (reply.suggestions or (None,))[0], reply.score,
+        ref=reply.ref)
     await send(message, reply)
 
 
@@ -350,6 +353,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse_button(query, tr)
         return
     await query.answer()
+    if reply.chosen:  # learning (issue 10): (ref → chosen entry), once; no user id
+        svc.storage.record_choice(*reply.chosen)
     if reply.set_language and update.effective_user:
         svc.storage.set_language(update.effective_user.id, reply.set_language)
         if message.chat.type == ChatType.PRIVATE:
