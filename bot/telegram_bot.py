@@ -184,8 +184,9 @@ def privacy_text(tr: Language, retention_days: int) -> str:
         "/forget;\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
         "link to anyone;\n"
-        "• the text of questions it could not answer, with no user id, no name and only the "
-        "date (not the time), so that maintainers can add answers.\n\n"
+        "• the text of questions it could not answer or was unsure about, and which suggested "
+        "question was then pressed, with no user id, no name and only the date (not the time), "
+        "so that maintainers can add answers and phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.") + "\n\n" + (
         # TRANSLATORS: %(days)d is the retention period, 90 by default.
         tr.ngettext("Stored question texts are deleted after %(days)d day.",
