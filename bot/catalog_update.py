@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import write_po
+from babel.messages.pofile import normalize, unescape, write_po
 
 from bot.i18n import DOMAINS, SOURCE_LANGUAGE, I18nError, available_languages, read_catalog
 from bot.paths import PROJECT_NAME
@@ -81,11 +81,35 @@ def extract(root: Path, domain: str) -> Catalog:
     return catalog
 
 
+def _previous(message: Message) -> str:
+    """The `#|` lines of a changed message, one per line of its PO string.
+
+    babel's own `include_previous` re-wraps a multi-line msgid as comment text, which GNU
+    msgfmt rejects ("end-of-line within string"), so these lines are written here.
+    """
+    lines = [f"msgid {normalize(message.previous_id[0], width=WIDTH)}"]
+    if len(message.previous_id) > 1:
+        lines.append(f"msgid_plural {normalize(message.previous_id[1], width=WIDTH)}")
+    return "".join(f"#| {line}\n" for text in lines for line in text.splitlines())
+
+
 def render(catalog: Catalog) -> bytes:
+    """A catalog as this project writes it (see the module docstring)."""
     buffer = io.BytesIO()
     # file names without line numbers: moving code must not rewrite every catalog
-    write_po(buffer, catalog, width=WIDTH, include_previous=True, include_lineno=False)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=WIDTH, include_lineno=False)
+    text = buffer.getvalue().decode(catalog.charset or "utf-8")
+    for message in catalog:
+        if not (message.id and message.previous_id):
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        head = f"msgid {normalize(ids[0], width=WIDTH)}\n"
+        if message.context:
+            head = f"msgctxt {normalize(message.context, width=WIDTH)}\n" + head
+        at = text.find("\n" + head)
+        if at >= 0:
+            text = text[:at + 1] + _previous(message) + text[at + 1:]
+    return text.encode(catalog.charset or "utf-8")
 
 
 def same_content(a: bytes, b: bytes) -> bool:
@@ -134,6 +158,50 @@ def source_language_cleanup(catalog: Catalog) -> None:
             message.previous_id = []
 
 
+def _parse_previous(lines: list[str]) -> list[str]:
+    """The old msgid (and msgid_plural) from `#|` lines, as read back by babel."""
+    parts: dict[str, str] = {}
+    key = ""
+    for line in lines:
+        for keyword in ("msgid_plural", "msgid"):
+            if line.startswith(keyword + " "):
+                key, line = keyword, line[len(keyword):].strip()
+                break
+        if key and len(line) >= 2 and line[0] == line[-1] == '"':
+            parts[key] = parts.get(key, "") + unescape(line)
+    return [parts[k] for k in ("msgid", "msgid_plural") if k in parts]
+
+
+def take_previous(catalog: Catalog) -> dict[tuple[str, str | None], list[str]]:
+    """Move `#|` lines out of the user comments (babel reads them as such) into a mapping."""
+    found = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if not lines:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        previous = _parse_previous(lines)
+        if previous:
+            ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+            found[(ids[0], message.context)] = previous
+    return found
+
+
+def restore_previous(catalog: Catalog,
+                     previous: dict[tuple[str, str | None], list[str]]) -> None:
+    """Keep the old English of texts that are still fuzzy; drop it once they are not."""
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        if not message.fuzzy:
+            message.previous_id = []
+        elif not message.previous_id and (ids[0], message.context) in previous:
+            message.previous_id = previous[(ids[0], message.context)]
+
+
 def update(root: Path, dry_run: bool = False) -> list[Written]:
     """Extract both domains and update every catalog under `root/locales`."""
     locales = root / "locales"
@@ -152,7 +220,9 @@ def update(root: Path, dry_run: bool = False) -> list[Written]:
         for lang in available_languages(locales):
             path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
             catalog = read_catalog(path, lang)
+            previous = take_previous(catalog)
             catalog.update(template, update_header_comment=False)
+            restore_previous(catalog, previous)
             if lang == SOURCE_LANGUAGE:
                 source_language_cleanup(catalog)
             written.append(_write(path, render(catalog), dry_run))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -269,3 +270,84 @@ def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
     reply = conv.ask("What is ENEMO?", chosen="pl")
     assert reply.lang == "pl" and reply.heading == "Czym jest ENEMO?"
     assert check(repo / "knowledge", repo / "locales").count("error") == 0
+
+
+# --- which copy is loaded ------------------------------------------------------------------
+
+def test_a_checkout_wins_over_the_installed_copy(
+        repo: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import paths
+
+    # as after `pip install .`: the package lives elsewhere, with its own copy of the data
+    site = tmp_path_factory.mktemp("site-packages") / "bot"
+    (site / "knowledge_data").mkdir(parents=True)
+    monkeypatch.setattr(paths, "_PACKAGE", site)
+    inside = repo / "knowledge"
+    found = paths.resolve_data_dir("knowledge", env={}, cwd=inside)  # from a subdirectory too
+    assert found.path == inside and "checkout in the current directory" in found.why
+    outside = paths.resolve_data_dir("knowledge", env={}, cwd=tmp_path_factory.mktemp("x"))
+    assert outside.path == site / "knowledge_data" and "installed with the package" in outside.why
+    env = paths.resolve_data_dir("locales", env={"ELECTIONBOT_LOCALES": "/srv/l"}, cwd=repo)
+    assert env.path == Path("/srv/l") and "$ELECTIONBOT_LOCALES" in env.why
+    assert paths.resolve_data_dir("locales", "/x", env={}, cwd=repo).path == Path("/x")
+    # another project's pyproject.toml is not a checkout of this one
+    other = tmp_path_factory.mktemp("other")
+    (other / "pyproject.toml").write_text('[project]\nname = "other"\n', encoding="utf-8")
+    (other / "knowledge").mkdir()
+    assert paths.resolve_data_dir("knowledge", env={}, cwd=other).path == site / "knowledge_data"
+
+
+def test_kb_check_says_which_copy_it_checked(repo: Path) -> None:
+    edit(repo / "knowledge" / "enemo.yaml", '        - "What is ENEMO?"\n',
+         '        - "What is ENEMO?"\n        - "What is Viasna about ENEMO?"\n')
+    result = run("kb", "check", cwd=repo)
+    assert f"knowledge: {repo / 'knowledge'} (the checkout in the current directory)" in \
+        result.stderr
+    shipped = run("kb", "check").stdout.splitlines()[-1]
+    count = int(re.findall(r"(\d+) phrasings", shipped)[0])
+    assert f"{count + 1} phrasings" in result.stdout.splitlines()[-1]
+
+
+# --- kb check's messages --------------------------------------------------------------------
+
+def test_close_entries_name_their_phrasings() -> None:
+    note = next(f for f in check(ROOT / "knowledge", ROOT / "locales").findings
+                if f.code == "close-entries")
+    # each phrasing is named with its language and both scores
+    assert re.search(r"'[^']+' \[(be|ru|en)\] \d\.\d\d vs \d\.\d\d", note.message), note.message
+
+
+def test_all_errors_of_an_entry_are_reported(repo: Path) -> None:
+    path = repo / "knowledge" / "enemo.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      be:\n", text.index("id: enemo-countries"))
+    end = text.index("      ru:\n", start)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")  # no 'be' phrasings
+    edit(path, "related: [enemo-about", "related: [enemo-nowhere")
+    result = run("kb", "check", "--kb", str(repo / "knowledge"))
+    assert result.returncode == 1
+    assert "questions has no 'be' phrasings" in result.stdout
+    assert "related id 'enemo-nowhere' does not exist" in result.stdout
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+def test_labels_are_short_translated_buttons(repo: Path, conversation: Conversation) -> None:
+    entry = conversation.kb.entries["observer-invitations"]
+    assert entry.label == "Who invites observers?"
+    topic = conversation.topic(entry.topic, "be")
+    assert topic is not None
+    labels = [b.label for row in topic.buttons for b in row]
+    assert "Хто запрашае назіральнікаў?" in labels
+    assert all(len(label) <= 40 for label in labels)
+    # the heading of the answer stays the full question
+    assert conversation.entry(entry.id, "be").heading == entry.question("be")
+    # a long first phrasing without a label is reported; a label too long as well
+    edit(repo / "knowledge" / "observation.yaml", '    label: "Who invites observers?"\n', "")
+    edit(repo / "knowledge" / "enemo.yaml", '    label: "Was ENEMO invited to Belarus?"\n',
+         '    label: "Was ENEMO ever invited to observe any election in Belarus?"\n')
+    findings = {(f.code, f.entry_id) for f in check(repo / "knowledge", repo / "locales").findings}
+    assert ("label-missing", "observer-invitations") in findings
+    assert ("label-long", "enemo-not-invited") in findings
+    assert ("translation-missing", "enemo-not-invited") in findings  # the new label text
