@@ -351,3 +351,25 @@ def test_labels_are_short_translated_buttons(repo: Path, conversation: Conversat
     assert ("label-missing", "observer-invitations") in findings
     assert ("label-long", "enemo-not-invited") in findings
     assert ("translation-missing", "enemo-not-invited") in findings  # the new label text
+
+
+def test_belarusian_spelling_of_enemo(conversation: Conversation) -> None:
+    group = next(g for g in conversation.kb.lexicon.synonyms if g.key == "enemo")
+    assert "энэмо" in group.terms  # read as ENEMO directly, not only by typo repair
+    reply = conversation.ask("Што такое ЭНЭМО?")
+    assert reply.kind == "answer" and reply.entry_id == "enemo-about" and reply.lang == "be"
+
+
+def test_pot_drift_fails_the_check_and_update_repairs_it(repo: Path) -> None:
+    assert run("locales", "update", "--check", cwd=repo).returncode == 0
+    # a source line changed without updating the catalogs
+    edit(repo / "bot" / "conversation.py", '"Choose a topic:"', '"Choose one of the topics:"')
+    drift = run("locales", "update", "--check", cwd=repo)
+    assert drift.returncode == 1 and "out of date: locales/messages.pot" in drift.stdout
+    assert "locales/knowledge.pot" not in drift.stdout
+    assert run("locales", "update", cwd=repo).returncode == 0
+    assert run("locales", "update", "--check", cwd=repo).returncode == 0
+    status = run("locales", "check", cwd=repo)
+    assert status.returncode == 1 and "'Choose one of the topics:'" in status.stdout
+    outside = run("locales", "update", cwd=repo.parent)
+    assert outside.returncode == 2 and "not in an electionbot checkout" in outside.stderr
