@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import yaml
 
-from bot.i18n import SOURCE_CONTEXT, topic_context
+from bot.i18n import MAX_LABEL_CHARS, SOURCE_CONTEXT, label_context, topic_context
 from bot.knowledge import LineLoader, Located, paragraphs
 
 # (lineno, funcname, messages, comments) as Babel expects; "pgettext" makes the first message
@@ -45,6 +45,11 @@ def extract_knowledge(fileobj: IO[bytes], keywords: Collection[str], comment_tag
             yield (entry.line, "pgettext", (entry_id, paragraphs(answer)),
                    [f"Answer of the FAQ entry '{entry_id}'. Source: {cited}. "
                     "Translate the facts exactly; add nothing."])
+        label = entry.get("label")
+        if isinstance(label, str) and label.strip():
+            yield (entry.line, "pgettext", (label_context(entry_id), label.strip()),
+                   [f"Button label of the FAQ entry '{entry_id}': at most "
+                    f"{MAX_LABEL_CHARS} characters, so that phones show it whole."])
         for source in sources:
             title = source.get("title")
             if isinstance(title, str) and title.strip():

@@ -8,9 +8,20 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from bot.i18n import DOMAINS, I18nError, available_languages, read_catalog
+from bot.i18n import (
+    DOMAINS,
+    REQUIRED_LANGUAGES,
+    SOURCE_LANGUAGE,
+    VISIBLE_KNOWLEDGE_SHARE,
+    VISIBLE_MESSAGES_SHARE,
+    I18nError,
+    available_languages,
+    is_visible,
+    read_catalog,
+)
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+UPDATE = "run `electionbot locales update`"
 
 
 @dataclass
@@ -23,16 +34,39 @@ class CatalogStatus:
     fuzzy: int = 0
     untranslated: int = 0
     obsolete: int = 0
+    # English only: messages whose empty msgstr stands for the source text
+    source_text: int = 0
     problems: list[str] = field(default_factory=list)
+    # problems that break a text whatever the language's progress (placeholders, plurals)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
 
     @property
     def ok(self) -> bool:
         return not (self.fuzzy or self.untranslated or self.problems)
 
+    @property
+    def required(self) -> bool:
+        return self.lang in REQUIRED_LANGUAGES
+
+    @property
+    def failing(self) -> bool:
+        """CI fails for this catalog: be/ru/en must be complete; a new language only correct."""
+        return not self.ok if self.required else bool(self.errors)
+
     def line(self) -> str:
-        return (f"{self.lang:>4} {self.domain:<10} translated {self.translated:>3}  "
-                f"fuzzy {self.fuzzy:>3}  untranslated {self.untranslated:>3}  "
-                f"obsolete {self.obsolete:>3}  {'OK' if self.ok else 'INCOMPLETE'}")
+        source = f" (source text {self.source_text})" if self.lang == SOURCE_LANGUAGE else ""
+        verdict = "OK" if self.ok else "INCOMPLETE" if self.required else "IN PROGRESS"
+        return (f"{self.lang:>4} {self.domain:<10} {self.percent:5.1f}%  translated "
+                f"{self.translated:>3}{source}  fuzzy {self.fuzzy:>3}  untranslated "
+                f"{self.untranslated:>3}  obsolete {self.obsolete:>3}  {verdict}")
 
 
 def _strings(message: Message) -> tuple[str, ...]:
@@ -58,12 +92,16 @@ def check_catalog(catalog: Catalog, template: Catalog | None, lang: str,
         message = catalog.get(want.id, context=want.context)
         if message is None:
             status.untranslated += 1
-            status.problems.append(f"missing (run pybabel update): {_label(want)}")
+            status.problems.append(f"missing ({UPDATE}): {_label(want)}")
             continue
         strings = _strings(message)
         if message.fuzzy:
             status.fuzzy += 1
             status.problems.append(f"fuzzy (source changed, check and unmark): {_label(want)}")
+            continue
+        if not any(s.strip() for s in strings) and lang == SOURCE_LANGUAGE:
+            status.translated += 1  # the English catalog needs no copy of its own source
+            status.source_text += 1
             continue
         if not all(s.strip() for s in strings):
             status.untranslated += 1
@@ -71,14 +109,15 @@ def check_catalog(catalog: Catalog, template: Catalog | None, lang: str,
             continue
         status.translated += 1
         if isinstance(message.id, tuple | list) and len(strings) != catalog.num_plurals:
-            status.problems.append(f"plural forms: {len(strings)} given, the language has "
-                                   f"{catalog.num_plurals}: {_label(want)}")
+            status.errors.append(f"plural forms: {len(strings)} given, the language has "
+                                 f"{catalog.num_plurals}: {_label(want)}")
         source = sorted(PLACEHOLDER.findall(_ids(message)[0]))
         for s in strings:
             if sorted(PLACEHOLDER.findall(s)) != source:
-                status.problems.append(f"placeholders differ from the source "
-                                       f"{source}: {_label(want)}")
+                status.errors.append(f"placeholders differ from the source "
+                                     f"{source}: {_label(want)}")
                 break
+    status.problems += status.errors
     return status
 
 
@@ -94,3 +133,17 @@ def check_locales(directory: Path) -> list[CatalogStatus]:
             catalog = read_catalog(directory / lang / "LC_MESSAGES" / f"{domain}.po", lang)
             result.append(check_catalog(catalog, template, lang, domain))
     return result
+
+
+def visibility(statuses: list[CatalogStatus]) -> dict[str, tuple[bool, float, float]]:
+    """Per language: offered to citizens?, and its messages / knowledge translated shares."""
+    shares: dict[str, dict[str, float]] = {}
+    for s in statuses:
+        shares.setdefault(s.lang, {})[s.domain] = s.percent / 100
+    return {lang: (is_visible(lang, d.get("messages", 0.0), d.get("knowledge", 0.0)),
+                   d.get("messages", 0.0), d.get("knowledge", 0.0))
+            for lang, d in shares.items()}
+
+
+THRESHOLD = (f"{VISIBLE_MESSAGES_SHARE:.0%} of interface messages and "
+             f"{VISIBLE_KNOWLEDGE_SHARE:.0%} of answers and titles")

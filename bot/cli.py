@@ -32,13 +32,31 @@ class UserError(Exception):
 
 def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
     parser.add_argument("--kb", metavar="DIR", type=Path, default=None,
-                        help="knowledge directory (default: $ELECTIONBOT_KB or the packaged one)")
+                        help="knowledge directory (default: $ELECTIONBOT_KB, else ./knowledge "
+                        "in a checkout, else the packaged one)")
     parser.add_argument("--locales", metavar="DIR", type=Path, default=None,
-                        help="catalogs directory "
-                        "(default: $ELECTIONBOT_LOCALES or the packaged one)")
+                        help="catalogs directory (default: $ELECTIONBOT_LOCALES, else "
+                        "./locales in a checkout, else the packaged one)")
     if lang:
         parser.add_argument("--lang", metavar="LANG", default=None,
                             help="reply language (be, ru, en); default: the question's language")
+
+
+def _resolve_dirs(args: argparse.Namespace, err: TextIO | None) -> None:
+    """Fix --kb/--locales to the directories used, and say on stderr which ones and why."""
+    from bot.paths import resolve_data_dir
+
+    for name in ("kb", "locales"):
+        if not hasattr(args, name):
+            continue
+        chosen = resolve_data_dir("knowledge" if name == "kb" else "locales",
+                                  getattr(args, name))
+        setattr(args, name, chosen.path)
+        if err is not None:
+            err.write(f"{PROG}: {chosen.describe('knowledge' if name == 'kb' else 'catalogs')}"
+                      "\n")
+    if err is not None:
+        err.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,15 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--conversations", action="store_true",
                      help="read JSON lines {\"conversation\": ID, \"q\": TEXT}; each "
                      "conversation keeps its context as a chat would")
+    ask.add_argument("-v", "--verbose", action="store_true",
+                     help="say on stderr which knowledge and catalogs directories are used")
 
     locales = sub.add_parser("locales", help="translation catalog tools")
     loc_sub = locales.add_subparsers(dest="locales_command", metavar="LOCALES_COMMAND",
                                      required=True)
     loc_check = loc_sub.add_parser("check", help="report the state of every catalog")
     loc_check.add_argument("--locales", metavar="DIR", type=Path, default=None,
-                           help="catalogs directory (default: $ELECTIONBOT_LOCALES or the "
-                           "packaged one)")
+                           help="catalogs directory (default: $ELECTIONBOT_LOCALES, else "
+                           "./locales in a checkout, else the packaged one)")
     loc_check.add_argument("--format", choices=("text", "json"), default="text")
+    loc_update = loc_sub.add_parser(
+        "update", help="extract both domains and update every catalog (run in a checkout)")
+    loc_update.add_argument("--check", action="store_true",
+                            help="change nothing; exit 1 if the templates or catalogs are not "
+                            "what extraction gives (CI)")
+    loc_init = loc_sub.add_parser("init", help="start the catalogs of a new language")
+    loc_init.add_argument("language", metavar="LANG", help="language code, e.g. pl or uk")
 
     run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)")
     run.add_argument("--webhook-url", metavar="URL",
@@ -307,7 +334,8 @@ def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
     from bot.config import db_path
-    from bot.gaps import as_text, as_yaml, group_questions
+    from bot.gaps import as_text, as_yaml, group_questions, learned_text, learned_yaml
+    from bot.learning import learn
     from bot.matcher import Matcher
     from bot.storage import Storage
 
@@ -316,22 +344,27 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
     db = args.db or db_path(os.environ)
     if not db.is_file():
         raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
-    matcher = Matcher(load_knowledge(args.kb))
+    kb = load_knowledge(args.kb)
+    matcher = Matcher(kb)
     storage = Storage(db)
     try:
-        gaps = group_questions(storage.questions(args.since), matcher)
+        gaps = group_questions(storage.questions(args.since, unresolved=True), matcher)
+        learned = learn(storage.choices(args.since), kb, matcher)
         feedback = storage.stats().feedback
     finally:
         storage.close()
     if args.format == "json":
         out.write(json.dumps({"groups": [g.as_dict() for g in gaps],
+                              "learned": [item.as_dict() for item in learned],
                               "feedback": {e: {"up": u, "down": d}
                                            for e, (u, d) in feedback.items()}},
                              ensure_ascii=False, indent=2) + "\n")
     elif args.format == "yaml":
-        out.write(as_yaml(gaps, matcher.thresholds.suggest))
+        learned_part = learned_yaml(learned, kb)
+        out.write(learned_part + ("\n" if learned_part else "") +
+                  as_yaml(gaps, matcher.thresholds.suggest))
     else:
-        out.write(as_text(gaps, feedback))
+        out.write(as_text(gaps, feedback) + "\n" + learned_text(learned))
     return 0
 
 
@@ -347,21 +380,69 @@ def run_kb_compile(args: argparse.Namespace, out: TextIO) -> int:
 def run_locales_check(args: argparse.Namespace, out: TextIO) -> int:
     from dataclasses import asdict
 
-    from bot.catalog_check import check_locales
-    from bot.paths import default_locales_dir
+    from bot.catalog_check import THRESHOLD, check_locales, visibility
 
-    statuses = check_locales(args.locales or default_locales_dir())
+    statuses = check_locales(args.locales)
+    shown = visibility(statuses)
     if args.format == "json":
-        out.write(json.dumps([{**asdict(s), "ok": s.ok} for s in statuses], ensure_ascii=False,
-                             indent=2) + "\n")
+        out.write(json.dumps([{**asdict(s), "ok": s.ok, "percent": round(s.percent, 1),
+                               "visible": shown[s.lang][0]} for s in statuses],
+                             ensure_ascii=False, indent=2) + "\n")
     else:
         for status in statuses:
             out.write(status.line() + "\n")
             out.writelines(f"       {problem}\n" for problem in status.problems)
+        for lang, (visible, ui, kb) in shown.items():
+            if not visible:
+                out.write(f"{lang}: hidden from citizens until {THRESHOLD} are translated "
+                          f"(now {ui:.0%} and {kb:.0%})\n")
         bad = [s for s in statuses if not s.ok]
-        out.write(f"{'INCOMPLETE' if bad else 'OK'}: {len(statuses) - len(bad)} of "
+        failing = any(s.failing for s in statuses)
+        out.write(f"{'INCOMPLETE' if failing else 'OK'}: {len(statuses) - len(bad)} of "
                   f"{len(statuses)} catalogs complete\n")
-    return 1 if any(not s.ok for s in statuses) else 0
+    return 1 if any(s.failing for s in statuses) else 0
+
+
+def _checkout() -> Path:
+    from bot.paths import find_checkout
+
+    root = find_checkout()
+    if root is None:
+        raise UserError("not in an electionbot checkout: run this from the repository root "
+                        "(where pyproject.toml, bot/, knowledge/ and locales/ are)")
+    return root
+
+
+def run_locales_update(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.catalog_update import update
+
+    root = _checkout()
+    written = update(root, dry_run=args.check)
+    changed = [w for w in written if w.changed]
+    for w in changed:
+        verb = "out of date" if args.check else "updated"
+        out.write(f"{verb}: {w.path.relative_to(root)}\n")
+    if args.check and changed:
+        out.write("The catalogs are not what extraction gives: run `electionbot locales "
+                  "update` and commit the result.\n")
+        return 1
+    if not changed:
+        out.write(f"All {len(written)} templates and catalogs are up to date.\n")
+    elif not args.check:
+        out.write("Next: translate the empty and fuzzy entries, then run `electionbot locales "
+                  "check`.\n")
+    return 0
+
+
+def run_locales_init(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.catalog_update import init
+
+    root = _checkout()
+    for w in init(root, args.language):
+        out.write(f"created: {w.path.relative_to(root)}\n")
+    out.write(f"The language stays hidden from citizens until its catalogs are complete enough; "
+              f"`electionbot locales check` shows how far '{args.language}' is.\n")
+    return 0
 
 
 def run_bot(args: argparse.Namespace) -> int:
@@ -403,6 +484,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out, stdin = sys.stdout, sys.stdin
     try:
+        if args.command in ("ask", "chat", "kb"):
+            _resolve_dirs(args, sys.stderr if args.command != "ask" or args.verbose else None)
         if args.command == "ask":
             return run_ask(args, out, stdin)
         if args.command == "chat":
@@ -410,7 +493,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return run_bot(args)
         if args.command == "locales" and args.locales_command == "check":
+            _resolve_dirs(args, None)
             return run_locales_check(args, out)
+        if args.command == "locales" and args.locales_command == "update":
+            return run_locales_update(args, out)
+        if args.command == "locales" and args.locales_command == "init":
+            return run_locales_init(args, out)
         if args.command == "kb" and args.kb_command == "gaps":
             return run_kb_gaps(args, out)
         if args.command == "kb" and args.kb_command == "check":

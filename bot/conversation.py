@@ -7,9 +7,17 @@ from pathlib import Path
 from typing import Literal
 
 from bot.dialogue import Context, context_after, understand
-from bot.i18n import SOURCE_CONTEXT, Catalogs, Language, load_catalogs, topic_context
+from bot.i18n import (
+    SOURCE_CONTEXT,
+    Catalogs,
+    Language,
+    label_context,
+    load_catalogs,
+    topic_context,
+)
 from bot.kbcache import load_matcher
 from bot.knowledge import KnowledgeBase
+from bot.learning import new_ref, split_ref, with_ref
 from bot.matcher import Match, Matcher
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
@@ -64,6 +72,11 @@ class Reply:
     suggestions: tuple[str, ...] = field(default=())
     # set when the user picked a language: the transport remembers it
     set_language: str | None = None
+    # an unsure reply's random reference (learning.py): the transport stores the question
+    # text under it, never with who asked
+    ref: str | None = None
+    # (reference, entry id) when a suggestion of an unsure reply was pressed: a learned label
+    chosen: tuple[str, str] | None = None
     # a first line that qualifies what follows ("I have no exact information on that...")
     caveat: str | None = None
     # why a question got no answer: "opinion", "practical" (out of scope), or None
@@ -149,17 +162,20 @@ class Conversation:
             # the user asked.
             caveat = tr.gettext("I have no exact information on that. Here is what my sources "
                                 "say on the closest question:")
-            return replace(self.entry(match.entry_id, lang, score=match.score), kind="partial",
-                           caveat=caveat)
+            # a related question pressed under it is a label, as under "did you mean"
+            ref = new_ref()
+            return replace(self.entry(match.entry_id, lang, score=match.score, ref=ref),
+                           kind="partial", caveat=caveat, ref=ref)
         if match.status == "suggest":
             ids = match.suggestions
+            ref = new_ref()
             # TRANSLATORS: shown above buttons with up to three questions the user may mean.
             body = tr.ngettext("This question may be what you mean:",
                                "One of these questions may be what you mean:", len(ids))
-            rows = tuple((Button(self.kb.entries[e].question(lang), action(ACTION_ENTRY, e)),)
-                         for e in ids)
+            rows = tuple((Button(self.button_label(e, lang),
+                                 action(ACTION_ENTRY, with_ref(e, ref))),) for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
-                         score=match.score, suggestions=ids)
+                         score=match.score, suggestions=ids, ref=ref)
         reason = match.outofscope
         return Reply("none", lang, self.decline_text(tr, reason), buttons=(self._nav_row(tr),),
                      score=match.score, reason=reason)
@@ -203,7 +219,8 @@ class Conversation:
 
     # --- entries and browsing ----------------------------------------------------------------
 
-    def entry(self, entry_id: str, lang: str, score: float = 1.0) -> Reply:
+    def entry(self, entry_id: str, lang: str, score: float = 1.0,
+              ref: str | None = None) -> Reply:
         """The full answer to one entry, as a reply."""
         entry = self.kb.entries[entry_id]
         tr = self.catalogs[lang]
@@ -221,7 +238,8 @@ class Conversation:
                         for s in entry.sources)
         # TRANSLATORS: heading of the list of source documents under an answer (no number shown).
         label = tr.ngettext("Source", "Sources", len(sources))
-        related = tuple((Button(self.kb.entries[r].question(lang), action(ACTION_ENTRY, r)),)
+        related = tuple((Button(self.button_label(r, lang),
+                                action(ACTION_ENTRY, with_ref(r, ref))),)
                         for r in entry.related)
         # the way back when browsing topics, and a pointer to neighbours when not
         back = (Button("⬅ " + self.topic_title(entry.topic, lang),
@@ -229,6 +247,15 @@ class Conversation:
         return Reply("answer", lang, answer, heading=entry.question(lang), sources=sources,
                      sources_label=label, note=note, buttons=(*related, back, self._nav_row(tr)),
                      entry_id=entry.id, score=score)
+
+    def button_label(self, entry_id: str, lang: str) -> str:
+        """A button leading to an entry: its short label if translated, else its question."""
+        entry = self.kb.entries[entry_id]
+        if entry.label:
+            label = self.catalogs[lang].knowledge(label_context(entry_id), entry.label)
+            if label:
+                return label
+        return entry.question(lang)
 
     def knowledge_text(self, tr: Language, context: str | None, source: str) -> str:
         return tr.knowledge(context, source) or source
@@ -251,7 +278,7 @@ class Conversation:
         if topic is None:
             return None
         tr = self.catalogs[lang]
-        rows = tuple((Button(self.kb.entries[e].question(lang), action(ACTION_ENTRY, e)),)
+        rows = tuple((Button(self.button_label(e, lang), action(ACTION_ENTRY, e)),)
                      for e in topic.entry_ids)
         # TRANSLATORS: a button label; keep it short.
         back = (Button(tr.gettext("⬅ All topics"), action(ACTION_TOPICS)),)
@@ -309,8 +336,9 @@ class Conversation:
     def press(self, data: str, lang: str) -> Reply | None:
         """The reply to a pressed button, or None when `data` is forged or out of date."""
         kind, value = parse_action(data)
+        value, ref = split_ref(value) if kind == ACTION_ENTRY else (value, None)
         if kind == ACTION_ENTRY and value in self.kb.entries:
-            return self.entry(value, lang)
+            return replace(self.entry(value, lang), chosen=(ref, value) if ref else None)
         if kind == ACTION_TOPIC:
             return self.topic(value, lang)
         if kind == ACTION_TOPICS and not value:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.knowledge import KnowledgeBase
+from bot.learning import Learned
 from bot.matcher import Matcher
 from bot.storage import StoredQuestion
 
@@ -28,6 +30,8 @@ class Gap:
     langs: Counter[str] = field(default_factory=Counter)
     nearest: str | None = None
     score: float = 0.0
+    # questions that got a partial answer: the base covers only part of them
+    partial: int = 0
 
     @property
     def count(self) -> int:
@@ -38,7 +42,7 @@ class Gap:
                 "questions": [{"text": q, "lang": lang, "count": n}
                               for (q, lang), n in self.questions.most_common()],
                 "languages": dict(self.langs), "nearest": self.nearest,
-                "score": round(self.score, 3)}
+                "score": round(self.score, 3), "partial": self.partial}
 
 
 def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]:
@@ -59,6 +63,7 @@ def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]
             gap = gaps[hit[2]]
         gap.questions[(item.text.strip(), item.lang)] += 1
         gap.langs[item.lang] += 1
+        gap.partial += item.status == "partial"
     for gap in gaps:
         ranked = matcher.rank(matcher.analyse(gap.questions.most_common(1)[0][0][0]).terms,
                               limit=1)
@@ -73,7 +78,8 @@ def as_text(gaps: list[Gap], feedback: dict[str, tuple[int, int]]) -> str:
     for i, gap in enumerate(gaps, 1):
         near = f"nearest '{gap.nearest}' ({gap.score:.2f})" if gap.nearest else "no near entry"
         langs = ", ".join(f"{k} {v}" for k, v in gap.langs.most_common())
-        lines.append(f"{i}. {gap.count} question(s) [{langs}] — {near}")
+        part = f", {gap.partial} partly answered (a new entry?)" if gap.partial else ""
+        lines.append(f"{i}. {gap.count} question(s) [{langs}] — {near}{part}")
         lines += [f"     {n}× [{lang}] {q}" for (q, lang), n in gap.questions.most_common(5)]
         if len(gap.questions) > 5:
             lines.append(f"     … and {len(gap.questions) - 5} more")
@@ -95,13 +101,15 @@ def as_yaml(gaps: list[Gap], suggest_floor: float) -> str:
         by_lang: dict[str, list[str]] = {}
         for (q, lang), _ in gap.questions.most_common():
             by_lang.setdefault(lang, []).append(q)
-        if gap.nearest and gap.score >= suggest_floor:
+        if gap.nearest and gap.score >= suggest_floor and not gap.partial:
             head = (f"# {i}. {gap.count} question(s); nearest entry '{gap.nearest}' "
                     f"({gap.score:.2f}).\n# If that entry answers them, add these under its "
                     "questions (check facts first!):\n")
             body = yaml.safe_dump({"questions": by_lang}, allow_unicode=True, sort_keys=False)
         else:
-            head = (f"# {i}. {gap.count} question(s); no entry comes close. A skeleton for a new "
+            why = (f"{gap.partial} got only a partial answer" if gap.partial
+                   else "no entry comes close")
+            head = (f"# {i}. {gap.count} question(s); {why}. A skeleton for a new "
                     "entry,\n# to fill only from a source document:\n")
             skeleton = {"id": f"new-entry-{i}",
                         "questions": {lang: by_lang.get(lang, []) for lang in
@@ -111,3 +119,34 @@ def as_yaml(gaps: list[Gap], suggest_floor: float) -> str:
             body = yaml.safe_dump([skeleton], allow_unicode=True, sort_keys=False)
         blocks.append(head + body)
     return "\n".join(blocks) if blocks else "# No unanswered questions stored for this period.\n"
+
+
+def learned_text(learned: list[Learned]) -> str:
+    """The learned phrasings, for people."""
+    if not learned:
+        return "No suggestions pressed after 'did you mean' in this period.\n"
+    lines = ["Learned from citizens' choices (question → the suggestion they pressed):"]
+    for item in learned:
+        lines.append(f"  {item.entry_id}: {item.count} to add, {len(item.held_back)} held back")
+        lines += [f"     + {n}× [{lang}] {text}" for (text, lang), n in
+                  item.phrasings.most_common()]
+        lines += [f"     - [{lang}] {text} — {why}" for text, lang, why in item.held_back]
+    return "\n".join(lines) + "\n"
+
+
+def learned_yaml(learned: list[Learned], kb: KnowledgeBase) -> str:
+    """Ready-to-paste phrasings per entry, most chosen first."""
+    blocks = []
+    for i, item in enumerate((x for x in learned if x.phrasings), 1):
+        entry = kb.entries[item.entry_id]
+        by_lang: dict[str, list[str]] = {}
+        for (text, lang), _ in item.phrasings.most_common():
+            by_lang.setdefault(lang, []).append(text)
+        head = (f"# learned {i}. Citizens offered 'did you mean' pressed '{item.entry_id}' "
+                f"{item.count} time(s) for these questions.\n# Checked with the matcher: as "
+                "phrasings they are answered with it and take no other entry's phrasings.\n"
+                f"# Paste them under `questions:` of that entry ({entry.file}:{entry.line}):\n")
+        body = yaml.safe_dump({"id": item.entry_id, "questions": by_lang}, allow_unicode=True,
+                              sort_keys=False)
+        blocks.append(head + body)
+    return "\n".join(blocks)

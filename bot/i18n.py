@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
@@ -22,6 +22,11 @@ from bot.paths import default_locales_dir
 SOURCE_LANGUAGE = "en"
 REQUIRED_LANGUAGES = ("be", "ru", "en")
 DOMAINS = ("messages", "knowledge")
+# A language beyond be/ru/en is offered to citizens (in /language, by Telegram's language
+# setting) only once all of its interface messages and this share of the knowledge texts
+# (answers, titles) are translated; until then `locales check` shows it as hidden.
+VISIBLE_MESSAGES_SHARE = 1.0
+VISIBLE_KNOWLEDGE_SHARE = 0.8
 
 
 class I18nError(Exception):
@@ -34,6 +39,15 @@ def topic_context(topic_id: str) -> str:
 
 
 SOURCE_CONTEXT = "source"
+
+
+# a button label longer than this is cut with "…" on phones
+MAX_LABEL_CHARS = 40
+
+
+def label_context(entry_id: str) -> str:
+    """msgctxt of an entry's short button label in the knowledge domain."""
+    return f"label:{entry_id}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,9 @@ class Catalogs:
 
     languages: Mapping[str, Language]
     directory: Path | None = None
+    # languages whose catalogs exist but are not complete enough yet → (messages, knowledge)
+    # translated shares
+    hidden: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     def __getitem__(self, code: str) -> Language:
         return self.languages[code]
@@ -89,7 +106,7 @@ class Catalogs:
 def read_catalog(path: Path, lang: str | None) -> Catalog:
     """One .po (or, with lang None, .pot) file; I18nError when it is missing or broken."""
     if not path.is_file():
-        raise I18nError(f"missing catalog {path}: run `pybabel init` for language '{lang}' "
+        raise I18nError(f"missing catalog {path}: run `electionbot locales init {lang}` "
                         "(see docs/translating.md)")
     try:
         with path.open("rb") as fp:
@@ -106,9 +123,36 @@ def _native_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _load_language(directory: Path, lang: str) -> Language:
-    ui_catalog = read_catalog(directory / lang / "LC_MESSAGES" / "messages.po", lang)
-    kb_catalog = read_catalog(directory / lang / "LC_MESSAGES" / "knowledge.po", lang)
+def is_translated(message: Message, lang: str) -> bool:
+    """A usable translation: not fuzzy, every form filled (in English, empty means the source)."""
+    if message.fuzzy:
+        return False
+    if lang == SOURCE_LANGUAGE:
+        return True
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return all(isinstance(s, str) and s.strip() for s in strings)
+
+
+def translated_share(catalog: Catalog, lang: str) -> float:
+    """The share (0..1) of a catalog's messages that are translated; 1 for an empty catalog."""
+    messages = [m for m in catalog if m.id]
+    if not messages:
+        return 1.0
+    return sum(is_translated(m, lang) for m in messages) / len(messages)
+
+
+def is_visible(lang: str, messages_share: float, knowledge_share: float) -> bool:
+    """Whether citizens are offered `lang` (the required languages always are)."""
+    return lang in REQUIRED_LANGUAGES or (messages_share >= VISIBLE_MESSAGES_SHARE
+                                          and knowledge_share >= VISIBLE_KNOWLEDGE_SHARE)
+
+
+def _read_pair(directory: Path, lang: str) -> tuple[Catalog, Catalog]:
+    return (read_catalog(directory / lang / "LC_MESSAGES" / "messages.po", lang),
+            read_catalog(directory / lang / "LC_MESSAGES" / "knowledge.po", lang))
+
+
+def _load_language(lang: str, ui_catalog: Catalog, kb_catalog: Catalog) -> Language:
     buffer = io.BytesIO()
     write_mo(buffer, ui_catalog, use_fuzzy=False)
     buffer.seek(0)
@@ -143,5 +187,14 @@ def load_catalogs(directory: Path | str | None = None) -> Catalogs:
     missing = [c for c in REQUIRED_LANGUAGES if c not in codes]
     if missing:
         raise I18nError(f"no catalogs for {', '.join(missing)} in {directory}: "
-                        "run `pybabel init` for them (see docs/translating.md)")
-    return Catalogs({code: _load_language(directory, code) for code in codes}, directory)
+                        "run `electionbot locales init LANG` for them (see docs/translating.md)")
+    languages: dict[str, Language] = {}
+    hidden: dict[str, tuple[float, float]] = {}
+    for code in codes:
+        ui_catalog, kb_catalog = _read_pair(directory, code)
+        shares = (translated_share(ui_catalog, code), translated_share(kb_catalog, code))
+        if is_visible(code, *shares):
+            languages[code] = _load_language(code, ui_catalog, kb_catalog)
+        else:
+            hidden[code] = shares
+    return Catalogs(languages, directory, hidden)

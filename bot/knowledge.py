@@ -26,7 +26,7 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 LEXICON_DIR = "lexicon"
 
 TOPIC_KEYS = {"topic", "title", "order", "entries"}
-ENTRY_KEYS = {"id", "questions", "answer", "sources", "related", "subject"}
+ENTRY_KEYS = {"id", "questions", "answer", "sources", "related", "subject", "label"}
 # kinds a synonym group may declare: what a question naming it is about (see grounding)
 GROUP_KINDS = ("name", "place", "fact")
 # the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
@@ -58,6 +58,9 @@ class Entry:
     line: int
     # what the entry is about, as words in any language (empty: derived from the phrasings)
     subject: tuple[str, ...] = ()
+    # optional short English button text (translated in the `knowledge` catalogs); without it
+    # buttons show the entry's first phrasing
+    label: str | None = None
 
     def question(self, lang: str) -> str:
         """The canonical phrasing (the first one) in `lang`, falling back to English."""
@@ -233,6 +236,9 @@ class _TopicReader:
         # every well-formed id, valid entry or not, so one broken entry does not also
         # produce "related id does not exist" for each entry that points at it
         self.declared: set[str] = set()
+        # (id, line, related ids) of every entry read, valid or not, so that a dangling
+        # `related` id is reported together with the entry's other errors
+        self.related: list[tuple[str, int, tuple[str, ...]]] = []
 
     def problem(self, line: int | None, message: str, hint: str = "",
                 entry_id: str | None = None) -> None:
@@ -311,10 +317,17 @@ class _TopicReader:
             self.problem(line, "'subject' must be a list of words or names",
                          "write it as subject: [ENEMO, ЕНЕМО] (any language)", entry_id)
             subject = []
+        label = raw.get("label")
+        if label is not None and _text(label) is None:
+            self.problem(line, f"'label' must be a short text, got {label!r}",
+                         "write label: \"ENEMO's members\" or drop the key", entry_id)
+            label = None
+        self.related.append((entry_id, line, tuple(related)))
         if questions is None or answer is None or sources is None:
             return None
         return Entry(entry_id, topic_id, questions, answer, sources, tuple(related),
-                     self.rel, line, tuple(s.strip() for s in subject))
+                     self.rel, line, subject=tuple(s.strip() for s in subject),
+                     label=_text(label))
 
     def questions(self, raw: Any, line: int, entry_id: str) -> dict[str, tuple[str, ...]] | None:
         if not isinstance(raw, Located):
@@ -490,6 +503,7 @@ def load_knowledge(directory: Path | str | None = None,
                                 "add at least one topic file"))
     topic_ids: dict[str, str] = {}
     declared: set[str] = set()
+    related: list[tuple[str, str, int, tuple[str, ...]]] = []
     # when a file cannot be read its ids are unknown: "related id does not exist" would only
     # repeat that error for every entry pointing into the file
     unreadable = False
@@ -504,6 +518,7 @@ def load_knowledge(directory: Path | str | None = None,
         reader = _TopicReader(rel, problems)
         result = reader.read(data)
         declared |= reader.declared
+        related += [(rel, eid, line, ids) for eid, line, ids in reader.related]
         if result is None:
             continue
         topic, file_entries = result
@@ -520,15 +535,14 @@ def load_knowledge(directory: Path | str | None = None,
                                         "ids must be unique across all files", entry.id))
                 continue
             entries[entry.id] = entry
-    for entry in entries.values():
-        for rid in entry.related:
+    for file, entry_id, entry_line, related_ids in related:
+        for rid in related_ids:
             if rid not in declared and not unreadable:
-                problems.append(Problem(entry.file, entry.line,
-                                        f"related id '{rid}' does not exist",
-                                        "fix the id or remove it from 'related'", entry.id))
-            elif rid == entry.id:
-                problems.append(Problem(entry.file, entry.line, "an entry cannot be related to "
-                                        "itself", "remove its own id from 'related'", entry.id))
+                problems.append(Problem(file, entry_line, f"related id '{rid}' does not exist",
+                                        "fix the id or remove it from 'related'", entry_id))
+            elif rid == entry_id:
+                problems.append(Problem(file, entry_line, "an entry cannot be related to "
+                                        "itself", "remove its own id from 'related'", entry_id))
     lexicon = _read_lexicon(directory, problems)
     if problems:
         raise KnowledgeError(problems)

@@ -15,10 +15,12 @@ from typing import Literal
 from bot import text as tx
 from bot.conversation import Conversation
 from bot.i18n import (
+    MAX_LABEL_CHARS,
     SOURCE_CONTEXT,
     SOURCE_LANGUAGE,
     Catalogs,
     I18nError,
+    label_context,
     load_catalogs,
     topic_context,
 )
@@ -33,6 +35,10 @@ SHORT_TRANSLATION_RATIO = 0.5
 # a language with fewer phrasings than this share of the best-covered one is under-served
 LANGUAGE_BALANCE_RATIO = 0.5
 ANSWER = "the answer"
+LABEL = "the label"
+# a first phrasing this long is cut with "…" on a phone's button: the entry needs a `label`
+LONG_BUTTON_CHARS = 50
+UPDATE_HINT = "run `electionbot locales update`, then translate it in"
 # a phrasing whose words (question words aside) weigh less than this says almost nothing:
 # only words found all over the base, such as "Belarus" or "elections"
 VAGUE_WEIGHT = 0.35
@@ -96,6 +102,7 @@ def check(kb_dir: Path | str | None = None, locales_dir: Path | str | None = Non
     findings: list[Finding] = []
     findings += _duplicates(kb)
     findings += _language_balance(kb)
+    findings += _labels(kb)
     matcher = Matcher(kb)
     findings += _self_test(kb, matcher)
     try:
@@ -157,10 +164,33 @@ def _language_balance(kb: KnowledgeBase) -> list[Finding]:
     return findings
 
 
+def _labels(kb: KnowledgeBase) -> list[Finding]:
+    findings = []
+    for entry in kb.entries.values():
+        if entry.label and len(entry.label) > MAX_LABEL_CHARS:
+            findings.append(Finding(
+                "warning", "label-long", f"the label {entry.label!r} has {len(entry.label)} "
+                f"characters; phones cut buttons after about {MAX_LABEL_CHARS}", entry.file,
+                entry.line, entry.id, f"shorten it to at most {MAX_LABEL_CHARS} characters"))
+        if entry.label:
+            continue
+        long = {lang: q[0] for lang, q in entry.questions.items()
+                if q and len(q[0]) >= LONG_BUTTON_CHARS}
+        if long:
+            lang, text = next(iter(long.items()))
+            findings.append(Finding(
+                "warning", "label-missing", f"its first phrasing in {', '.join(long)} is "
+                f"{len(text)} characters long ({text!r} [{lang}]), cut with '…' on phone "
+                "buttons", entry.file, entry.line, entry.id,
+                f"add a short English `label:` (at most {MAX_LABEL_CHARS} characters), "
+                "translated in the knowledge catalogs"))
+    return findings
+
+
 def _self_test(kb: KnowledgeBase, matcher: Matcher) -> list[Finding]:
     """Ask every phrasing; each must be answered with its own entry."""
     findings = []
-    close: Counter[tuple[str, str]] = Counter()
+    close: dict[tuple[str, str], list[str]] = defaultdict(list)
     th = matcher.thresholds
     for entry in kb.entries.values():
         for lang, questions in entry.questions.items():
@@ -184,7 +214,8 @@ def _self_test(kb: KnowledgeBase, matcher: Matcher) -> list[Finding]:
                 if m.status == "answer" and m.entry_id == entry.id:
                     rivals = [(e, s) for e, s in m.ranked[1:] if s >= th.answer]
                     if rivals and own - rivals[0][1] < 2 * th.margin:
-                        close[(entry.id, rivals[0][0])] += 1
+                        close[(entry.id, rivals[0][0])].append(
+                            f"{q!r} [{lang}] {own:.2f} vs {rivals[0][1]:.2f}")
                     continue
                 if m.status == "answer":
                     why = (f"it is answered with '{m.entry_id}' ({m.score:.2f}) instead "
@@ -211,11 +242,12 @@ def _self_test(kb: KnowledgeBase, matcher: Matcher) -> list[Finding]:
                 findings.append(Finding("warning", code, f"phrasing {q!r} [{lang}]: {why}",
                                         entry.file, entry.line, entry.id, hint))
     findings += _subjects(kb, matcher)
-    for (a, b), n in sorted(close.items()):
+    for (a, b), phrasings in sorted(close.items()):
         e = kb.entries[a]
-        findings.append(Finding("info", "close-entries", f"{n} phrasing(s) of this entry score "
-                                f"close to '{b}'", e.file, e.line, a,
-                                "fine if both are right; otherwise make the phrasings differ"))
+        findings.append(Finding("info", "close-entries", f"{len(phrasings)} phrasing(s) of this "
+                                f"entry score close to '{b}': {'; '.join(phrasings)}", e.file,
+                                e.line, a, "fine if both are right; otherwise make the "
+                                "phrasings differ"))
     return findings
 
 
@@ -246,6 +278,9 @@ def _translations(kb: KnowledgeBase, catalogs: Catalogs) -> list[Finding]:
                       f"the title of topic '{topic.id}'"))
     for entry in kb.entries.values():
         texts.append((entry.id, entry.answer, entry.file, entry.line, entry.id, ANSWER))
+        if entry.label:
+            texts.append((label_context(entry.id), entry.label, entry.file, entry.line,
+                          entry.id, LABEL))
         for source in entry.sources:
             texts.append((SOURCE_CONTEXT, source.title, entry.file, entry.line, entry.id,
                           f"the source title {source.title!r}"))
@@ -268,7 +303,12 @@ def _translations(kb: KnowledgeBase, catalogs: Catalogs) -> list[Finding]:
             elif translated is None:
                 findings.append(Finding(
                     "warning", "translation-missing", f"{what} has no '{code}' translation",
-                    file, line, entry_id, f"run pybabel update, then translate it in {where}"))
+                    file, line, entry_id, f"{UPDATE_HINT} {where}"))
+            elif what == LABEL and len(translated) > MAX_LABEL_CHARS:
+                findings.append(Finding(
+                    "warning", "label-long", f"the '{code}' translation of {what} has "
+                    f"{len(translated)} characters", file, line, entry_id,
+                    f"shorten it to at most {MAX_LABEL_CHARS} in {where}"))
             elif what == ANSWER and len(translated.strip()) < SHORT_TRANSLATION_RATIO * len(
                     text):  # titles may rightly be shorter; answers may not
                 findings.append(Finding(

@@ -44,6 +44,17 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX questions_day ON questions (day);
     """,
+    # learning from citizens (bot/learning.py): an unsure reply's question text is kept under a
+    # random reference, and the suggestion a citizen then pressed under the same reference
+    """
+    ALTER TABLE questions ADD COLUMN ref TEXT;
+    CREATE UNIQUE INDEX questions_ref ON questions (ref) WHERE ref IS NOT NULL;
+    CREATE TABLE choices (
+        ref TEXT PRIMARY KEY,
+        entry_id TEXT NOT NULL,
+        day TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -57,6 +68,17 @@ class Stats:
     users_per_language: dict[str, int]
     questions: dict[str, int]
     feedback: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class StoredChoice:
+    """A suggestion a citizen pressed, with the question it answered (no one's identity)."""
+
+    day: str
+    lang: str
+    status: str
+    text: str
+    entry_id: str
 
 
 @dataclass(frozen=True)
@@ -134,8 +156,12 @@ class Storage:
     # --- anonymous aggregates ------------------------------------------------------------------
 
     def record(self, lang: str, status: str, text: str | None = None,
-               nearest: str | None = None, score: float = 0.0) -> None:
-        """Count a question; keep its text (never who asked) when it was not answered."""
+               nearest: str | None = None, score: float = 0.0, ref: str | None = None) -> None:
+        """Count a question; keep its text (never who asked) when it was not answered.
+
+        `ref` is the unsure reply's random reference (learning.py): a later press of one of its
+        suggestions is recorded against it by `record_choice`.
+        """
         day = self._today()
         if day != self._expired_on:  # old texts go at the first question of each day
             self.expire()
@@ -144,9 +170,30 @@ class Storage:
                              "ON CONFLICT(day, lang, status) DO UPDATE SET n = n + 1",
                              (day, lang, status))
             if text is not None and status != "answer":
-                self._db.execute("INSERT INTO questions (day, lang, status, text, nearest, score) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)",
-                                 (day, lang, status, text, nearest, score))
+                self._db.execute("INSERT OR IGNORE INTO questions (day, lang, status, text, "
+                                 "nearest, score, ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 (day, lang, status, text, nearest, score, ref))
+
+    def record_choice(self, ref: str, entry_id: str) -> bool:
+        """Record once which suggestion was pressed for a stored question; False if not new."""
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO choices (ref, entry_id, day) SELECT ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM questions WHERE ref = ?)",
+                (ref, entry_id, self._today(), ref))
+        return cur.rowcount == 1
+
+    def choices(self, since_days: int | None = None) -> list[StoredChoice]:
+        """Pressed suggestions with their question texts, oldest first."""
+        query = ("SELECT q.day, q.lang, q.status, q.text, c.entry_id FROM choices c "
+                 "JOIN questions q ON q.ref = c.ref")
+        args: tuple[str, ...] = ()
+        if since_days is not None:
+            query += " WHERE q.day >= ?"
+            args = ((date.fromisoformat(self._today()) - timedelta(days=since_days)).isoformat(),)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY q.id", args).fetchall()
+        return [StoredChoice(*row) for row in rows]
 
     def feedback(self, entry_id: str, up: bool) -> None:
         column = "up" if up else "down"
@@ -165,12 +212,19 @@ class Storage:
                 "SELECT entry_id, up, down FROM feedback ORDER BY entry_id")}
         return Stats(users, questions, feedback)
 
-    def questions(self, since_days: int | None = None) -> list[StoredQuestion]:
-        """Stored unanswered / suggested question texts, oldest first."""
-        query = "SELECT day, lang, status, text, nearest, score FROM questions"
+    def questions(self, since_days: int | None = None,
+                  unresolved: bool = False) -> list[StoredQuestion]:
+        """Stored unanswered / suggested question texts, oldest first.
+
+        With `unresolved`, questions whose asker then pressed a suggestion are left out: those
+        are `choices()`, phrasings learned rather than gaps.
+        """
+        query = "SELECT day, lang, status, text, nearest, score FROM questions WHERE 1"
+        if unresolved:
+            query += " AND (ref IS NULL OR ref NOT IN (SELECT ref FROM choices))"
         args: tuple[str, ...] = ()
         if since_days is not None:
-            query += " WHERE day >= ?"
+            query += " AND day >= ?"
             args = ((date.fromisoformat(self._today()) - timedelta(days=since_days)).isoformat(),)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
@@ -182,5 +236,7 @@ class Storage:
         cutoff = (date.fromisoformat(today) - timedelta(days=self.retention_days)).isoformat()
         with self._lock:
             cur = self._db.execute("DELETE FROM questions WHERE day < ?", (cutoff,))
+            self._db.execute("DELETE FROM choices WHERE day < ? OR ref NOT IN "
+                             "(SELECT ref FROM questions WHERE ref IS NOT NULL)", (cutoff,))
         self._expired_on = today
         return cur.rowcount

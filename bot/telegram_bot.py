@@ -41,6 +41,7 @@ from bot.config import Settings
 from bot.conversation import KEPT_TEXTS, Button, Conversation, Reply
 from bot.i18n import I18nError, Language
 from bot.knowledge import KnowledgeError
+from bot.learning import safe_text
 from bot.logs import quiet_third_party_loggers
 from bot.render import html_messages
 from bot.storage import Storage
@@ -183,8 +184,9 @@ def privacy_text(tr: Language, retention_days: int) -> str:
         "/forget;\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
         "link to anyone;\n"
-        "• the text of questions it could not answer, with no user id, no name and only the "
-        "date (not the time), so that maintainers can add answers.\n\n"
+        "• the text of questions it could not answer or was unsure about, and which suggested "
+        "question was then pressed, with no user id, no name and only the date (not the time), "
+        "so that maintainers can add answers and phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.") + "\n\n" + (
         # TRANSLATORS: %(days)d is the retention period, 90 by default.
         tr.ngettext("Stored question texts are deleted after %(days)d day.",
@@ -300,8 +302,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = who(svc, update.effective_user)
     question = question_text(message, context)
     reply = svc.conversation.ask(question, chosen=user.chosen, fallback=user.fallback)
-    svc.storage.record(reply.lang, reply.kind, question if reply.kind in KEPT_TEXTS else None,
-                       reply.entry_id or (reply.suggestions or (None,))[0], reply.score)
+    # learning (issue 10): the text is kept under the reply's random ref, never with the user
+    svc.storage.record(reply.lang, reply.kind,
+                       safe_text(question) if reply.kind in KEPT_TEXTS else None,
+                       reply.entry_id or (reply.suggestions or (None,))[0], reply.score,
+                       ref=reply.ref)
     await send(message, reply)
 
 
@@ -350,6 +355,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse_button(query, tr)
         return
     await query.answer()
+    if reply.chosen:  # learning (issue 10): (ref → chosen entry), once; no user id
+        svc.storage.record_choice(*reply.chosen)
     if reply.set_language and update.effective_user:
         svc.storage.set_language(update.effective_user.id, reply.set_language)
         if message.chat.type == ChatType.PRIVATE:

@@ -42,7 +42,17 @@ def test_reply_language_follows_the_question_unless_chosen(conversation: Convers
 def test_suggest_and_none(conversation: Conversation) -> None:
     reply = conversation.ask("ENEMO Belarus")
     assert reply.kind == "suggest" and reply.entry_id is None
-    assert actions(reply)[: len(reply.suggestions)] == [f"e:{s}" for s in reply.suggestions]
+    # each suggestion carries the reply's random reference, so a press can teach a phrasing
+    assert reply.ref and len(reply.ref) == 8 and conversation.ask("ENEMO Belarus").ref != reply.ref
+    assert actions(reply)[: len(reply.suggestions)] == [f"e:{s}:{reply.ref}"
+                                                        for s in reply.suggestions]
+    chosen = conversation.press(actions(reply)[0], "en")
+    assert chosen is not None and chosen.entry_id == reply.suggestions[0]
+    assert chosen.chosen == (reply.ref, reply.suggestions[0])
+    plain = conversation.press(f"e:{reply.suggestions[0]}", "en")
+    assert plain is not None and plain.chosen is None and plain.ref is None
+    forged = conversation.press(f"e:{reply.suggestions[0]}:not-a-ref!", "en")
+    assert forged is None
     none = conversation.ask("Как приготовить борщ?")
     assert none.kind == "none" and none.lang == "ru" and actions(none) == ["topics", "lang"]
     assert none.body != conversation.ask("How do I cook borscht?").body  # translated

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.catalog_check import check_locales
 from bot.conversation import Conversation
+from bot.i18n import load_catalogs
 from bot.lint import check
 from bot.storage import Storage
 
@@ -34,7 +36,9 @@ def repo(tmp_path: Path) -> Path:
     """A throw-away copy of what maintainers and translators edit."""
     for name in ("knowledge", "locales"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
+    for name in ("babel.cfg", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 
 
@@ -214,10 +218,40 @@ def test_question_texts_expire(tmp_path: Path) -> None:
 
 # --- a fourth language, no code change -----------------------------------------------------
 
+def _fill(po: Path, lang: str, share: float) -> None:
+    """Translate the first `share` of a catalog (with the English text, placeholders intact)."""
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale=lang)
+    messages = [m for m in catalog if m.id]
+    for message in messages[:round(share * len(messages))]:
+        if isinstance(message.id, tuple):
+            message.string = tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals))
+        else:
+            message.string = message.id
+    with po.open("wb") as fp:
+        write_po(fp, catalog)
+
+
 def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
+    result = run("locales", "init", "pl", cwd=repo)
+    assert result.returncode == 0, result.stderr
     for domain in ("messages", "knowledge"):
-        pybabel("init", "-D", domain, "-i", f"locales/{domain}.pot", "-d", "locales", "-l", "pl",
-                cwd=repo)
+        po = repo / "locales" / "pl" / "LC_MESSAGES" / f"{domain}.po"
+        checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)],
+                                 capture_output=True, text=True, check=False)
+        assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    # at 0% the language exists for translators but is not offered to citizens
+    assert Conversation.load(repo / "knowledge", repo / "locales").catalogs.codes == (
+        "be", "ru", "en")
+    status = run("locales", "check", cwd=repo)
+    assert status.returncode == 0, status.stdout  # a new language in progress does not fail CI
+    assert "pl: hidden from citizens" in status.stdout and "(now 0% and 0%)" in status.stdout
+    assert "  pl messages     0.0%  translated   0" in status.stdout
+    # all the interface and 70% of the answers: still hidden; 80%: offered
+    _fill(repo / "locales" / "pl" / "LC_MESSAGES" / "messages.po", "pl", 1.0)
+    _fill(repo / "locales" / "pl" / "LC_MESSAGES" / "knowledge.po", "pl", 0.7)
+    assert "pl" in load_catalogs(repo / "locales").hidden
+    _fill(repo / "locales" / "pl" / "LC_MESSAGES" / "knowledge.po", "pl", 0.8)
     po = repo / "locales" / "pl" / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fp:
         catalog = read_po(fp, locale="pl")
@@ -235,5 +269,107 @@ def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
     assert chosen is not None and chosen.set_language == "pl"
     reply = conv.ask("What is ENEMO?", chosen="pl")
     assert reply.lang == "pl" and reply.heading == "Czym jest ENEMO?"
-    assert reply.note  # the answer is not translated yet: English, with a note
     assert check(repo / "knowledge", repo / "locales").count("error") == 0
+
+
+# --- which copy is loaded ------------------------------------------------------------------
+
+def test_a_checkout_wins_over_the_installed_copy(
+        repo: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import paths
+
+    # as after `pip install .`: the package lives elsewhere, with its own copy of the data
+    site = tmp_path_factory.mktemp("site-packages") / "bot"
+    (site / "knowledge_data").mkdir(parents=True)
+    monkeypatch.setattr(paths, "_PACKAGE", site)
+    inside = repo / "knowledge"
+    found = paths.resolve_data_dir("knowledge", env={}, cwd=inside)  # from a subdirectory too
+    assert found.path == inside and "checkout in the current directory" in found.why
+    outside = paths.resolve_data_dir("knowledge", env={}, cwd=tmp_path_factory.mktemp("x"))
+    assert outside.path == site / "knowledge_data" and "installed with the package" in outside.why
+    env = paths.resolve_data_dir("locales", env={"ELECTIONBOT_LOCALES": "/srv/l"}, cwd=repo)
+    assert env.path == Path("/srv/l") and "$ELECTIONBOT_LOCALES" in env.why
+    assert paths.resolve_data_dir("locales", "/x", env={}, cwd=repo).path == Path("/x")
+    # another project's pyproject.toml is not a checkout of this one
+    other = tmp_path_factory.mktemp("other")
+    (other / "pyproject.toml").write_text('[project]\nname = "other"\n', encoding="utf-8")
+    (other / "knowledge").mkdir()
+    assert paths.resolve_data_dir("knowledge", env={}, cwd=other).path == site / "knowledge_data"
+
+
+def test_kb_check_says_which_copy_it_checked(repo: Path) -> None:
+    edit(repo / "knowledge" / "enemo.yaml", '        - "What is ENEMO?"\n',
+         '        - "What is ENEMO?"\n        - "What is Viasna about ENEMO?"\n')
+    result = run("kb", "check", cwd=repo)
+    assert f"knowledge: {repo / 'knowledge'} (the checkout in the current directory)" in \
+        result.stderr
+    shipped = run("kb", "check").stdout.splitlines()[-1]
+    count = int(re.findall(r"(\d+) phrasings", shipped)[0])
+    assert f"{count + 1} phrasings" in result.stdout.splitlines()[-1]
+
+
+# --- kb check's messages --------------------------------------------------------------------
+
+def test_close_entries_name_their_phrasings() -> None:
+    note = next(f for f in check(ROOT / "knowledge", ROOT / "locales").findings
+                if f.code == "close-entries")
+    # each phrasing is named with its language and both scores
+    assert re.search(r"'[^']+' \[(be|ru|en)\] \d\.\d\d vs \d\.\d\d", note.message), note.message
+
+
+def test_all_errors_of_an_entry_are_reported(repo: Path) -> None:
+    path = repo / "knowledge" / "enemo.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      be:\n", text.index("id: enemo-countries"))
+    end = text.index("      ru:\n", start)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")  # no 'be' phrasings
+    edit(path, "related: [enemo-about", "related: [enemo-nowhere")
+    result = run("kb", "check", "--kb", str(repo / "knowledge"))
+    assert result.returncode == 1
+    assert "questions has no 'be' phrasings" in result.stdout
+    assert "related id 'enemo-nowhere' does not exist" in result.stdout
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+def test_labels_are_short_translated_buttons(repo: Path, conversation: Conversation) -> None:
+    entry = conversation.kb.entries["observer-invitations"]
+    assert entry.label == "Who invites observers?"
+    topic = conversation.topic(entry.topic, "be")
+    assert topic is not None
+    labels = [b.label for row in topic.buttons for b in row]
+    assert "Хто запрашае назіральнікаў?" in labels
+    assert all(len(label) <= 40 for label in labels)
+    # the heading of the answer stays the full question
+    assert conversation.entry(entry.id, "be").heading == entry.question("be")
+    # a long first phrasing without a label is reported; a label too long as well
+    edit(repo / "knowledge" / "observation.yaml", '    label: "Who invites observers?"\n', "")
+    edit(repo / "knowledge" / "enemo.yaml", '    label: "Was ENEMO invited to Belarus?"\n',
+         '    label: "Was ENEMO ever invited to observe any election in Belarus?"\n')
+    findings = {(f.code, f.entry_id) for f in check(repo / "knowledge", repo / "locales").findings}
+    assert ("label-missing", "observer-invitations") in findings
+    assert ("label-long", "enemo-not-invited") in findings
+    assert ("translation-missing", "enemo-not-invited") in findings  # the new label text
+
+
+def test_belarusian_spelling_of_enemo(conversation: Conversation) -> None:
+    group = next(g for g in conversation.kb.lexicon.synonyms if g.key == "enemo")
+    assert "энэмо" in group.terms  # read as ENEMO directly, not only by typo repair
+    reply = conversation.ask("Што такое ЭНЭМО?")
+    assert reply.kind == "answer" and reply.entry_id == "enemo-about" and reply.lang == "be"
+
+
+def test_pot_drift_fails_the_check_and_update_repairs_it(repo: Path) -> None:
+    assert run("locales", "update", "--check", cwd=repo).returncode == 0
+    # a source line changed without updating the catalogs
+    edit(repo / "bot" / "conversation.py", '"Choose a topic:"', '"Choose one of the topics:"')
+    drift = run("locales", "update", "--check", cwd=repo)
+    assert drift.returncode == 1 and "out of date: locales/messages.pot" in drift.stdout
+    assert "locales/knowledge.pot" not in drift.stdout
+    assert run("locales", "update", cwd=repo).returncode == 0
+    assert run("locales", "update", "--check", cwd=repo).returncode == 0
+    status = run("locales", "check", cwd=repo)
+    assert status.returncode == 1 and "'Choose one of the topics:'" in status.stdout
+    outside = run("locales", "update", cwd=repo.parent)
+    assert outside.returncode == 2 and "not in an electionbot checkout" in outside.stderr

@@ -153,7 +153,7 @@ async def test_did_you_mean_button_answers_the_entry(api: FakeBotAPI, db: Path) 
         reply = await ask(api, who, "ENEMO Belarus")
         choice = button_for(reply, "e:")
         edited = await press(api, who, reply, choice)
-    entry_id = choice.split("e:", 1)[1]
+    entry_id = choice.split("e:", 1)[1].split(":")[0]  # then the reply's learning ref
     assert edited.params["text"].startswith("<b>")
     assert f"en|fb:up:{entry_id}" in buttons(edited)
 
