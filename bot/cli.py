@@ -183,8 +183,11 @@ def explain(match: Match) -> str:
         lines.append(f"asking sentences: {' '.join(a.focus) or '-'}")
     if a.outofscope:
         lines.append(f"out of scope: {', '.join(a.outofscope)}")
-    for (eid, score), v in zip(match.ranked, match.verdicts, strict=False):
-        lines.append(f"  {eid} {score:.2f}: {v.reason()}")
+    scores = dict(match.ranked)
+    for v in match.verdicts:
+        score = scores.get(v.entry_id)
+        lines.append(f"  {v.entry_id}" + (f" {score:.2f}" if score is not None else "")
+                     + f": {v.reason()}")
         lines.append(f"    subject {'/'.join(v.subject) or '-'}; matched "
                      f"{' '.join(v.matched) or '-'}; not covered {' '.join(v.uncovered) or '-'}"
                      + (f"; asks a {v.asked}, holds {', '.join(v.holds) or 'none'}"

@@ -114,8 +114,10 @@ class Conversation:
     def load(cls, kb_dir: Path | str | None = None,
              locales_dir: Path | str | None = None) -> Conversation:
         """Load the knowledge base and every catalog (raising on any problem)."""
-        matcher = load_matcher(kb_dir)  # from the compiled-base cache when it is valid
-        return cls(matcher.kb, load_catalogs(locales_dir), matcher)
+        catalogs = load_catalogs(locales_dir)
+        # from the compiled-base cache when it is valid
+        matcher = load_matcher(kb_dir, answers=lambda kb: answer_texts(kb, catalogs))
+        return cls(matcher.kb, catalogs, matcher)
 
     # --- language ----------------------------------------------------------------------------
 

@@ -122,6 +122,8 @@ class Grounder:
                 _holds(entry.answer, covered, kinds, phrasings),
                 _counted(entry.answer, terms_of))
 
+        self._phrased = {eid: frozenset(t for ts in phrasing_terms.get(eid, []) for t in ts)
+                         for eid in entries}
         self._aspects = {
             eid: tuple(sorted(t for t, n in Counter(
                 t for ts in phrasing_terms.get(eid, []) for t in ts).items()
@@ -136,6 +138,10 @@ class Grounder:
 
     def subject(self, entry_id: str) -> frozenset[str]:
         return self._facts[entry_id].subject
+
+    def phrasing_terms(self, entry_id: str) -> frozenset[str]:
+        """Every term of the entry's phrasings."""
+        return self._phrased[entry_id]
 
     def aspect(self, entry_id: str) -> tuple[str, ...]:
         """What an entry says about its subject: terms most of its phrasings share besides the

@@ -22,6 +22,7 @@ import pickle
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ from bot.matcher import Matcher, Thresholds
 from bot.paths import default_knowledge_dir
 
 log = logging.getLogger(__name__)
+# each entry's answer texts for a loaded base (from the catalogs, which the cache does not hold)
+AnswersOf = Callable[[KnowledgeBase], Mapping[str, Sequence[str]]]
 
 CACHE_ENV = "ELECTIONBOT_CACHE_DIR"
 MAGIC = b"electionbot compiled base v1\n"
@@ -225,24 +228,30 @@ class _FileReader:
 
 
 def load_compiled(directory: Path | str | None = None, *, use_cache: bool = True,
-                  thresholds: Thresholds | None = None) -> Matcher:
+                  thresholds: Thresholds | None = None, answers: AnswersOf | None = None,
+                  ) -> Matcher:
     """A ready matcher for a knowledge directory, from the cache when it is valid.
 
+    `answers` gives each entry's answer texts in the catalog languages for the loaded base
+    (grounding reads them; they come from the catalogs, which the cache does not hold).
     Raises KnowledgeError like load_knowledge; the cache never hides a problem, because only a
     base that loaded without problems is ever stored.
     """
+    def matcher(kb: KnowledgeBase, **index: Any) -> Matcher:
+        return Matcher(kb, thresholds, answers=answers(kb) if answers else None, **index)
+
     directory = Path(directory) if directory is not None else default_knowledge_dir()
     if not use_cache or not directory.is_dir():
-        return Matcher(load_knowledge(directory), thresholds)
+        return matcher(load_knowledge(directory))
     where = cache_dir()
     try:
         key = source_key(directory)
     except OSError:  # a file vanished mid-read: load_knowledge reports what is wrong
-        return Matcher(load_knowledge(directory), thresholds)
+        return matcher(load_knowledge(directory))
     path = _base_path(where, directory)
     cached = _read(path, key)
     if cached is not None and _compiled(cached) and cached[0] == key:
-        return Matcher(cached[1], thresholds, index=cached[2])
+        return matcher(cached[1], index=cached[2])
     # a stale base of the same directory still spares tokenising the entries that did not
     # change, when the code and the lexicon are the same (it passes the same checks)
     reuse = source_key(directory, lexicon_only=True)
@@ -252,10 +261,10 @@ def load_compiled(directory: Path | str | None = None, *, use_cache: bool = True
         previous = (stale[1], stale[2])
     reader = _FileReader(where, directory)
     kb = load_knowledge(directory, read_yaml=reader)
-    matcher = Matcher(kb, thresholds, previous=previous)
-    _write(path, key, [key, kb, _pack(matcher.index), reuse])
+    built = matcher(kb, previous=previous)
+    _write(path, key, [key, kb, _pack(built.index), reuse])
     reader.prune()
-    return matcher
+    return built
 
 
 def _compiled(obj: Any) -> bool:
@@ -271,9 +280,10 @@ def _compiled(obj: Any) -> bool:
     return True
 
 
-def load_matcher(directory: Path | str | None = None, use_cache: bool = True) -> Matcher:
+def load_matcher(directory: Path | str | None = None, use_cache: bool = True,
+                 answers: AnswersOf | None = None) -> Matcher:
     """What start-up and reloads call: load_compiled with the default thresholds."""
-    return load_compiled(directory, use_cache=use_cache)
+    return load_compiled(directory, use_cache=use_cache, answers=answers)
 
 
 def warm(directory: Path | str | None = None) -> int:

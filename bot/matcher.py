@@ -598,14 +598,15 @@ class Matcher:
     def candidates(self, analysis: Analysis) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
-        ranked = self.rank(analysis.terms, names=analysis.names)
-        if analysis.focus == analysis.terms:
-            return ranked
-        named = [t for t in analysis.terms if self._kinds.get(t)]
-        best = dict(ranked)
-        for eid, score in self.rank([*analysis.focus, *named], names=analysis.names):
-            best[eid] = max(best.get(eid, 0.0), score)
-        return sorted(best.items(), key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+        best = dict(self.rank(analysis.terms, names=analysis.names))
+        if analysis.focus != analysis.terms:
+            named = [t for t in analysis.terms if self._kinds.get(t)]
+            for eid, score in self.rank([*analysis.focus, *named], names=analysis.names):
+                best[eid] = max(best.get(eid, 0.0), score)
+        # scores equal but for float noise tie, so that the same entries are checked whatever
+        # order the ranking summed them in
+        return sorted(((e, round(s, 9)) for e, s in best.items()),
+                      key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
 
     def salient(self, analysis: Analysis) -> set[str]:
         """Terms of the question an answer must cover: names, places and numbers wherever they
@@ -674,6 +675,12 @@ class Matcher:
                     score >= best_score - th.margin or self._outranks(verdicts[best])):
                 return Match("answer", eid, round(score, 4), tuple(ranked[:3]), analysis,
                              checked, verdicts[eid].reason())
+            owner = self._asks_like(analysis, [e for e, _ in grounded])
+            if owner is not None and dict(grounded)[owner] >= th.grounded_answer:
+                return Match("answer", owner, round(dict(grounded)[owner], 4),
+                             tuple(ranked[:3]), analysis, checked,
+                             "close to others, but the only one whose phrasings ask this way "
+                             "(where, when, who...)")
             if len(grounded) > 1 or score < th.grounded_answer:
                 picks = tuple((e, round(s, 4)) for e, s in window[: th.max_suggestions])
                 return Match("suggest", None, round(best_score, 4), picks, analysis, checked,
@@ -684,6 +691,17 @@ class Matcher:
                                  f"'{best}' never uses, or {verdicts[best].reason()}")
         return Match("partial", best, round(best_score, 4), tuple(ranked[:3]), analysis, checked,
                      f"on the subject of '{best}', but {verdicts[best].reason()}")
+
+    def _asks_like(self, analysis: Analysis, close: list[str]) -> str | None:
+        """Of close, equally grounded entries, the only one with a phrasing that asks with the
+        question's own question word ("where", "since when") — the maintainer wrote it for
+        that question — if exactly one has."""
+        asked = {t for t in analysis.focus if t.startswith(QUESTION_WORD_PREFIX)} - {
+            QUESTION_WORD_PREFIX + "what"}
+        if not asked or len(close) < 2:
+            return None
+        owners = [e for e in close if asked & self.grounder.phrasing_terms(e)]
+        return owners[0] if len(owners) == 1 else None
 
     def _outranks(self, top: Verdict) -> bool:
         """Whether a grounded candidate may answer below an ungrounded top: only when what the
