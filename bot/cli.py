@@ -280,11 +280,9 @@ def run_bot(args: argparse.Namespace) -> int:
     # imported here so that chat/ask/kb start fast and work without the Telegram stack
     from urllib.parse import urlsplit
 
-    from telegram import Update
-
     from bot.config import ConfigError, Settings
     from bot.logs import configure_logging
-    from bot.telegram_bot import build_application
+    from bot.telegram import run
 
     try:
         settings = Settings.from_env()
@@ -298,15 +296,7 @@ def run_bot(args: argparse.Namespace) -> int:
         if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
             raise UserError("--webhook-url must be an https:// address (Telegram requires it)")
     configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
-    app = build_application(settings)
-    if args.webhook_url:
-        # the path is secret-free; every request is checked against the secret token instead
-        app.run_webhook(listen=args.listen, port=args.port,
-                        url_path=urlsplit(args.webhook_url).path.lstrip("/"),
-                        webhook_url=args.webhook_url, secret_token=settings.webhook_secret,
-                        allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    run(settings, args.webhook_url, args.listen, args.port)
     return 0
 
 

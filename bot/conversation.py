@@ -260,3 +260,128 @@ class Conversation:
         # TRANSLATORS: button labels under most replies; keep them short.
         return (Button(tr.gettext("📚 Topics"), action(ACTION_TOPICS)),
                 Button(tr.gettext("🌐 Language"), action(ACTION_LANGUAGE)))
+
+
+# --- pages and flows shared by every transport (Telegram, the terminal chat) -----------------
+
+# Commands a user can type, in menu order; each opens a page of the core (see command_page).
+USER_COMMANDS = ("start", "topics", "language", "help", "about", "privacy", "forget")
+ACTION_VOTE = "fb"
+ACTION_FORGET = "forget"
+
+
+def privacy_text(tr: Language, retention_days: int) -> str:
+    """What the bot stores, in the user's language."""
+    return tr.gettext(
+        "What this bot stores:\n"
+        "• the language you chose with /language, linked to your Telegram id, until you send "
+        "/forget;\n"
+        "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
+        "link to anyone;\n"
+        "• the text of questions it could not answer, with no user id, no name and only the "
+        "date (not the time), so that maintainers can add answers.\n\n"
+        "Nothing else: no names, no chat history, no logs of who asked what.") + "\n\n" + (
+        # TRANSLATORS: %(days)d is the retention period, 90 by default.
+        tr.ngettext("Stored question texts are deleted after %(days)d day.",
+                    "Stored question texts are deleted after %(days)d days.",
+                    retention_days) % {"days": retention_days})
+
+
+def command_descriptions(tr: Language) -> dict[str, str]:
+    """The command menu: command name -> a short description, in menu order."""
+    return {
+        # TRANSLATORS: this and the next six are descriptions in Telegram's command menu.
+        "start": tr.gettext("Start: what this bot does"),
+        "topics": tr.gettext("Browse the topics"),
+        "language": tr.gettext("Change the language"),
+        "help": tr.gettext("How to ask"),
+        "about": tr.gettext("About the bot and its sources"),
+        "privacy": tr.gettext("What is stored about you"),
+        "forget": tr.gettext("Delete what is stored about you"),
+    }
+
+
+def stats_text(users_per_language: dict[str, int], questions: dict[str, int],
+               feedback: dict[str, tuple[int, int]]) -> str:
+    """The maintainers' summary (/stats); in English, like the logs."""
+    lines = ["Users with a saved language: " + (", ".join(
+        f"{lang} {n}" for lang, n in users_per_language.items()) or "none"),
+        "Questions: " + (", ".join(f"{k} {n}" for k, n in questions.items()) or "none"),
+        "Feedback (👍/👎):"]
+    lines += [f"  {eid}: {up}/{down}" for eid, (up, down) in feedback.items()] or ["  none"]
+    return "\n".join(lines)
+
+
+def _info_reply(tr: Language, body: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
+    return Reply("info", tr.code, body, buttons=buttons)
+
+
+def privacy(conv: Conversation, lang: str, retention_days: int) -> Reply:
+    return _info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days))
+
+
+def forget_prompt(conv: Conversation, lang: str) -> Reply:
+    """/forget asks first; the answer comes back as a `forget:yes` / `forget:no` press."""
+    tr = conv.catalogs[lang]
+    body = tr.gettext("Delete everything this bot stores about you (your language choice)?")
+    return _info_reply(tr, body, ((Button(tr.gettext("Yes, delete"), f"{ACTION_FORGET}:yes"),
+                                   Button(tr.gettext("No, keep"), f"{ACTION_FORGET}:no")),))
+
+
+def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
+    tr = conv.catalogs[lang]
+    if deleted:
+        return _info_reply(tr, tr.gettext("Done: nothing about you is stored any more."))
+    return _info_reply(tr, tr.gettext("Nothing was deleted."))
+
+
+def command_page(conv: Conversation, command: str, lang: str,
+                 retention_days: int) -> Reply | None:
+    """The page a user command opens, or None for a command the core does not know."""
+    pages = {"start": conv.start, "topics": conv.topics, "language": conv.language_menu,
+             "help": conv.help, "about": conv.about,
+             "forget": lambda lng: forget_prompt(conv, lng),
+             "privacy": lambda lng: privacy(conv, lng, retention_days)}
+    page = pages.get(command)
+    return page(lang) if page else None
+
+
+def unknown_command(conv: Conversation, lang: str) -> Reply:
+    tr = conv.catalogs[lang]
+    return _info_reply(tr, tr.gettext(
+        "Sorry, I don't know that command. /help shows what I can do."))
+
+
+def text_only(conv: Conversation, lang: str) -> Reply:
+    tr = conv.catalogs[lang]
+    return _info_reply(tr, tr.gettext("I can only read text. Please type your question in words."))
+
+
+def no_such_choice(conv: Conversation, lang: str, count: int) -> Reply:
+    """A typed number that matches no button on screen (terminal chat)."""
+    tr = conv.catalogs[lang]
+    if count == 0:
+        return _info_reply(tr, tr.gettext(
+            "There are no choices to pick from here. Please type your question in words."))
+    # TRANSLATORS: %(count)d is how many numbered choices are on the screen (at least 1).
+    return _info_reply(tr, tr.ngettext(
+        "There is only one choice: type 1, or type a question.",
+        "There is no choice with that number: type a number from 1 to %(count)d, or a question.",
+        count) % {"count": count})
+
+
+def button_expired(tr: Language) -> str:
+    # TRANSLATORS: a short pop-up (at most 200 characters) for an out-of-date button.
+    return tr.gettext("This button no longer works. Please ask again.")
+
+
+def feedback_thanks(tr: Language) -> str:
+    return tr.gettext("Thank you for your feedback!")
+
+
+def feedback_row(reply: Reply) -> tuple[tuple[Button, ...], ...]:
+    """👍/👎 under an answer (a partial answer too), so users can say whether it helped."""
+    if reply.kind not in ("answer", "partial") or not reply.entry_id:
+        return ()
+    return ((Button("👍", f"{ACTION_VOTE}:up:{reply.entry_id}"),
+             Button("👎", f"{ACTION_VOTE}:down:{reply.entry_id}")),)
