@@ -105,7 +105,8 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     defaults = Defaults(parse_mode=ParseMode.HTML,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     limiter = DeliveryLimiter(deadline=settings.delivery_deadline,
-                              backoff=settings.delivery_backoff)
+                              backoff=settings.delivery_backoff,
+                              max_backoff=10 * settings.delivery_backoff)
     # same base URL form as python-telegram-bot's own default, "https://api.telegram.org/bot"
     bot = PrivateBot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
                      defaults=defaults, rate_limiter=limiter,
