@@ -12,10 +12,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Conversation, Reply
+from bot import conversation as core
+from bot.conversation import Button, Conversation, Reply
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.render import plain_text
+from bot.storage import DEFAULT_RETENTION_DAYS
 
 PROG = "electionbot"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -96,10 +98,11 @@ def _conversation(args: argparse.Namespace) -> Conversation:
 # --- ask -------------------------------------------------------------------------------------
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    """One question per input line; a blank line gives "" so that output lines up with input."""
     if args.batch and args.question:
         raise UserError("give either a QUESTION or --batch FILE, not both")
     if args.batch == "-":
-        yield from (line.strip() for line in stdin if line.strip())
+        yield from (line.strip() for line in _stdin_lines(stdin))
     elif args.batch:
         path = Path(args.batch)
         try:
@@ -108,11 +111,31 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
             raise UserError(f"cannot read {path}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
             raise UserError(f"{path} is not UTF-8 text") from exc
-        yield from (line.strip() for line in lines if line.strip())
+        yield from (line.strip() for line in lines)
     elif args.question:
-        yield " ".join(args.question)
+        question = " ".join(args.question)
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UserError("the question is not UTF-8 text: check the terminal's encoding") \
+                from exc
+        yield question
     else:
         raise UserError("nothing to ask: give a QUESTION or --batch FILE")
+
+
+def _stdin_lines(stdin: TextIO) -> Iterator[str]:
+    """Lines of stdin decoded as UTF-8 whatever the locale; invalid bytes stop with an error."""
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # already text (tests, embedding)
+        yield from stdin
+        return
+    for number, line in enumerate(raw, 1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"standard input line {number} is not UTF-8 text: convert it "
+                            f"(e.g. with iconv -t UTF-8) and try again") from exc
 
 
 def reply_json(question: str, reply: Reply) -> dict[str, object]:
@@ -133,6 +156,8 @@ def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     width = _terminal_width(out)
     for question in _questions(args, stdin):
+        if not question and not args.json:
+            continue  # only JSON output promises one record per input line
         reply = conv.ask(question, chosen=args.lang)
         if args.json:
             out.write(json.dumps(reply_json(question, reply), ensure_ascii=False) + "\n")
@@ -185,20 +210,32 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
             out.write(prompt)
             out.flush()
             continue
-        commands = {"/topics": conv.topics, "/language": conv.language_menu, "/help": conv.help,
-                    "/about": conv.about, "/start": conv.start}
-        pressed: Reply | None = None
-        if line.isdigit() and 1 <= int(line) <= len(buttons):
-            pressed = conv.press(buttons[int(line) - 1].action, current)
-        elif line in commands:
-            pressed = commands[line](current)
-        reply = pressed or conv.ask(line, chosen=chosen, fallback=current)
+        reply = _chat_turn(conv, line, buttons, current) \
+            or conv.ask(line, chosen=chosen, fallback=current)
         if reply.set_language:
             chosen = reply.set_language
         current = reply.lang
         out.write("\n" + _screen(reply, width) + "\n\n" + prompt)
         out.flush()
     out.write("\n")
+
+
+def _chat_turn(conv: Conversation, line: str, buttons: list[Button],
+               lang: str) -> Reply | None:
+    """A typed number or command, as the terminal's buttons and menu; None for a question."""
+    if line.isdigit():
+        number = int(line)
+        if not 1 <= number <= len(buttons):
+            return core.no_such_choice(conv, lang, len(buttons))
+        route = buttons[number - 1].action
+        if route.startswith(f"{core.ACTION_FORGET}:"):  # the terminal stores nothing
+            return core.forget_result(conv, lang, deleted=route.endswith(":yes"))
+        return conv.press(route, lang)
+    if line.startswith("/"):
+        command = line.split()[0][1:].lower()
+        return core.command_page(conv, command, lang, DEFAULT_RETENTION_DAYS) \
+            or core.unknown_command(conv, lang)
+    return None
 
 
 def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:

@@ -363,11 +363,12 @@ def no_such_choice(conv: Conversation, lang: str, count: int) -> Reply:
     if count == 0:
         return _info_reply(tr, tr.gettext(
             "There are no choices to pick from here. Please type your question in words."))
-    # TRANSLATORS: %(count)d is how many numbered choices are on the screen (at least 1).
-    return _info_reply(tr, tr.ngettext(
-        "There is only one choice: type 1, or type a question.",
-        "There is no choice with that number: type a number from 1 to %(count)d, or a question.",
-        count) % {"count": count})
+    if count == 1:
+        return _info_reply(tr, tr.gettext("There is only one choice: type 1, or type a question."))
+    # TRANSLATORS: %(count)d is how many numbered choices are on the screen (2 or more).
+    return _info_reply(tr, tr.gettext(
+        "There is no choice with that number: type a number from 1 to %(count)d, or a "
+        "question.") % {"count": count})
 
 
 def button_expired(tr: Language) -> str:
