@@ -1567,7 +1567,12 @@ class FakeBotAPI:
             return 404, _error_body(404, "Not Found")
         canonical = canonical or method
         params = {
-            name: _decode_param(value, validator.field_types(canonical, name))
+            name: _decode_param(
+                value,
+                validator.field_types(canonical, name)
+                if validator.spec is not None
+                else _TYPES_WITHOUT_SPEC.get(name),
+            )
             for name, value in raw.items()
         }
         with self._lock:
@@ -1637,6 +1642,9 @@ class FakeBotAPI:
         offset = _as_int(params.get("offset"))
         limit = max(1, min(_as_int(params.get("limit")) or 100, 100))
         timeout_value = params.get("timeout", 0)
+        if isinstance(timeout_value, str):  # undecoded without the spec
+            with contextlib.suppress(ValueError):
+                timeout_value = float(timeout_value)
         timeout = float(timeout_value) if isinstance(timeout_value, int | float) else 0.0
         timeout = max(0.0, min(timeout, _MAX_POLL_TIMEOUT))
         if isinstance(params.get("allowed_updates"), list):
@@ -2028,6 +2036,22 @@ def _parse_multipart(body: bytes, boundary: bytes) -> JSON:
         else:
             values[field_name] = data.decode(part.get_content_charset() or "utf-8")
     return values
+
+
+# Without the spec, the non-string parameters the bot sends are still decoded, so that the fake
+# behaves the same (only the validation is left out).
+_TYPES_WITHOUT_SPEC: Final[dict[str, list[str]]] = {
+    **{
+        name: ["Integer", "String"]
+        for name in ("chat_id", "message_id", "offset", "limit", "timeout", "cache_time",
+                     "message_thread_id", "max_connections", "user_id")
+    },
+    **{
+        name: ["Boolean"]
+        for name in ("is_personal", "show_alert", "disable_notification", "protect_content",
+                     "drop_pending_updates", "disable_web_page_preview")
+    },
+}
 
 
 def _decode_param(value: Any, types: list[str] | None) -> Any:
