@@ -40,6 +40,9 @@ class Button:
 
     label: str
     action: str
+    # an optional opaque token (<= 12 of A-Z a-z 0-9 _ -) that comes back with the press, e.g. to
+    # tie a chosen suggestion to the question it was offered for; transports may drop it
+    ref: str = ""
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,9 @@ def p99(values: list[float]) -> float:
 
 # --- delivery ---------------------------------------------------------------------------------
 
-async def test_429_for_30_seconds_loses_and_doubles_nothing(api: FakeBotAPI, db: Path) -> None:
+async def test_429_for_30_seconds_loses_and_doubles_nothing(
+        api: FakeBotAPI, db: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
     outage = 30 * SCALE
     async with running(api, db, **FAST):
         api.fail_for("sendMessage", 429, outage, retry_after=1)
@@ -114,6 +116,8 @@ async def test_429_for_30_seconds_loses_and_doubles_nothing(api: FakeBotAPI, db:
            f"{doubled} doubled")
     assert (lost, doubled) == (0, 0)
     assert sum(1 for c in api.calls if c.method == "sendMessage" and c.status == 429) > 0
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback per 429
+    assert len([r for r in caplog.records if "retrying" in r.getMessage()]) <= outage / 10 + 1
     assert not any(APOLOGY in str(c.params.get("text")) for c in api.calls)
 
 
@@ -318,6 +322,7 @@ def test_poison_update_in_polling_process(api: FakeBotAPI, db: Path,
     assert took < 2 and looping < 10
     assert f"skipped update {bad.update_id}" in err
     assert SECRET_TEXT not in err and str(SECRET_UID) not in err
+    assert "70001" not in err and "What is ENEMO" not in err  # nor of the ordinary questions
 
 
 def free_port() -> int:

@@ -506,3 +506,19 @@ def test_token_is_not_in_reprs(api: FakeBotAPI, db: Path) -> None:
     app = build_application(settings)
     assert TOKEN not in repr(settings) and TOKEN not in repr(app.bot)
     assert TOKEN not in repr(app)
+
+
+def test_a_button_reference_comes_back_signed() -> None:
+    """The hook for features that learn from pressed suggestions: Button.ref round-trips."""
+    from bot.actions import Action
+    from bot.conversation import Button, Reply
+    from bot.telegram.sending import keyboard
+
+    key = b"k" * 32
+    reply = Reply("suggest", "be", "?", buttons=((Button("q", "e:enemo-about", ref="q7Xk_2"),),
+                                                 (Button("long", "e:" + "a" * 44, ref="R" * 12),)))
+    markup = keyboard(reply, key)
+    assert markup is not None
+    first, second = (row[0].callback_data for row in markup.inline_keyboard)
+    assert Action.unpack(str(first), key) == Action("e", "enemo-about", "be", "q7Xk_2")
+    assert Action.unpack(str(second), key).ref == ""  # too long with it: dropped, still works

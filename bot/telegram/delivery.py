@@ -35,6 +35,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 log = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE = 60.0
+WARN_EVERY = 10.0
 # Errors raised before a single byte of the request was sent.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Methods whose repetition would show the user something twice.
@@ -63,9 +64,13 @@ class DeliveryLimiter(AIORateLimiter):
     def __init__(self, deadline: float = DEFAULT_DEADLINE, backoff: float = 0.5,
                  max_backoff: float = 5.0, **kwargs: Any) -> None:
         super().__init__(max_retries=0, **kwargs)  # 429s are waited out below, deadline-bound
+        # with max_retries=0 the base class's only record is a traceback per 429, which this
+        # class reports itself in one line
+        logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
         self.deadline = deadline
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self._last_warned: dict[str, float] = {}
 
     async def process_request(
         self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: Any,
@@ -96,10 +101,18 @@ class DeliveryLimiter(AIORateLimiter):
             if wait > remaining:
                 log.warning("%s: giving up after %d attempts (%s)", endpoint, attempt, why)
                 raise last
-            if attempt == 1:
-                log.warning("%s failed (%s); retrying for up to %.0f s", endpoint, why,
-                            self.deadline)
+            if attempt == 1 and self._warn_now(endpoint):
+                log.warning("%s failed (%s); retrying for up to %.0f s (reported once per "
+                            "%.0f s)", endpoint, why, self.deadline, WARN_EVERY)
             await asyncio.sleep(wait)
+
+
+    def _warn_now(self, endpoint: str) -> bool:
+        now = time.monotonic()
+        if now - self._last_warned.get(endpoint, -WARN_EVERY) < WARN_EVERY:
+            return False
+        self._last_warned[endpoint] = now
+        return True
 
 
 def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:

@@ -28,7 +28,7 @@ def callback_data(button: Button, lang: str, key: bytes, ref: str = "") -> str:
 
 def keyboard(reply: Reply, key: bytes) -> InlineKeyboardMarkup | None:
     """The reply's buttons (and 👍/👎 under answers), each carrying a signed Action."""
-    rows = [[InlineKeyboardButton(b.label, callback_data=callback_data(b, reply.lang, key))
+    rows = [[InlineKeyboardButton(b.label, callback_data=callback_data(b, reply.lang, key, b.ref))
              for b in row] for row in (*feedback_row(reply), *reply.buttons)]
     return InlineKeyboardMarkup(rows) if rows else None
 
