@@ -292,9 +292,20 @@ class BackgroundStorage:
         self._writer.submit(run)
 
     async def call(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
-        """Run a write in order with the queued ones and wait for it (raises on failure)."""
+        """Run `fn` in order after the queued writes and wait for it (raises on failure)."""
         future = self._writer.submit(fn, *args, **kwargs)
         return await asyncio.wrap_future(future)
+
+    async def call_within(self, timeout: float, fn: Callable[_P, _T], *args: _P.args,
+                          **kwargs: _P.kwargs) -> _T | None:
+        """`call`, or None (logged) when it fails or takes longer than `timeout` seconds."""
+        try:
+            return await asyncio.wait_for(self.call(fn, *args, **kwargs), timeout)
+        except TimeoutError as exc:
+            self._failed("call (timed out)", exc)
+        except Exception as exc:
+            self._failed(f"call ({getattr(fn, '__name__', 'call')})", exc)
+        return None
 
     async def read(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
         """A read, or None when the database fails or is slower than `read_timeout`."""

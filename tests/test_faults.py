@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import resource
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -317,9 +318,14 @@ def test_poison_update_in_polling_process(api: FakeBotAPI, db: Path,
     polls_after = sum(1 for c in api.calls if c.method == "getUpdates")
     time.sleep(1)
     looping = sum(1 for c in api.calls if c.method == "getUpdates") - polls_after
-    err = finish(proc)
-    figure("poison update (polling process)", f"next question answered in {took:.2f} s")
-    assert took < 2 and looping < 10
+    stopping = time.monotonic()
+    proc.send_signal(signal.SIGINT)  # defect 1: Ctrl+C was ignored for 10 s
+    _, err = proc.communicate(timeout=30)
+    stopped = time.monotonic() - stopping
+    figure("poison update (polling process)",
+           f"next question answered in {took:.2f} s; SIGINT stopped the bot in {stopped:.2f} s")
+    assert proc.returncode == 0, err
+    assert took < 2 and looping < 10 and stopped < 5
     assert f"skipped update {bad.update_id}" in err
     assert SECRET_TEXT not in err and str(SECRET_UID) not in err
     assert "70001" not in err and "What is ENEMO" not in err  # nor of the ordinary questions

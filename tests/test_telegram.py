@@ -388,7 +388,8 @@ async def test_feedback_is_counted_once_per_message(api: FakeBotAPI, db: Path) -
         thanks = await api.wait_for("answerCallbackQuery", lambda c: c.params.get(
             "callback_query_id") == update.callback_query_id)
         edited = await api.wait_for("editMessageReplyMarkup")
-        stats = app.bot_data["services"].store.storage.stats()
+        stats = await app.bot_data["services"].store.call(
+            app.bot_data["services"].store.storage.stats)
     assert "Thank you" in thanks.params["text"]
     assert not any("fb:" in b for b in buttons(edited))
     assert stats.feedback == {"enemo-about": (1, 0)}

@@ -20,6 +20,8 @@ SERVICES = "services"
 # How many voted-on messages are remembered (in memory only: a stored (chat, message) pair would
 # tie a person to the answer they voted on).
 VOTES_REMEMBERED = 100_000
+# Language choices made since the start, kept in memory so they apply before the database write.
+RECENT_LANGUAGES = 10_000
 
 
 class Services:
@@ -35,6 +37,19 @@ class Services:
         self.stop_watching = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
         self._voted: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._languages: OrderedDict[int, str | None] = OrderedDict()
+
+    def remember_language(self, user_id: int, lang: str | None) -> None:
+        """A choice just made (or deleted): it applies at once, before the queued write."""
+        self._languages[user_id] = lang
+        self._languages.move_to_end(user_id)
+        if len(self._languages) > RECENT_LANGUAGES:
+            self._languages.popitem(last=False)
+
+    async def language(self, user_id: int) -> str | None:
+        if user_id in self._languages:
+            return self._languages[user_id]
+        return await self.store.read(self.store.storage.language, user_id)
 
     def first_vote(self, chat_id: int, message_id: int) -> bool:
         """True the first time a message is voted on, False afterwards."""
@@ -94,7 +109,7 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
         catalogs = svc.conversation.catalogs
         chosen = None
         if user is not None:
-            chosen = await svc.store.read(svc.store.storage.language, user.id)
+            chosen = await svc.language(user.id)
             if chosen not in catalogs.languages:
                 chosen = None
         fallback = catalogs.resolve(user.language_code if user else None)

@@ -73,7 +73,8 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 async def stats(update: Update, context: BotContext) -> None:
     """Admins only (filters.User): the maintainers' summary."""
-    s = await context.services.store.read(context.services.store.storage.stats)
+    store = context.services.store
+    s = await store.call_within(2.0, store.storage.stats)  # after the queued writes
     body = core.stats_text(s.users_per_language, s.questions, s.feedback) if s \
         else "The database did not answer; try again."
     await reply(update, context, Reply("info", "en", body))
@@ -156,6 +157,7 @@ async def on_browse(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if answer.set_language and user is not None:
         store = context.services.store
+        context.services.remember_language(user.id, answer.set_language)
         store.write(store.storage.set_language, user.id, answer.set_language)
         if pressed[0].chat.type == ChatType.PRIVATE:
             await set_chat_commands(context, pressed[0].chat_id,
@@ -201,6 +203,7 @@ async def on_forget(update: Update, context: BotContext) -> None:
         store = context.services.store
         try:
             await store.call(store.storage.forget, user.id)
+            context.services.remember_language(user.id, None)
             deleted = True
         except Exception as exc:
             log.warning("forget failed: %s", type(exc).__name__)
