@@ -468,3 +468,22 @@ async def test_call_timestamps_are_recorded(api: FakeBotAPI, db: Path) -> None:
         before = time.monotonic()
         reply: Call = await ask(api, user(91_000), "What is ENEMO?")
     assert before <= reply.at <= time.monotonic()
+
+
+def test_the_librarys_received_data_log_is_withheld(caplog: pytest.LogCaptureFixture) -> None:
+    """Second line of defence for defect 2: python-telegram-bot's own CRITICAL record."""
+    from bot.logs import WithholdReceivedData, quiet_third_party_loggers
+
+    quiet_third_party_loggers()
+    caplog.set_level(logging.DEBUG)
+    try:
+        raise ValueError(f"bad entities in {SECRET_TEXT}")
+    except ValueError as exc:
+        logging.getLogger("telegram.ext.Updater").critical(
+            "Something went wrong. Received data was *not* processed! Received data was: %r",
+            {"text": SECRET_TEXT, "from": {"id": SECRET_UID}}, exc_info=exc)
+    [record] = [r for r in caplog.records if r.name == "telegram.ext.Updater"]
+    shown = logging.Formatter().format(record)
+    assert SECRET_TEXT not in shown and str(SECRET_UID) not in shown
+    assert "withheld" in shown
+    assert WithholdReceivedData().filter(logging.makeLogRecord({"name": "bot", "msg": "x"}))
