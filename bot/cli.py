@@ -12,12 +12,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import conversation as core
-from bot.conversation import Button, Conversation, Reply
+from bot.conversation import Conversation, Reply
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.render import plain_text
-from bot.storage import DEFAULT_RETENTION_DAYS
 
 PROG = "electionbot"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -98,7 +96,13 @@ def _conversation(args: argparse.Namespace) -> Conversation:
 # --- ask -------------------------------------------------------------------------------------
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
-    """One question per input line; a blank line gives "" so that output lines up with input."""
+    """The questions to ask. With --json, a blank batch line gives "" so that the output's
+    records line up with the input's lines; plain output skips blank lines."""
+    questions = _batch_lines(args, stdin)
+    yield from questions if args.json else (q for q in questions if q)
+
+
+def _batch_lines(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
     if args.batch and args.question:
         raise UserError("give either a QUESTION or --batch FILE, not both")
     if args.batch == "-":
@@ -156,8 +160,6 @@ def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     width = _terminal_width(out)
     for question in _questions(args, stdin):
-        if not question and not args.json:
-            continue  # only JSON output promises one record per input line
         reply = conv.ask(question, chosen=args.lang)
         if args.json:
             out.write(json.dumps(reply_json(question, reply), ensure_ascii=False) + "\n")
@@ -210,7 +212,7 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
             out.write(prompt)
             out.flush()
             continue
-        reply = _chat_turn(conv, line, buttons, current) \
+        reply = _chat_turn(conv, line, [b.action for b in buttons], current) \
             or conv.ask(line, chosen=chosen, fallback=current)
         if reply.set_language:
             chosen = reply.set_language
@@ -220,14 +222,16 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     out.write("\n")
 
 
-def _chat_turn(conv: Conversation, line: str, buttons: list[Button],
-               lang: str) -> Reply | None:
+def _chat_turn(conv: Conversation, line: str, routes: list[str], lang: str) -> Reply | None:
     """A typed number or command, as the terminal's buttons and menu; None for a question."""
+    from bot import conversation as core
+    from bot.storage import DEFAULT_RETENTION_DAYS
+
     if line.isdigit():
         number = int(line)
-        if not 1 <= number <= len(buttons):
-            return core.no_such_choice(conv, lang, len(buttons))
-        route = buttons[number - 1].action
+        if not 1 <= number <= len(routes):
+            return core.no_such_choice(conv, lang, len(routes))
+        route = routes[number - 1]
         if route.startswith(f"{core.ACTION_FORGET}:"):  # the terminal stores nothing
             return core.forget_result(conv, lang, deleted=route.endswith(":yes"))
         return conv.press(route, lang)

@@ -120,7 +120,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     store = context.services.store
     store.write(store.storage.record, answer.lang, answer.kind,
                 question if answer.kind in STORED_KINDS else None,
-                (answer.suggestions or (None,))[0], answer.score)
+                answer.entry_id or (answer.suggestions or (None,))[0], answer.score)
 
 
 async def on_other(update: Update, context: BotContext) -> None:
