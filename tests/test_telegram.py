@@ -523,3 +523,36 @@ def test_a_button_reference_comes_back_signed() -> None:
     first, second = (row[0].callback_data for row in markup.inline_keyboard)
     assert Action.unpack(str(first), key) == Action("e", "enemo-about", "be", "q7Xk_2")
     assert Action.unpack(str(second), key).ref == ""  # too long with it: dropped, still works
+
+
+async def test_webhook_server_serves_extra_routes(api: FakeBotAPI, db: Path) -> None:
+    """Routes such as /healthz share the webhook's server (run(..., routes=...))."""
+    import tornado.web
+
+    from bot.telegram.app import serve_webhook
+
+    class Health(tornado.web.RequestHandler):
+        def initialize(self, answer: str) -> None:
+            self.answer = answer
+
+        def get(self) -> None:
+            self.write(self.answer)
+
+    port = free_port()
+    settings = settings_for(api, db, webhook_secret="route-Test_secret")
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve_webhook(
+        build_application(settings), settings, f"http://127.0.0.1:{port}/hook", "127.0.0.1",
+        port, routes=[("/healthz", Health, {"answer": "ok"})], stop=stop))
+    try:
+        await api.wait_for("setWebhook", timeout=10)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        body = await asyncio.to_thread(
+            lambda: opener.open(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+        update = api.send_text(user(), "What is ENEMO?")  # the fake posts it to /hook
+        reply = await api.wait_for("sendMessage", update.matches)
+    finally:
+        stop.set()
+        await server
+    assert body == b"ok"
+    assert reply.params["text"].startswith("<b>What is ENEMO?</b>")

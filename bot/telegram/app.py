@@ -141,23 +141,39 @@ def build_application(settings: Settings, conversation: Conversation | None = No
 
 def run(settings: Settings, webhook_url: str | None = None, listen: str = "0.0.0.0",
         port: int = 8443, routes: Sequence[Route] = ()) -> None:
-    """Run until SIGINT/SIGTERM: long polling, or a webhook plus `routes` on one server."""
+    """Run until SIGINT/SIGTERM: long polling or a webhook. `routes` (e.g. /healthz, /metrics)
+    are served on listen:port in both modes, beside the webhook when there is one."""
     app = build_application(settings)
-    if webhook_url is None:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if webhook_url is not None:
+        asyncio.run(serve_webhook(app, settings, webhook_url, listen, port, routes))
         return
-    asyncio.run(serve_webhook(app, settings, webhook_url, listen, port, routes))
+    if routes:
+        server = WebServer(routes)
+
+        async def start_server(application: BotApp) -> None:
+            await post_init(application)
+            server.listen(listen, port)
+
+        async def stop_server(application: BotApp) -> None:
+            await server.stop()
+            await post_shutdown(application)
+
+        app.post_init, app.post_shutdown = start_server, stop_server
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def serve_webhook(app: BotApp, settings: Settings, webhook_url: str, listen: str,
-                        port: int, routes: Sequence[Route] = ()) -> None:
-    """What `run_webhook` does, with the server of webhook.py."""
+                        port: int, routes: Sequence[Route] = (),
+                        stop: asyncio.Event | None = None) -> None:
+    """What `run_webhook` does, with the server of webhook.py; returns once `stop` is set (by
+    default on SIGINT or SIGTERM)."""
     from urllib.parse import urlsplit
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     server = WebServer(routes, intake=Intake(app, settings.webhook_secret),
                        webhook_path=urlsplit(webhook_url).path)
     await app.initialize()
