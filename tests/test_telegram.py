@@ -556,3 +556,21 @@ async def test_webhook_server_serves_extra_routes(api: FakeBotAPI, db: Path) -> 
         await server
     assert body == b"ok"
     assert reply.params["text"].startswith("<b>What is ENEMO?</b>")
+
+
+async def test_a_bug_gets_one_apology_in_the_users_language(
+        api: FakeBotAPI, db: Path, conversation: Conversation,
+        caplog: pytest.LogCaptureFixture) -> None:
+    class Broken(Conversation):
+        def ask(self, *args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("a bug")
+
+    broken = Broken(conversation.kb, conversation.catalogs, conversation.matcher)
+    async with running(api, db, broken):
+        apology = await ask(api, user(lang="be"), "What is ENEMO?")
+        await api.assert_no_call("sendMessage", within=0.5)
+    english = "Sorry, something went wrong on my side. Please try again in a minute."
+    expected = conversation.catalogs["be"].gettext(english)
+    assert apology.params["text"] == expected and expected != english
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot")
+            and r.exc_info] == ["ERROR"]

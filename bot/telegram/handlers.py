@@ -252,6 +252,7 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling update %s", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    await context.load(update)  # error handlers get a fresh context: apologise in their language
     try:
         await context.bot.send_message(update.effective_chat.id, context.tr.gettext(
             "Sorry, something went wrong on my side. Please try again in a minute."))
