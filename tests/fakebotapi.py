@@ -100,7 +100,7 @@ def spec_path_or_skip() -> Path:
     if not value:
         pytest.skip(
             f"{SPEC_ENV_VAR} is not set: point it at the Bot API spec JSON "
-            "(e.g. /work/shared/telegram-bot-api/api.json) to run the fake Bot API tests"
+            "(e.g. /work/shared/telegram-bot-api/api.json) to run the spec-validation tests"
         )
     path = Path(value)
     if not path.is_file():
