@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Conversation, Reply, Turn
+from bot.conversation import Button, Conversation, Reply, Turn
 from bot.dialogue import Context, ContextStore
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
@@ -136,10 +136,17 @@ def _conversation(args: argparse.Namespace) -> Conversation:
 # --- ask -------------------------------------------------------------------------------------
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    """The questions to ask. With --json, a blank batch line gives "" so that the output's
+    records line up with the input's lines; plain output skips blank lines."""
+    questions = _batch_lines(args, stdin)
+    yield from questions if args.json else (q for q in questions if q)
+
+
+def _batch_lines(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
     if args.batch and args.question:
         raise UserError("give either a QUESTION or --batch FILE, not both")
     if args.batch == "-":
-        yield from (line.strip() for line in stdin if line.strip())
+        yield from (line.strip() for line in _stdin_lines(stdin))
     elif args.batch:
         path = Path(args.batch)
         try:
@@ -148,11 +155,31 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
             raise UserError(f"cannot read {path}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
             raise UserError(f"{path} is not UTF-8 text") from exc
-        yield from (line.strip() for line in lines if line.strip())
+        yield from (line.strip() for line in lines)
     elif args.question:
-        yield " ".join(args.question)
+        question = " ".join(args.question)
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UserError("the question is not UTF-8 text: check the terminal's encoding") \
+                from exc
+        yield question
     else:
         raise UserError("nothing to ask: give a QUESTION or --batch FILE")
+
+
+def _stdin_lines(stdin: TextIO) -> Iterator[str]:
+    """Lines of stdin decoded as UTF-8 whatever the locale; invalid bytes stop with an error."""
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # already text (tests, embedding)
+        yield from stdin
+        return
+    for number, line in enumerate(raw, 1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"standard input line {number} is not UTF-8 text: convert it "
+                            f"(e.g. with iconv -t UTF-8) and try again") from exc
 
 
 def reply_json(question: str, reply: Reply) -> dict[str, object]:
@@ -288,15 +315,11 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
             out.write(prompt)
             out.flush()
             continue
-        commands = {"/topics": conv.topics, "/language": conv.language_menu, "/help": conv.help,
-                    "/about": conv.about, "/start": conv.start}
-        pressed: Reply | None = None
-        if line.isdigit() and 1 <= int(line) <= len(buttons):
-            pressed = conv.press(buttons[int(line) - 1].action, current)
-        elif line in commands:
-            pressed = commands[line](current)
+        pressed = _chat_turn(conv, line, buttons, current)
         if pressed is not None:
             replies: tuple[Reply, ...] = (pressed,)
+            if line.lower().startswith("/forget"):
+                context = None
         else:
             turn = conv.respond(line, chosen=chosen, fallback=current, context=context)
             replies, context = turn.replies, turn.context
@@ -308,6 +331,26 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
         out.write("\n" + shown + "\n\n" + prompt)
         out.flush()
     out.write("\n")
+
+
+def _chat_turn(conv: Conversation, line: str, buttons: list[Button], lang: str) -> Reply | None:
+    """A typed number or command, as the terminal's buttons and menu; None for a question."""
+    from bot import conversation as core
+    from bot.storage import DEFAULT_RETENTION_DAYS
+
+    if line.isdigit():
+        number = int(line)
+        if not 1 <= number <= len(buttons):
+            return core.no_such_choice(conv, lang, len(buttons))
+        button = buttons[number - 1]
+        if button.action.startswith(f"{core.ACTION_FORGET}:"):  # the terminal stores nothing
+            return core.forget_result(conv, lang, deleted=button.action.endswith(":yes"))
+        return conv.press(button.action, lang, button.ref)
+    if line.startswith("/"):
+        command = line.split()[0][1:].lower()
+        return core.command_page(conv, command, lang, DEFAULT_RETENTION_DAYS) \
+            or core.unknown_command(conv, lang)
+    return None
 
 
 def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -452,11 +495,9 @@ def run_bot(args: argparse.Namespace) -> int:
     # imported here so that chat/ask/kb start fast and work without the Telegram stack
     from urllib.parse import urlsplit
 
-    from telegram import Update
-
     from bot.config import ConfigError, Settings
     from bot.logs import configure_logging
-    from bot.telegram_bot import build_application
+    from bot.telegram import run
 
     try:
         settings = Settings.from_env()
@@ -470,15 +511,7 @@ def run_bot(args: argparse.Namespace) -> int:
         if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
             raise UserError("--webhook-url must be an https:// address (Telegram requires it)")
     configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
-    app = build_application(settings)
-    if args.webhook_url:
-        # the path is secret-free; every request is checked against the secret token instead
-        app.run_webhook(listen=args.listen, port=args.port,
-                        url_path=urlsplit(args.webhook_url).path.lstrip("/"),
-                        webhook_url=args.webhook_url, secret_token=settings.webhook_secret,
-                        allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    run(settings, args.webhook_url, args.listen, args.port)
     return 0
 
 

@@ -48,6 +48,10 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     # reload the knowledge base and catalogs when their files change
     watch: bool = True
+    # how long a Bot API request that certainly did not arrive is retried (seconds), and the
+    # first pause between attempts; tests shorten them
+    delivery_deadline: float = 60.0
+    delivery_backoff: float = 0.5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

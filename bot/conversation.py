@@ -17,7 +17,7 @@ from bot.i18n import (
 )
 from bot.kbcache import load_matcher
 from bot.knowledge import KnowledgeBase
-from bot.learning import new_ref, split_ref, with_ref
+from bot.learning import REF_RE, new_ref
 from bot.matcher import Match, Matcher
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
@@ -53,6 +53,9 @@ class Button:
 
     label: str
     action: str
+    # an optional opaque token (<= 12 of A-Z a-z 0-9 _ -) that comes back with the press, e.g. to
+    # tie a chosen suggestion to the question it was offered for; transports may drop it
+    ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ class Conversation:
             body = tr.ngettext("This question may be what you mean:",
                                "One of these questions may be what you mean:", len(ids))
             rows = tuple((Button(self.button_label(e, lang),
-                                 action(ACTION_ENTRY, with_ref(e, ref))),) for e in ids)
+                                 action(ACTION_ENTRY, e), ref),) for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
                          score=match.score, suggestions=ids, ref=ref)
         reason = match.outofscope
@@ -241,7 +244,7 @@ class Conversation:
         # TRANSLATORS: heading of the list of source documents under an answer (no number shown).
         label = tr.ngettext("Source", "Sources", len(sources))
         related = tuple((Button(self.button_label(r, lang),
-                                action(ACTION_ENTRY, with_ref(r, ref))),)
+                                action(ACTION_ENTRY, r), ref or ""),)
                         for r in entry.related)
         # the way back when browsing topics, and a pointer to neighbours when not
         back = (Button("⬅ " + self.topic_title(entry.topic, lang),
@@ -335,12 +338,13 @@ class Conversation:
         body = tr.gettext("Done: I will answer in %(language)s.") % {"language": tr.name}
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
-    def press(self, data: str, lang: str) -> Reply | None:
-        """The reply to a pressed button, or None when `data` is forged or out of date."""
+    def press(self, data: str, lang: str, ref: str = "") -> Reply | None:
+        """The reply to a pressed button, or None when `data` is forged or out of date. `ref`
+        is the button's reference: a suggestion pressed under an unsure reply is a label."""
         kind, value = parse_action(data)
-        value, ref = split_ref(value) if kind == ACTION_ENTRY else (value, None)
         if kind == ACTION_ENTRY and value in self.kb.entries:
-            return replace(self.entry(value, lang), chosen=(ref, value) if ref else None)
+            chosen = (ref, value) if REF_RE.match(ref) else None
+            return replace(self.entry(value, lang), chosen=chosen)
         if kind == ACTION_TOPIC:
             return self.topic(value, lang)
         if kind == ACTION_TOPICS and not value:
@@ -355,3 +359,135 @@ class Conversation:
         # TRANSLATORS: button labels under most replies; keep them short.
         return (Button(tr.gettext("📚 Topics"), action(ACTION_TOPICS)),
                 Button(tr.gettext("🌐 Language"), action(ACTION_LANGUAGE)))
+
+
+# --- pages and flows shared by every transport (Telegram, the terminal chat) -----------------
+
+# Commands a user can type, in menu order; each opens a page of the core (see command_page).
+USER_COMMANDS = ("start", "topics", "language", "help", "about", "privacy", "forget")
+ACTION_VOTE = "fb"
+ACTION_FORGET = "forget"
+
+
+def privacy_text(tr: Language, retention_days: int) -> str:
+    """What the bot stores, in the user's language."""
+    stored = tr.gettext(
+        "What this bot stores:\n"
+        "• the language you chose with /language, linked to your Telegram id, until you send "
+        "/forget;\n"
+        "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
+        "link to anyone;\n"
+        "• the text of questions it could not answer or was unsure about, and which suggested "
+        "question was then pressed, with no user id, no name and only the date (not the time), "
+        "so that maintainers can add answers and phrasings.\n\n"
+        "Nothing else: no names, no chat history, no logs of who asked what.")
+    context = tr.gettext(
+        "To understand follow-up questions, the bot remembers which answer it gave last in "
+        "this chat (not your words) for 10 minutes, in memory only; /forget and every restart "
+        "erase it.")
+    # TRANSLATORS: %(days)d is the retention period, 90 by default.
+    kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
+                       "Stored question texts are deleted after %(days)d days.",
+                       retention_days) % {"days": retention_days}
+    return "\n\n".join((stored, context, kept))
+
+
+def command_descriptions(tr: Language) -> dict[str, str]:
+    """The command menu: command name -> a short description, in menu order."""
+    return {
+        # TRANSLATORS: this and the next six are descriptions in Telegram's command menu.
+        "start": tr.gettext("Start: what this bot does"),
+        "topics": tr.gettext("Browse the topics"),
+        "language": tr.gettext("Change the language"),
+        "help": tr.gettext("How to ask"),
+        "about": tr.gettext("About the bot and its sources"),
+        "privacy": tr.gettext("What is stored about you"),
+        "forget": tr.gettext("Delete what is stored about you"),
+    }
+
+
+def stats_text(users_per_language: dict[str, int], questions: dict[str, int],
+               feedback: dict[str, tuple[int, int]]) -> str:
+    """The maintainers' summary (/stats); in English, like the logs."""
+    lines = ["Users with a saved language: " + (", ".join(
+        f"{lang} {n}" for lang, n in users_per_language.items()) or "none"),
+        "Questions: " + (", ".join(f"{k} {n}" for k, n in questions.items()) or "none"),
+        "Feedback (👍/👎):"]
+    lines += [f"  {eid}: {up}/{down}" for eid, (up, down) in feedback.items()] or ["  none"]
+    return "\n".join(lines)
+
+
+def _info_reply(tr: Language, body: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
+    return Reply("info", tr.code, body, buttons=buttons)
+
+
+def privacy(conv: Conversation, lang: str, retention_days: int) -> Reply:
+    return _info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days))
+
+
+def forget_prompt(conv: Conversation, lang: str) -> Reply:
+    """/forget asks first; the answer comes back as a `forget:yes` / `forget:no` press."""
+    tr = conv.catalogs[lang]
+    body = tr.gettext("Delete everything this bot stores about you (your language choice)?")
+    return _info_reply(tr, body, ((Button(tr.gettext("Yes, delete"), f"{ACTION_FORGET}:yes"),
+                                   Button(tr.gettext("No, keep"), f"{ACTION_FORGET}:no")),))
+
+
+def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
+    tr = conv.catalogs[lang]
+    if deleted:
+        return _info_reply(tr, tr.gettext("Done: nothing about you is stored any more."))
+    return _info_reply(tr, tr.gettext("Nothing was deleted."))
+
+
+def command_page(conv: Conversation, command: str, lang: str,
+                 retention_days: int) -> Reply | None:
+    """The page a user command opens, or None for a command the core does not know."""
+    pages = {"start": conv.start, "topics": conv.topics, "language": conv.language_menu,
+             "help": conv.help, "about": conv.about,
+             "forget": lambda lng: forget_prompt(conv, lng),
+             "privacy": lambda lng: privacy(conv, lng, retention_days)}
+    page = pages.get(command)
+    return page(lang) if page else None
+
+
+def unknown_command(conv: Conversation, lang: str) -> Reply:
+    tr = conv.catalogs[lang]
+    return _info_reply(tr, tr.gettext(
+        "Sorry, I don't know that command. /help shows what I can do."))
+
+
+def text_only(conv: Conversation, lang: str) -> Reply:
+    tr = conv.catalogs[lang]
+    return _info_reply(tr, tr.gettext("I can only read text. Please type your question in words."))
+
+
+def no_such_choice(conv: Conversation, lang: str, count: int) -> Reply:
+    """A typed number that matches no button on screen (terminal chat)."""
+    tr = conv.catalogs[lang]
+    if count == 0:
+        return _info_reply(tr, tr.gettext(
+            "There are no choices to pick from here. Please type your question in words."))
+    if count == 1:
+        return _info_reply(tr, tr.gettext("There is only one choice: type 1, or type a question."))
+    # TRANSLATORS: %(count)d is how many numbered choices are on the screen (2 or more).
+    return _info_reply(tr, tr.gettext(
+        "There is no choice with that number: type a number from 1 to %(count)d, or a "
+        "question.") % {"count": count})
+
+
+def button_expired(tr: Language) -> str:
+    # TRANSLATORS: a short pop-up (at most 200 characters) for an out-of-date button.
+    return tr.gettext("This button no longer works. Please ask again.")
+
+
+def feedback_thanks(tr: Language) -> str:
+    return tr.gettext("Thank you for your feedback!")
+
+
+def feedback_row(reply: Reply) -> tuple[tuple[Button, ...], ...]:
+    """👍/👎 under an answer (a partial answer too), so users can say whether it helped."""
+    if reply.kind not in ("answer", "partial") or not reply.entry_id:
+        return ()
+    return ((Button("👍", f"{ACTION_VOTE}:up:{reply.entry_id}"),
+             Button("👎", f"{ACTION_VOTE}:down:{reply.entry_id}")),)

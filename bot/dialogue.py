@@ -108,6 +108,14 @@ def context_after(matcher: Matcher, matches: tuple[Match, ...],
     return Context(last.entry_id, names, topic, time.monotonic())
 
 
+def entry_context(matcher: Matcher, entry_id: str) -> Context:
+    """The context after an entry was opened with a button: its own named subject."""
+    subject = matcher.grounder.subject(entry_id)
+    names = tuple(sorted(t for t in subject if matcher.kind(t) == "name")) or tuple(
+        sorted(subject))
+    return Context(entry_id, names, matcher.grounder.aspect(entry_id), time.monotonic())
+
+
 def understand(matcher: Matcher, question: str, context: Context | None) -> tuple[Match, ...]:
     """The matches for a message: one, or one per question when it asks two things."""
     analysis = matcher.analyse(question)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -21,11 +20,11 @@ if TYPE_CHECKING:
     from bot.matcher import Matcher
     from bot.storage import StoredChoice
 
+from bot.storage import safe_text
+
 # 6 random bytes → 8 URL-safe characters: fits Telegram's 64-byte callback_data next to an id
 REF_BYTES = 6
 REF_RE = re.compile(r"^[A-Za-z0-9_-]{8}$")
-# the longest question text kept; longer ones are cut (nobody asks a FAQ in more)
-MAX_STORED_CHARS = 300
 # content terms of a phrasing shorter than this teach the matcher nothing ("what?", "ok")
 MIN_TERMS = 1
 
@@ -33,26 +32,6 @@ MIN_TERMS = 1
 def new_ref() -> str:
     """A fresh opaque reference for one unsure reply."""
     return secrets.token_urlsafe(REF_BYTES)
-
-
-def with_ref(value: str, ref: str | None) -> str:
-    """A button value that also carries the reply's reference."""
-    return f"{value}:{ref}" if ref else value
-
-
-def split_ref(value: str) -> tuple[str, str | None]:
-    """(value, reference) of a button value; a malformed reference is dropped."""
-    head, sep, ref = value.rpartition(":")
-    if sep and REF_RE.match(ref):
-        return head, ref
-    return value, None
-
-
-def safe_text(text: str) -> str:
-    """A question as it may be stored: one line, no control characters, at most a few lines."""
-    cleaned = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in text)
-    cleaned = " ".join(cleaned.split())
-    return cleaned[:MAX_STORED_CHARS].rstrip()
 
 
 @dataclass
@@ -118,7 +97,7 @@ def learn(choices: list[StoredChoice], kb: KnowledgeBase, matcher: Matcher) -> l
     counted: dict[str, Counter[tuple[str, str]]] = {}
     for choice in choices:
         if choice.entry_id in kb.entries:
-            text = safe_text(choice.text)
+            text = safe_text(choice.text)  # texts stored before cleaning was the rule
             if text:
                 counted.setdefault(choice.entry_id, Counter())[(text, choice.lang)] += 1
     baseline: _Baseline | None = None

@@ -22,9 +22,33 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class WithholdReceivedData(logging.Filter):
+    """Strips the payload python-telegram-bot attaches when it cannot parse an update.
+
+    Its CRITICAL "Received data was ..." records (polling and webhook) carry the whole update —
+    message text and sender together — in their arguments and traceback. The bot skips such
+    updates itself before the library sees them; this filter is the second line of defence.
+    """
+
+    MARK = "Received data was"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and self.MARK in str(record.msg):
+            record.msg = str(record.msg).split(self.MARK)[0] + "(received data withheld)"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_WITHHOLD = WithholdReceivedData()
+_LIBRARY_LOGGERS_WITH_PAYLOADS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
+
+
 def configure_logging(level: str, secrets: Iterable[str]) -> None:
     """Log to stderr with secrets redacted; keep chatty HTTP libraries quiet."""
     handler = logging.StreamHandler()
+    handler.addFilter(_WITHHOLD)
     handler.setFormatter(
         RedactingFormatter(secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -45,3 +69,7 @@ def quiet_third_party_loggers() -> None:
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < floor:
             logger.setLevel(floor)
+    for name in _LIBRARY_LOGGERS_WITH_PAYLOADS:
+        logger = logging.getLogger(name)
+        if _WITHHOLD not in logger.filters:
+            logger.addFilter(_WITHHOLD)

@@ -7,12 +7,25 @@ person; counters and feedback are aggregates.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import secrets
 import sqlite3
+import stat
 import threading
+import time
+import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+log = logging.getLogger(__name__)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 # Each migration takes the schema from version i to i + 1; append, never edit.
 _MIGRATIONS: tuple[str, ...] = (
@@ -55,6 +68,13 @@ _MIGRATIONS: tuple[str, ...] = (
         day TEXT NOT NULL
     );
     """,
+    # keys the program generates once and keeps, e.g. the one that signs inline buttons
+    """
+    CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -95,6 +115,31 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
+# The stored copy of a question never holds more than the matcher reads (the core cuts questions
+# to MAX_QUESTION_CHARS before matching); kept here too so that storage is safe on its own.
+MAX_STORED_CHARS = 500
+BUTTON_KEY = "button-hmac"
+
+
+def safe_text(text: str, limit: int = MAX_STORED_CHARS) -> str:
+    """A question as it may be stored: one line, no control characters or lone surrogates
+    (not storable as UTF-8), cut to `limit` characters (the matcher reads no more)."""
+    cleaned = "".join("?" if unicodedata.category(c) == "Cs" else
+                      " " if unicodedata.category(c)[0] in "CZ" else c for c in text[:limit])
+    return " ".join(cleaned.split())
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by the owner only."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    # SQLite gives -wal and -shm the database file's mode, so this covers them too
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)
+
+
 class Storage:
     """A small SQLite database in WAL mode; safe to share between asyncio tasks."""
 
@@ -103,14 +148,22 @@ class Storage:
         self.path = str(path)
         self.retention_days = retention_days
         self._expired_on = ""
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        memory = self.path == ":memory:"
+        if not memory:
+            _private_file(Path(self.path))
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._today = today
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        # deleted rows are overwritten, not just unlinked (see forget())
+        self._db.execute("PRAGMA secure_delete=ON")
         self._migrate()
+        # Reads get their own connection: in WAL mode they never wait for a writer, so a slow or
+        # locked write does not hold up the lookups every reply needs.
+        self._ro = self._db if memory else sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=1.0)
+        self._ro_lock = self._lock if memory else threading.Lock()
 
     def _migrate(self) -> None:
         with self._lock:
@@ -130,14 +183,25 @@ class Storage:
         return int(self._db.execute("SELECT version FROM schema_version").fetchone()[0])
 
     def close(self) -> None:
+        with self._ro_lock:
+            if self._ro is not self._db:
+                self._ro.close()
         with self._lock:
             self._db.close()
+
+    def secret(self, name: str = BUTTON_KEY) -> bytes:
+        """A random key generated on first use and kept, so that it survives restarts."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)",
+                             (name, secrets.token_bytes(32)))
+            row = self._db.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+        return bytes(row[0])
 
     # --- per-user: the chosen language only ---------------------------------------------------
 
     def language(self, user_id: int) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT lang FROM users WHERE user_id = ?",
+        with self._ro_lock:
+            row = self._ro.execute("SELECT lang FROM users WHERE user_id = ?",
                                    (user_id,)).fetchone()
         return row[0] if row else None
 
@@ -148,9 +212,14 @@ class Storage:
                              (user_id, lang))
 
     def forget(self, user_id: int) -> bool:
-        """Delete everything stored about a user; True when there was something."""
+        """Delete everything stored about a user; True when there was something.
+
+        With secure_delete the row is overwritten in the database file, and the checkpoint
+        empties the write-ahead log, which would otherwise keep older copies of the page.
+        """
         with self._lock:
             cur = self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return cur.rowcount > 0
 
     # --- anonymous aggregates ------------------------------------------------------------------
@@ -172,7 +241,7 @@ class Storage:
             if text is not None and status != "answer":
                 self._db.execute("INSERT OR IGNORE INTO questions (day, lang, status, text, "
                                  "nearest, score, ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                 (day, lang, status, text, nearest, score, ref))
+                                 (day, lang, status, safe_text(text), nearest, score, ref))
 
     def record_choice(self, ref: str, entry_id: str) -> bool:
         """Record once which suggestion was pressed for a stored question; False if not new."""
@@ -203,12 +272,12 @@ class Storage:
                              (entry_id,))
 
     def stats(self) -> Stats:
-        with self._lock:
-            users = dict(self._db.execute(
+        with self._ro_lock:
+            users = dict(self._ro.execute(
                 "SELECT lang, COUNT(*) FROM users GROUP BY lang ORDER BY lang").fetchall())
-            questions = dict(self._db.execute(
+            questions = dict(self._ro.execute(
                 "SELECT status, SUM(n) FROM counters GROUP BY status ORDER BY status").fetchall())
-            feedback = {eid: (up, down) for eid, up, down in self._db.execute(
+            feedback = {eid: (up, down) for eid, up, down in self._ro.execute(
                 "SELECT entry_id, up, down FROM feedback ORDER BY entry_id")}
         return Stats(users, questions, feedback)
 
@@ -226,8 +295,8 @@ class Storage:
         if since_days is not None:
             query += " AND day >= ?"
             args = ((date.fromisoformat(self._today()) - timedelta(days=since_days)).isoformat(),)
-        with self._lock:
-            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
+        with self._ro_lock:
+            rows = self._ro.execute(query + " ORDER BY id", args).fetchall()
         return [StoredQuestion(*row) for row in rows]
 
     def expire(self) -> int:
@@ -240,3 +309,84 @@ class Storage:
                              "(SELECT ref FROM questions WHERE ref IS NOT NULL)", (cutoff,))
         self._expired_on = today
         return cur.rowcount
+
+
+class BackgroundStorage:
+    """Runs Storage calls off the event loop: writes in order on one thread, reads bounded.
+
+    A failing or locked database must never cost an answer: writes are queued and their
+    failures logged (at most once a minute per kind), reads give up after `read_timeout` and the
+    caller carries on without the stored value.
+    """
+
+    def __init__(self, storage: Storage, read_timeout: float = 0.5,
+                 log_every: float = 60.0) -> None:
+        self.storage = storage
+        self.read_timeout = read_timeout
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="storage-write")
+        self._reader = ThreadPoolExecutor(2, thread_name_prefix="storage-read")
+        self._log_every = log_every
+        self._last_logged: dict[str, float] = {}
+        self._suppressed: dict[str, int] = {}
+        self.failures = 0
+
+    def _failed(self, what: str, exc: BaseException) -> None:
+        self.failures += 1
+        now = time.monotonic()
+        if now - self._last_logged.get(what, -self._log_every) < self._log_every:
+            self._suppressed[what] = self._suppressed.get(what, 0) + 1
+            return
+        self._last_logged[what] = now
+        skipped = self._suppressed.pop(what, 0)
+        # the exception text names the database problem, never stored values
+        log.warning("storage %s failed: %s: %s%s", what, type(exc).__name__, exc,
+                    f" ({skipped} more failures since the last message)" if skipped else "")
+
+    def write(self, fn: Callable[_P, object], *args: _P.args, **kwargs: _P.kwargs) -> None:
+        """Queue a write and return at once."""
+        def run() -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception as exc:
+                self._failed(f"write ({getattr(fn, '__name__', 'call')})", exc)
+        self._writer.submit(run)
+
+    async def call(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        """Run `fn` in order after the queued writes and wait for it (raises on failure)."""
+        future = self._writer.submit(fn, *args, **kwargs)
+        return await asyncio.wrap_future(future)
+
+    async def call_within(self, timeout: float, fn: Callable[_P, _T], *args: _P.args,
+                          **kwargs: _P.kwargs) -> _T | None:
+        """`call`, or None (logged) when it fails or takes longer than `timeout` seconds."""
+        try:
+            return await asyncio.wait_for(self.call(fn, *args, **kwargs), timeout)
+        except TimeoutError as exc:
+            self._failed("call (timed out)", exc)
+        except Exception as exc:
+            self._failed(f"call ({getattr(fn, '__name__', 'call')})", exc)
+        return None
+
+    async def read(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
+        """A read, or None when the database fails or is slower than `read_timeout`."""
+        future = self._reader.submit(fn, *args, **kwargs)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.read_timeout)
+        except TimeoutError as exc:
+            self._failed("read (timed out)", exc)
+        except Exception as exc:
+            self._failed(f"read ({getattr(fn, '__name__', 'call')})", exc)
+        return None
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Let queued writes finish (up to `timeout` seconds), then close the database."""
+        done = threading.Event()
+        self._writer.submit(done.set)
+        self._writer.shutdown(wait=False)
+        if not done.wait(timeout):
+            log.warning("storage: queued writes did not finish within %.0f s", timeout)
+        self._reader.shutdown(wait=False)
+        try:
+            self.storage.close()
+        except sqlite3.Error as exc:
+            log.warning("storage close failed: %s", exc)

@@ -59,6 +59,7 @@ __all__ = [
     "limits_from_spec",
     "load_spec",
     "parse_html",
+    "spec_path_or_none",
     "spec_path_or_skip",
     "utf16_len",
 ]
@@ -81,13 +82,25 @@ _NOT_DELIVERED_BY_DEFAULT: Final = frozenset(
 _MAX_POLL_TIMEOUT: Final = 50.0
 
 
+def spec_path_or_none() -> Path | None:
+    """The Bot API spec from $TELEGRAM_BOT_API_SPEC, or None: the fake then serves as usual and
+    only the checks against the spec are left out (Telegram's documented limits still apply)."""
+    value = os.environ.get(SPEC_ENV_VAR, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise FileNotFoundError(f"{SPEC_ENV_VAR}={value} does not name a readable file")
+    return path
+
+
 def spec_path_or_skip() -> Path:
     """Return the Bot API spec path from $TELEGRAM_BOT_API_SPEC, or skip the calling test."""
     value = os.environ.get(SPEC_ENV_VAR, "").strip()
     if not value:
         pytest.skip(
             f"{SPEC_ENV_VAR} is not set: point it at the Bot API spec JSON "
-            "(e.g. /work/shared/telegram-bot-api/api.json) to run the fake Bot API tests"
+            "(e.g. /work/shared/telegram-bot-api/api.json) to run the spec-validation tests"
         )
     path = Path(value)
     if not path.is_file():
@@ -827,6 +840,8 @@ class Call:
     seq: int = 0
     # How the parameters arrived: "urlencoded", "multipart", "json" or "" (query string/none).
     encoding: str = ""
+    # When the fake recorded the call (time.monotonic()).
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def ok(self) -> bool:
@@ -872,6 +887,15 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
+
+
+@dataclass
+class _Outage:
+    """Every call of a method (or of all methods, "*") fails until ``until`` (monotonic)."""
+
+    method: str
+    failure: _Failure
+    until: float
 
 
 _DEFAULT_ERRORS: Final[dict[int, str]] = {
@@ -954,6 +978,11 @@ class FakeBotAPI:
         self._consumed: set[int] = set()
         self._violations: list[str] = []
         self._failures: dict[str, deque[_Failure]] = {}
+        self._outages: list[_Outage] = []
+        self._delays: dict[str, deque[float]] = {}
+        self._response_delay = threading.local()
+        self._port: int | None = None
+        self._refusing_until = 0.0
 
         self._updates: list[JSON] = []  # pending (unconfirmed) updates, ascending update_id
         self._next_update_id = 800_000_001
@@ -984,7 +1013,8 @@ class FakeBotAPI:
         if self._server is not None:
             raise RuntimeError("FakeBotAPI is already running")
         self._stopping = False
-        self._server = _Server(self)
+        self._server = _Server(self, self._port or 0)
+        self._port = int(self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.01},  # shutdown() waits up to one interval
@@ -1449,6 +1479,53 @@ class FakeBotAPI:
             queue = self._failures.setdefault(method.lower(), deque())
             queue.extend(_Failure(status, text, retry_after) for _ in range(times))
 
+    def fail_for(
+        self,
+        method: str,
+        status: int,
+        seconds: float,
+        retry_after: int | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Answer every call of method ("*": every method but getUpdates) with an error for
+        ``seconds`` from now (429 gets retry_after), as during an outage at Telegram."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        text = (description or _DEFAULT_ERRORS.get(status, f"Error {status}")).format(
+            retry_after=retry_after
+        )
+        with self._lock:
+            self._outages.append(
+                _Outage(method.lower(), _Failure(status, text, retry_after),
+                        time.monotonic() + seconds)
+            )
+
+    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Process the next ``times`` calls of method as usual but answer each only after
+        ``seconds`` (the request took effect; the client may time out waiting)."""
+        with self._lock:
+            self._delays.setdefault(method.lower(), deque()).extend([seconds] * times)
+
+    def refuse_connections(self, seconds: float) -> threading.Thread:
+        """Stop listening now (connections are refused) and listen again on the same port after
+        ``seconds``; returns at once. Queued updates and recorded calls are kept."""
+        port = self.port
+        self._pause()
+        with self._lock:
+            self._refusing_until = time.monotonic() + seconds
+
+        def resume() -> None:
+            time.sleep(seconds)
+            self._port = port
+            self.start()
+
+        thread = threading.Thread(target=resume, name="FakeBotAPI-resume", daemon=True)
+        thread.start()
+        return thread
+
+    def _pause(self) -> None:
+        self.stop()
+
     # ---- request handling (called from server threads) -----------------------------------
 
     def _handle_http(
@@ -1490,7 +1567,12 @@ class FakeBotAPI:
             return 404, _error_body(404, "Not Found")
         canonical = canonical or method
         params = {
-            name: _decode_param(value, validator.field_types(canonical, name))
+            name: _decode_param(
+                value,
+                validator.field_types(canonical, name)
+                if validator.spec is not None
+                else _TYPES_WITHOUT_SPEC.get(name),
+            )
             for name, value in raw.items()
         }
         with self._lock:
@@ -1500,6 +1582,19 @@ class FakeBotAPI:
                 description = f"Bad Request: {problems[0]}"
                 self._record(canonical, params, 400, None, description, encoding=encoding)
                 return 400, _error_body(400, description)
+            now = time.monotonic()
+            self._outages = [o for o in self._outages if o.until > now]
+            outage = next((o for o in self._outages if o.method == canonical.lower() or (
+                o.method == "*" and canonical != "getUpdates")), None)
+            delays = self._delays.get(canonical.lower())
+            self._response_delay.seconds = delays.popleft() if delays else 0.0
+            if outage is not None:
+                failure = outage.failure
+                self._record(
+                    canonical, params, failure.status, None, failure.description, encoding=encoding
+                )
+                extra = {"retry_after": failure.retry_after} if failure.retry_after else None
+                return failure.status, _error_body(failure.status, failure.description, extra)
             queue = self._failures.get(canonical.lower())
             if queue:
                 failure = queue.popleft()
@@ -1547,6 +1642,9 @@ class FakeBotAPI:
         offset = _as_int(params.get("offset"))
         limit = max(1, min(_as_int(params.get("limit")) or 100, 100))
         timeout_value = params.get("timeout", 0)
+        if isinstance(timeout_value, str):  # undecoded without the spec
+            with contextlib.suppress(ValueError):
+                timeout_value = float(timeout_value)
         timeout = float(timeout_value) if isinstance(timeout_value, int | float) else 0.0
         timeout = max(0.0, min(timeout, _MAX_POLL_TIMEOUT))
         if isinstance(params.get("allowed_updates"), list):
@@ -1940,6 +2038,22 @@ def _parse_multipart(body: bytes, boundary: bytes) -> JSON:
     return values
 
 
+# Without the spec, the non-string parameters the bot sends are still decoded, so that the fake
+# behaves the same (only the validation is left out).
+_TYPES_WITHOUT_SPEC: Final[dict[str, list[str]]] = {
+    **{
+        name: ["Integer", "String"]
+        for name in ("chat_id", "message_id", "offset", "limit", "timeout", "cache_time",
+                     "message_thread_id", "max_connections", "user_id")
+    },
+    **{
+        name: ["Boolean"]
+        for name in ("is_personal", "show_alert", "disable_notification", "protect_content",
+                     "drop_pending_updates", "disable_web_page_preview")
+    },
+}
+
+
 def _decode_param(value: Any, types: list[str] | None) -> Any:
     """Turn a wire value into JSON data, guided by the spec types of the field.
 
@@ -1994,8 +2108,8 @@ class _Server(ThreadingHTTPServer):
     # Do not join handler threads on close: a long poll may still be parked in one.
     block_on_close = False
 
-    def __init__(self, fake: FakeBotAPI) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, fake: FakeBotAPI, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.fake = fake
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -2048,8 +2162,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         body = self._read_body()
-        status, payload = self.server.fake._handle_http(self.command, self.path, self.headers, body)
-        data = json.dumps(payload, ensure_ascii=False).encode()
+        fake = self.server.fake
+        fake._response_delay.seconds = 0.0
+        status, payload = fake._handle_http(self.command, self.path, self.headers, body)
+        if fake._response_delay.seconds:
+            time.sleep(fake._response_delay.seconds)
+        try:
+            data = json.dumps(payload, ensure_ascii=False).encode()
+        except UnicodeEncodeError:  # a lone surrogate: sent as a \uXXXX escape, as Telegram does
+            data = json.dumps(payload).encode()
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

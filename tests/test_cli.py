@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,14 +39,30 @@ def test_ask_batch_from_stdin_and_file(tmp_path: Path, capsys: pytest.CaptureFix
     monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
     assert main(["ask", "--json", "--batch", "-"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["status"] for r in records] == ["answer", "none", "suggest"]
-    assert records[1]["id"] is None and records[1]["lang"] == "ru"
-    assert records[2]["id"] is None and records[2]["suggestions"]
+    # one record per input line, the blank one included, so that output lines up with input
+    assert [r["query"] for r in records] == questions.splitlines()
+    assert [r["status"] for r in records] == ["answer", "none", "none", "suggest"]
+    assert records[2]["id"] is None and records[2]["lang"] == "ru"
+    assert records[3]["id"] is None and records[3]["suggestions"]
     batch = tmp_path / "q.txt"
     batch.write_text(questions, encoding="utf-8")
     assert main(["ask", "--json", "--lang", "be", "--batch", str(batch)]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert len(records) == 3 and {r["lang"] for r in records} == {"be"}
+    assert len(records) == 4 and {r["lang"] for r in records} == {"be"}
+
+
+@pytest.mark.parametrize("encoding", ["", "utf-8"])
+def test_ask_batch_stdin_refuses_invalid_utf8(encoding: str) -> None:
+    """Defect 10: raw bytes reached the JSON, or (PYTHONIOENCODING=utf-8) a traceback."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--batch", "-"],
+                            input=b"What is ENEMO?\n\xff\xfe broken\n", capture_output=True,
+                            cwd=ROOT, timeout=60, check=False, env=env)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "line 2 is not UTF-8" in err and "Traceback" not in err
+    [record] = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert record["query"] == "What is ENEMO?"
 
 
 def test_ask_plain_text_shows_numbered_buttons() -> None:
@@ -93,3 +110,17 @@ def test_chat_shows_buttons_and_takes_numbers(conversation: Conversation) -> Non
 def test_python_dash_m_matches_the_console_script() -> None:
     result = run("--help")
     assert result.returncode == 0 and "chat" in result.stdout and "ask" in result.stdout
+
+
+def test_chat_offers_the_telegram_pages_and_explains_mistakes(
+        conversation: Conversation) -> None:
+    out = io.StringIO()
+    chat_loop(conversation, "en", iter(["/privacy", "/forget", "1", "/nosuch", "/topics",
+                                        "9999", "/quit"]), out)
+    screen = out.getvalue()
+    assert "What this bot stores" in screen and "90 days" in screen
+    assert "Yes, delete" in screen and "nothing about you is stored" in screen
+    assert "don't know that command" in screen
+    topics = len(conversation.kb.topics)
+    assert f"a number from 1 to {topics}" in screen
+    assert "I don't know the answer" not in screen  # no mistake was taken for a question

@@ -44,15 +44,16 @@ def test_suggest_and_none(conversation: Conversation) -> None:
     assert reply.kind == "suggest" and reply.entry_id is None
     # each suggestion carries the reply's random reference, so a press can teach a phrasing
     assert reply.ref and len(reply.ref) == 8 and conversation.ask("ENEMO Belarus").ref != reply.ref
-    assert actions(reply)[: len(reply.suggestions)] == [f"e:{s}:{reply.ref}"
-                                                        for s in reply.suggestions]
-    chosen = conversation.press(actions(reply)[0], "en")
+    offered = [b for row in reply.buttons for b in row][: len(reply.suggestions)]
+    assert [b.action for b in offered] == [f"e:{s}" for s in reply.suggestions]
+    assert {b.ref for b in offered} == {reply.ref}
+    chosen = conversation.press(offered[0].action, "en", offered[0].ref)
     assert chosen is not None and chosen.entry_id == reply.suggestions[0]
     assert chosen.chosen == (reply.ref, reply.suggestions[0])
     plain = conversation.press(f"e:{reply.suggestions[0]}", "en")
     assert plain is not None and plain.chosen is None and plain.ref is None
-    forged = conversation.press(f"e:{reply.suggestions[0]}:not-a-ref!", "en")
-    assert forged is None
+    forged = conversation.press(f"e:{reply.suggestions[0]}", "en", "not-a-ref!")
+    assert forged is not None and forged.chosen is None
     none = conversation.ask("Как приготовить борщ?")
     assert none.kind == "none" and none.lang == "ru" and actions(none) == ["topics", "lang"]
     assert none.body != conversation.ask("How do I cook borscht?").body  # translated

@@ -57,6 +57,7 @@ from .fakebotapi import (
     limits_from_spec,
     load_spec,
     parse_html,
+    spec_path_or_none,
     spec_path_or_skip,
 )
 
@@ -75,8 +76,10 @@ def spec_path() -> Path:
 
 
 @pytest.fixture
-def api(spec_path: Path) -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(spec_path=spec_path) as server:
+def api(request: pytest.FixtureRequest) -> Iterator[FakeBotAPI]:
+    """The fake, validating against the spec when TELEGRAM_BOT_API_SPEC is set; tests that are
+    about the validation itself ask for `spec_path` and are skipped without it."""
+    with FakeBotAPI(spec_path=spec_path_or_none()) as server:
         yield server
 
 
@@ -184,6 +187,7 @@ async def test_get_me_returns_the_bot_user(bot: Bot, api: FakeBotAPI) -> None:
     api.assert_no_violations()
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 async def test_wrong_token_gets_401_and_nothing_leaks(
     api: FakeBotAPI, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -210,6 +214,7 @@ async def test_unknown_path_is_404(api: FakeBotAPI) -> None:
     assert response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 async def test_parameters_decode_the_same_from_every_encoding(api: FakeBotAPI, user: Any) -> None:
     markup = {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}
     form = {"chat_id": str(USER_ID), "text": "123", "reply_markup": json.dumps(markup)}
@@ -231,6 +236,7 @@ async def test_parameters_decode_the_same_from_every_encoding(api: FakeBotAPI, u
         assert call.params == {"chat_id": USER_ID, "text": "123", "reply_markup": markup}
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 async def test_multipart_uploads_are_decoded(bot: Bot, api: FakeBotAPI, user: Any) -> None:
     message = await bot.send_photo(
         USER_ID, photo=b"\x89PNG fake", caption="Пасведчанне\nline 2", filename="p.png"
@@ -468,6 +474,7 @@ def test_generated_updates_are_valid_per_spec(api: FakeBotAPI) -> None:
     assert ids == list(range(ids[0], ids[0] + len(ids)))
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 def test_update_validation_catches_a_broken_update(api: FakeBotAPI) -> None:
     broken = api.send_text(api.user(USER_ID), "hi").update
     del broken["message"]["chat"]
@@ -587,6 +594,7 @@ async def expect_violation(api: FakeBotAPI, fragment: str, request: Any) -> None
     assert any(fragment in v for v in new), f"{fragment!r} not in {new}"
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 async def test_rule_method_must_exist(bot: Bot, api: FakeBotAPI) -> None:
     await expect_violation(
         api, "sendMessagee: method does not exist", bot.do_api_request("sendMessagee")
@@ -594,6 +602,7 @@ async def test_rule_method_must_exist(bot: Bot, api: FakeBotAPI) -> None:
     assert last_call(api, "sendMessagee").status == 404
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 async def test_rule_required_fields(bot: Bot, api: FakeBotAPI, user: Any) -> None:
     no_chat = bot.send_message(None, "text")  # type: ignore[arg-type]
     await expect_violation(api, "required field 'chat_id' is missing", no_chat)
@@ -603,6 +612,7 @@ async def test_rule_required_fields(bot: Bot, api: FakeBotAPI, user: Any) -> Non
     assert last_call(api, "sendMessage").status == 400
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 async def test_rule_unknown_and_mistyped_fields(bot: Bot, api: FakeBotAPI, user: Any) -> None:
     extra = bot.send_message(USER_ID, "x", api_kwargs={"colour": "red"})
     await expect_violation(api, "field 'colour' is not in the spec of sendMessage", extra)
@@ -788,6 +798,7 @@ async def test_rule_chat_action(bot: Bot, api: FakeBotAPI, user: Any) -> None:
     await expect_violation(api, "sendChatAction.action: 'dancing' is not one of", dancing)
 
 
+@pytest.mark.usefixtures("spec_path")  # checks what needs the spec
 def test_assert_no_violations_reports_them(api: FakeBotAPI) -> None:
     api.assert_no_violations()
     status = httpx.post(

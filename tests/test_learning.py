@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge import KnowledgeBase
-from bot.learning import learn, safe_text, split_ref, with_ref
+from bot.learning import learn
 from bot.matcher import Matcher
-from bot.storage import Storage, StoredChoice
+from bot.storage import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
 
 from .conftest import ROOT
 from .fakebotapi import FakeBotAPI
@@ -28,11 +28,8 @@ def gaps(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_refs_travel_in_button_values_and_forged_ones_are_dropped() -> None:
-    assert split_ref(with_ref("enemo-about", "AbC-_123")) == ("enemo-about", "AbC-_123")
-    assert split_ref("enemo-about") == ("enemo-about", None)
-    assert split_ref("enemo-about:x") == ("enemo-about:x", None)
     assert safe_text("  what\x00 is\n\tENEMO?  " + "x" * 1000)[:17] == "what is ENEMO? xx"
-    assert len(safe_text("x" * 1000)) == 300
+    assert len(safe_text("x" * 1000)) == MAX_STORED_CHARS
 
 
 def test_a_choice_is_recorded_once_and_only_for_a_stored_question(tmp_path: Path) -> None:
@@ -79,15 +76,16 @@ async def test_a_pressed_suggestion_becomes_a_phrasing_in_kb_gaps(
     async with running(api, db) as app:
         offered = await ask(api, who, QUESTION)
         suggestion = buttons(offered)[0]
-        _lang, _, action = suggestion.partition("|")
-        kind, entry_id, ref = action.split(":")
+        _lang, route, ref, _signature = suggestion.split("|")
+        kind, entry_id = route.split(":")
         assert kind == "e" and len(ref) == 8
         answer = await press(api, who, offered, suggestion)
         again = api.press_button(who, offered, suggestion, check=False)  # counted once
         await api.wait_for("answerCallbackQuery", lambda c: c.params.get(
             "callback_query_id") == again.callback_query_id)
-        storage = app.bot_data["services"].storage
-        assert storage.choices()[0].entry_id == entry_id and len(storage.choices()) == 1
+        store = app.bot_data["services"].store
+        choices = await store.call_within(2.0, store.storage.choices)  # after queued writes
+        assert choices is not None and len(choices) == 1 and choices[0].entry_id == entry_id
     assert app.bot_data["services"].conversation.kb.entries[entry_id].question("en") in \
         answer.params["text"]
     # nothing stored ties the text to the person: no user id in the tables that hold texts

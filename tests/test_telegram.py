@@ -28,10 +28,10 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.telegram_bot import build_application, post_init, post_shutdown
+from bot.telegram import build_application, post_init, post_shutdown
 
 from .conftest import ROOT
-from .fakebotapi import Call, FakeBotAPI, spec_path_or_skip
+from .fakebotapi import Call, FakeBotAPI, spec_path_or_none
 
 TOKEN = "7000000001:AAFakeTokenForTestsOnly0123456789xy"
 ADMIN = 4242
@@ -40,7 +40,7 @@ NOT_ADMIN = 5151
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(token=TOKEN, spec_path=spec_path_or_skip()) as fake:
+    with FakeBotAPI(token=TOKEN, spec_path=spec_path_or_none()) as fake:
         yield fake
         fake.assert_no_violations()
 
@@ -79,8 +79,14 @@ def user(uid: int = 1001, lang: str | None = "en") -> dict[str, Any]:
 
 
 def buttons(call: Call) -> list[str]:
+    """The signed callback data of a message's buttons."""
     markup = call.params.get("reply_markup") or {}
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def routes(call: Call) -> list[str]:
+    """The buttons as "lang|kind:value" (their data without the reference and signature)."""
+    return ["|".join(b.split("|")[:2]) for b in buttons(call)]
 
 
 def button_for(call: Call, prefix: str) -> str:
@@ -144,7 +150,8 @@ async def test_questions_are_answered_in_their_language(api: FakeBotAPI, db: Pat
     assert expected in text
     data = buttons(reply)
     assert all(b.startswith(f"{lang}|") for b in data)
-    assert f"{lang}|fb:up:enemo-about" in data and f"{lang}|fb:down:enemo-about" in data
+    assert f"{lang}|fb:up:enemo-about" in routes(reply)
+    assert f"{lang}|fb:down:enemo-about" in routes(reply)
 
 
 async def test_did_you_mean_button_answers_the_entry(api: FakeBotAPI, db: Path) -> None:
@@ -153,9 +160,9 @@ async def test_did_you_mean_button_answers_the_entry(api: FakeBotAPI, db: Path) 
         reply = await ask(api, who, "ENEMO Belarus")
         choice = button_for(reply, "e:")
         edited = await press(api, who, reply, choice)
-    entry_id = choice.split("e:", 1)[1].split(":")[0]  # then the reply's learning ref
+    entry_id = choice.split("|")[1].removeprefix("e:")
     assert edited.params["text"].startswith("<b>")
-    assert f"en|fb:up:{entry_id}" in buttons(edited)
+    assert f"en|fb:up:{entry_id}" in routes(edited)
 
 
 async def test_unknown_question_is_declined_honestly(api: FakeBotAPI, db: Path) -> None:
@@ -171,7 +178,7 @@ async def test_language_choice_persists_across_restarts(api: FakeBotAPI, db: Pat
         menu = await ask(api, who, "/language")
         assert [b.split("|")[1] for b in buttons(menu)] == ["setlang:be", "setlang:ru",
                                                            "setlang:en"]
-        done = await press(api, who, menu, "en|setlang:be")
+        done = await press(api, who, menu, button_for(menu, "setlang:be"))
         assert done.params["text"].startswith("Гатова")
         scoped = await api.wait_for("setMyCommands", lambda c: "scope" in c.params)
         assert scoped.params["scope"] == {"type": "chat", "chat_id": 2002}
@@ -201,7 +208,7 @@ async def test_deep_link_answers_directly(api: FakeBotAPI, db: Path) -> None:
         unknown = await ask(api, user(lang="be"), "/start faq_nope")
     assert reply.params["text"].startswith("<b>У якіх краінах назірае ENEMO?</b>") or \
         "ENEMO" in reply.params["text"].split("\n")[0]
-    assert "be|fb:up:enemo-countries" in buttons(reply)
+    assert "be|fb:up:enemo-countries" in routes(reply)
     assert unknown.params["text"].startswith("Вітаю")
 
 
@@ -377,11 +384,12 @@ async def test_feedback_is_counted_once_per_message(api: FakeBotAPI, db: Path) -
     who = user()
     async with running(api, db) as app:
         reply = await ask(api, who, "What is ENEMO?")
-        update = api.press_button(who, reply, "en|fb:up:enemo-about")
+        update = api.press_button(who, reply, button_for(reply, "fb:up:"))
         thanks = await api.wait_for("answerCallbackQuery", lambda c: c.params.get(
             "callback_query_id") == update.callback_query_id)
         edited = await api.wait_for("editMessageReplyMarkup")
-        stats = app.bot_data["services"].storage.stats()
+        stats = await app.bot_data["services"].store.call(
+            app.bot_data["services"].store.storage.stats)
     assert "Thank you" in thanks.params["text"]
     assert not any("fb:" in b for b in buttons(edited))
     assert stats.feedback == {"enemo-about": (1, 0)}
@@ -391,10 +399,10 @@ async def test_forget_deletes_the_language_choice(api: FakeBotAPI, db: Path) -> 
     who = user(uid=3003)
     async with running(api, db) as app:
         menu = await ask(api, who, "/language")
-        await press(api, who, menu, "en|setlang:ru")
+        await press(api, who, menu, button_for(menu, "setlang:ru"))
         ask_forget = await ask(api, who, "/forget")
         confirmed = await press(api, who, ask_forget, button_for(ask_forget, "forget:yes"))
-        storage = app.bot_data["services"].storage
+        storage = app.bot_data["services"].store.storage
         assert storage.language(3003) is None
     assert confirmed.params["text"].startswith("Готово")
 
@@ -499,3 +507,70 @@ def test_token_is_not_in_reprs(api: FakeBotAPI, db: Path) -> None:
     app = build_application(settings)
     assert TOKEN not in repr(settings) and TOKEN not in repr(app.bot)
     assert TOKEN not in repr(app)
+
+
+def test_a_button_reference_comes_back_signed() -> None:
+    """The hook for features that learn from pressed suggestions: Button.ref round-trips."""
+    from bot.actions import Action
+    from bot.conversation import Button, Reply
+    from bot.telegram.sending import keyboard
+
+    key = b"k" * 32
+    reply = Reply("suggest", "be", "?", buttons=((Button("q", "e:enemo-about", ref="q7Xk_2"),),
+                                                 (Button("long", "e:" + "a" * 44, ref="R" * 12),)))
+    markup = keyboard(reply, key)
+    assert markup is not None
+    first, second = (row[0].callback_data for row in markup.inline_keyboard)
+    assert Action.unpack(str(first), key) == Action("e", "enemo-about", "be", "q7Xk_2")
+    assert Action.unpack(str(second), key).ref == ""  # too long with it: dropped, still works
+
+
+async def test_webhook_server_serves_extra_routes(api: FakeBotAPI, db: Path) -> None:
+    """Routes such as /healthz share the webhook's server (run(..., routes=...))."""
+    import tornado.web
+
+    from bot.telegram.app import serve_webhook
+
+    class Health(tornado.web.RequestHandler):
+        def initialize(self, answer: str) -> None:
+            self.answer = answer
+
+        def get(self) -> None:
+            self.write(self.answer)
+
+    port = free_port()
+    settings = settings_for(api, db, webhook_secret="route-Test_secret")
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve_webhook(
+        build_application(settings), settings, f"http://127.0.0.1:{port}/hook", "127.0.0.1",
+        port, routes=[("/healthz", Health, {"answer": "ok"})], stop=stop))
+    try:
+        await api.wait_for("setWebhook", timeout=10)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        body = await asyncio.to_thread(
+            lambda: opener.open(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+        update = api.send_text(user(), "What is ENEMO?")  # the fake posts it to /hook
+        reply = await api.wait_for("sendMessage", update.matches)
+    finally:
+        stop.set()
+        await server
+    assert body == b"ok"
+    assert reply.params["text"].startswith("<b>What is ENEMO?</b>")
+
+
+async def test_a_bug_gets_one_apology_in_the_users_language(
+        api: FakeBotAPI, db: Path, conversation: Conversation,
+        caplog: pytest.LogCaptureFixture) -> None:
+    class Broken(Conversation):
+        def respond(self, *args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("a bug")
+
+    broken = Broken(conversation.kb, conversation.catalogs, conversation.matcher)
+    async with running(api, db, broken):
+        apology = await ask(api, user(lang="be"), "What is ENEMO?")
+        await api.assert_no_call("sendMessage", within=0.5)
+    english = "Sorry, something went wrong on my side. Please try again in a minute."
+    expected = conversation.catalogs["be"].gettext(english)
+    assert apology.params["text"] == expected and expected != english
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot")
+            and r.exc_info] == ["ERROR"]

@@ -1,0 +1,193 @@
+"""The one place the Application is put together, and how it runs (polling or webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.actions import FORGET, VOTE, Action
+from bot.config import Settings
+from bot.conversation import (
+    ACTION_ENTRY,
+    ACTION_LANGUAGE,
+    ACTION_SET_LANGUAGE,
+    ACTION_TOPIC,
+    ACTION_TOPICS,
+    USER_COMMANDS,
+    Conversation,
+)
+from bot.logs import quiet_third_party_loggers
+from bot.storage import BackgroundStorage, Storage
+from bot.telegram import handlers as h
+from bot.telegram.context import SERVICES, BotContext, Services
+from bot.telegram.delivery import DeliveryLimiter, PrivateBot
+from bot.telegram.reload import watch_knowledge
+from bot.telegram.webhook import Intake, Route, WebServer
+
+log = logging.getLogger(__name__)
+
+BotApp = Application[Any, BotContext, Any, Any, Any, Any]
+BROWSE = (ACTION_ENTRY, ACTION_TOPIC, ACTION_TOPICS, ACTION_LANGUAGE, ACTION_SET_LANGUAGE)
+
+
+def kind_is(*kinds: str) -> Any:
+    """A CallbackQueryHandler pattern: the packed action's kind (verified later, in load)."""
+    return lambda data: Action.kind_of(data) in kinds
+
+
+def _button_key(storage: Storage) -> bytes:
+    try:
+        return storage.secret()
+    except Exception as exc:
+        # buttons then work until the next restart; answers do not depend on the database
+        log.warning("could not read or store the button key (%s); using a temporary one",
+                    type(exc).__name__)
+        import secrets
+
+        return secrets.token_bytes(32)
+
+
+async def post_init(app: BotApp) -> None:
+    svc: Services = app.bot_data[SERVICES]
+    catalogs = svc.conversation.catalogs
+    try:
+        for code, tr in catalogs.languages.items():
+            await app.bot.set_my_commands(h.command_list(tr), language_code=code)
+        await app.bot.set_my_commands(h.command_list(catalogs["en"]))
+    except TelegramError as exc:
+        log.warning("could not set the command menus: %s", exc)
+    if svc.settings.watch:
+        svc.watcher = asyncio.create_task(watch_knowledge(svc), name="watch-knowledge")
+    svc.store.write(_expire, svc.store.storage)
+
+
+def _expire(storage: Storage) -> None:
+    expired = storage.expire()
+    if expired:
+        log.info("deleted %d stored question texts older than %d days", expired,
+                 storage.retention_days)
+
+
+async def post_shutdown(app: BotApp) -> None:
+    svc: Services = app.bot_data[SERVICES]
+    svc.stop_watching.set()
+    if svc.watcher is not None:
+        await svc.watcher
+    await asyncio.to_thread(svc.store.close)
+
+
+def build_application(settings: Settings, conversation: Conversation | None = None,
+                      storage: Storage | None = None) -> BotApp:
+    """Build the Application with its services and handlers."""
+    quiet_third_party_loggers()
+    conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
+    storage = storage or Storage(settings.db_path, retention_days=settings.retention_days)
+    defaults = Defaults(parse_mode=ParseMode.HTML,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+    limiter = DeliveryLimiter(deadline=settings.delivery_deadline,
+                              backoff=settings.delivery_backoff,
+                              max_backoff=10 * settings.delivery_backoff)
+    # same base URL form as python-telegram-bot's own default, "https://api.telegram.org/bot"
+    bot = PrivateBot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
+                     defaults=defaults, rate_limiter=limiter,
+                     request=HTTPXRequest(connection_pool_size=64),
+                     get_updates_request=HTTPXRequest())
+    app: BotApp = (ApplicationBuilder().bot(bot)
+                   .context_types(ContextTypes(context=BotContext))
+                   .post_init(post_init).post_shutdown(post_shutdown).build())
+    app.bot_data[SERVICES] = Services(conversation, BackgroundStorage(storage), settings,
+                                      _button_key(storage))
+    admins = filters.User(user_id=settings.admins)
+    pages = [c for c in USER_COMMANDS if c != "start"]
+    app.add_handler(TypeHandler(Update, h.load_user), group=-1)
+    app.add_handlers([
+        CommandHandler("start", h.start),
+        CommandHandler(pages, h.page),
+        CommandHandler("stats", h.stats, filters=admins),
+        CommandHandler("reload", h.reload_command, filters=admins),
+        MessageHandler(filters.COMMAND, h.unknown_command),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, h.on_text),
+        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+                       h.on_other),
+        CallbackQueryHandler(h.on_browse, pattern=kind_is(*BROWSE)),
+        CallbackQueryHandler(h.on_vote, pattern=kind_is(VOTE)),
+        CallbackQueryHandler(h.on_forget, pattern=kind_is(FORGET)),
+        CallbackQueryHandler(h.refuse_button),
+        InlineQueryHandler(h.on_inline),
+    ])
+    app.add_error_handler(h.on_error)
+    return app
+
+
+def run(settings: Settings, webhook_url: str | None = None, listen: str = "0.0.0.0",
+        port: int = 8443, routes: Sequence[Route] = ()) -> None:
+    """Run until SIGINT/SIGTERM: long polling or a webhook. `routes` (e.g. /healthz, /metrics)
+    are served on listen:port in both modes, beside the webhook when there is one."""
+    app = build_application(settings)
+    if webhook_url is not None:
+        asyncio.run(serve_webhook(app, settings, webhook_url, listen, port, routes))
+        return
+    if routes:
+        server = WebServer(routes)
+
+        async def start_server(application: BotApp) -> None:
+            await post_init(application)
+            server.listen(listen, port)
+
+        async def stop_server(application: BotApp) -> None:
+            await server.stop()
+            await post_shutdown(application)
+
+        app.post_init, app.post_shutdown = start_server, stop_server
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def serve_webhook(app: BotApp, settings: Settings, webhook_url: str, listen: str,
+                        port: int, routes: Sequence[Route] = (),
+                        stop: asyncio.Event | None = None) -> None:
+    """What `run_webhook` does, with the server of webhook.py; returns once `stop` is set (by
+    default on SIGINT or SIGTERM)."""
+    from urllib.parse import urlsplit
+
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+    server = WebServer(routes, intake=Intake(app, settings.webhook_secret),
+                       webhook_path=urlsplit(webhook_url).path)
+    await app.initialize()
+    try:
+        await post_init(app)
+        server.listen(listen, port)
+        # the path is secret-free; every request is checked against the secret token instead
+        await app.bot.set_webhook(webhook_url, secret_token=settings.webhook_secret,
+                                  allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        await stop.wait()
+    finally:
+        await server.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        await post_shutdown(app)

@@ -1,0 +1,128 @@
+"""What every handler needs: the services (in bot_data) and a per-update context."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.actions import Action, ActionError
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.dialogue import ContextStore
+from bot.i18n import Language
+from bot.storage import BackgroundStorage
+
+SERVICES = "services"
+# How many voted-on messages are remembered (in memory only: a stored (chat, message) pair would
+# tie a person to the answer they voted on).
+VOTES_REMEMBERED = 100_000
+# Language choices made since the start, kept in memory so they apply before the database write.
+RECENT_LANGUAGES = 10_000
+
+
+class Services:
+    """What every handler needs; lives in `bot_data`. `conversation` is swapped on reload."""
+
+    def __init__(self, conversation: Conversation, store: BackgroundStorage, settings: Settings,
+                 button_key: bytes) -> None:
+        self.conversation = conversation
+        self.store = store
+        self.settings = settings
+        self.button_key = button_key
+        self.reload_lock = asyncio.Lock()
+        self.stop_watching = asyncio.Event()
+        self.watcher: asyncio.Task[None] | None = None
+        # what each chat's next message may refer to: entry ids, never text; memory only
+        self.contexts = ContextStore()
+        self._voted: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._languages: OrderedDict[int, str | None] = OrderedDict()
+
+    def remember_language(self, user_id: int, lang: str | None) -> None:
+        """A choice just made (or deleted): it applies at once, before the queued write."""
+        self._languages[user_id] = lang
+        self._languages.move_to_end(user_id)
+        if len(self._languages) > RECENT_LANGUAGES:
+            self._languages.popitem(last=False)
+
+    async def language(self, user_id: int) -> str | None:
+        if user_id in self._languages:
+            return self._languages[user_id]
+        return await self.store.read(self.store.storage.language, user_id)
+
+    def first_vote(self, chat_id: int, message_id: int) -> bool:
+        """True the first time a message is voted on, False afterwards."""
+        key = (chat_id, message_id)
+        if key in self._voted:
+            return False
+        self._voted[key] = None
+        if len(self._voted) > VOTES_REMEMBERED:
+            self._voted.popitem(last=False)
+        return True
+
+
+@dataclass(frozen=True)
+class Who:
+    """The languages that apply to one user: a saved choice, and the one to use otherwise."""
+
+    chosen: str | None
+    fallback: str
+
+    @property
+    def lang(self) -> str:
+        return self.chosen or self.fallback
+
+
+class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with the services, the user's languages and the pressed button's action.
+
+    `load` runs once per update, before any handler (see app.py): the one place that decides the
+    user's language.
+    """
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.who = Who(None, "en")
+        self.action: Action | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data[SERVICES]
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.services.conversation
+
+    @property
+    def lang(self) -> str:
+        return self.who.lang
+
+    @property
+    def tr(self) -> Language:
+        return self.conversation.catalogs[self.lang]
+
+    async def load(self, update: Update) -> None:
+        """Decide the user's languages and verify a pressed button's data."""
+        svc, user = self.services, update.effective_user
+        catalogs = svc.conversation.catalogs
+        chosen = None
+        if user is not None:
+            chosen = await svc.language(user.id)
+            if chosen not in catalogs.languages:
+                chosen = None
+        fallback = catalogs.resolve(user.language_code if user else None)
+        query = update.callback_query
+        if query is not None:
+            try:
+                self.action = Action.unpack(query.data or "", svc.button_key)
+            except ActionError:
+                self.action = None
+            # answer under a button in the language of the message it sits under
+            if self.action and self.action.lang in catalogs.languages:
+                fallback = self.action.lang
+        self.who = Who(chosen, fallback)

@@ -1,0 +1,155 @@
+"""Talking to the Bot API under faults: what is retried, and how updates are taken in.
+
+Delivery: a request is repeated only when it certainly did not take effect at Telegram — it never
+reached it (connection refused or reset before sending, connect or pool timeout), or Telegram
+answered 5xx or 429 — with backoff until a total deadline. A request that may have arrived (read or
+write timeout, connection lost mid-way) is repeated only when repeating it is harmless: never a
+`sendMessage`, which would show the user the same answer twice.
+
+Intake: an update python-telegram-bot cannot parse is replaced by an empty update with the same
+`update_id`, so that polling moves past it; only its id is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import httpx
+from telegram import Update
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
+from telegram.ext import AIORateLimiter, ExtBot
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEADLINE = 60.0
+WARN_EVERY = 10.0
+# Errors raised before a single byte of the request was sent.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Methods whose repetition would show the user something twice.
+_NOT_IDEMPOTENT_PREFIXES = ("send", "forward", "copy")
+_IDEMPOTENT_SENDS = frozenset({"sendchataction"})
+
+
+def is_idempotent(endpoint: str) -> bool:
+    name = endpoint.lower()
+    return name in _IDEMPOTENT_SENDS or not name.startswith(_NOT_IDEMPOTENT_PREFIXES)
+
+
+def never_arrived(exc: NetworkError) -> bool:
+    """Whether the failed request certainly had no effect at Telegram."""
+    cause = exc.__cause__
+    if isinstance(cause, _NOT_SENT):
+        return True
+    # python-telegram-bot raises NetworkError without a cause for a 5xx reply (and for a reply
+    # it cannot read); with a cause, the transport failed somewhere after sending began
+    return cause is None and not isinstance(exc, TimedOut)
+
+
+class DeliveryLimiter(AIORateLimiter):
+    """AIORateLimiter's flood control, plus the retry rules above until a total deadline."""
+
+    def __init__(self, deadline: float = DEFAULT_DEADLINE, backoff: float = 0.5,
+                 max_backoff: float = 5.0, **kwargs: Any) -> None:
+        super().__init__(max_retries=0, **kwargs)  # 429s are waited out below, deadline-bound
+        # with max_retries=0 the base class's only record is a traceback per 429, which this
+        # class reports itself in one line
+        logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+        self.deadline = deadline
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._last_warned: dict[str, float] = {}
+
+    async def process_request(
+        self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: Any,
+        endpoint: str, data: dict[str, Any], rate_limit_args: Any,
+    ) -> Any:
+        give_up_at = time.monotonic() + self.deadline
+        delay = self.backoff
+        attempt = 0
+        last: Exception
+        while True:
+            attempt += 1
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data,
+                                                      rate_limit_args)
+            except RetryAfter as exc:
+                wait = exc.retry_after if isinstance(exc.retry_after, int | float) \
+                    else exc.retry_after.total_seconds()
+                wait += 0.1
+                why, last = "429 Too Many Requests", exc
+            except (BadRequest, Forbidden, InvalidToken, Conflict):
+                raise  # the request itself is refused: repeating it cannot help
+            except NetworkError as exc:
+                if not (never_arrived(exc) or is_idempotent(endpoint)):
+                    raise  # it may have arrived: a repeat could double the answer
+                wait, delay = delay, min(delay * 2, self.max_backoff)
+                why, last = type(exc.__cause__ or exc).__name__, exc
+            remaining = give_up_at - time.monotonic()
+            if wait > remaining:
+                log.warning("%s: giving up after %d attempts (%s)", endpoint, attempt, why)
+                raise last
+            if attempt == 1 and self._warn_now(endpoint):
+                log.warning("%s failed (%s); retrying for up to %.0f s (reported once per "
+                            "%.0f s)", endpoint, why, self.deadline, WARN_EVERY)
+            await asyncio.sleep(wait)
+
+
+    def _warn_now(self, endpoint: str) -> bool:
+        now = time.monotonic()
+        if now - self._last_warned.get(endpoint, -WARN_EVERY) < WARN_EVERY:
+            return False
+        self._last_warned[endpoint] = now
+        return True
+
+
+def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
+    """`data` when python-telegram-bot can read it as an Update, else an empty update with its
+    id (so that polling moves on), or None without a usable id. Logs the id only."""
+    if not isinstance(data, dict):
+        log.warning("skipped an update that is not a JSON object")
+        return None
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        log.warning("skipped an update without a valid update_id")
+        return None
+    try:
+        Update.de_json(copy.deepcopy(data), bot)
+    except Exception as exc:
+        # the exception text may quote the update's content: only its type is logged
+        log.warning("skipped update %d: it cannot be read (%s)", update_id, type(exc).__name__)
+        return {"update_id": update_id}
+    return data
+
+
+_NO_PARSE_MODE = frozenset({"editMessageReplyMarkup", "stopMessageLiveLocation",
+                            "stopPoll", "setGameScore"})
+
+
+class PrivateBot(ExtBot[int]):
+    """ExtBot that names itself by its public id (never the token) and survives bad updates."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}[bot_id={self.token.partition(':')[0]}]"
+
+    async def _do_post(self, endpoint: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if endpoint in _NO_PARSE_MODE and isinstance(data, dict):
+            # python-telegram-bot fills Defaults.parse_mode into every "message" call, including
+            # ones whose Bot API method has no such parameter
+            data.pop("parse_mode", None)
+        result = await super()._do_post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            return [u for u in (checked_update(raw, self) for raw in result) if u is not None]
+        return result

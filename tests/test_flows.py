@@ -1,0 +1,48 @@
+"""Product flows of the core that every transport offers (Telegram and the terminal)."""
+
+from __future__ import annotations
+
+from bot import conversation as core
+from bot.conversation import Conversation
+
+
+def test_every_user_command_opens_a_page(conversation: Conversation) -> None:
+    for lang in ("be", "ru", "en"):
+        pages = {c: core.command_page(conversation, c, lang, 30) for c in core.USER_COMMANDS}
+        assert all(page is not None and page.lang == lang for page in pages.values())
+    assert core.command_page(conversation, "stats", "en", 30) is None  # admin-only: not here
+    menu = core.command_descriptions(conversation.catalogs["be"])
+    assert tuple(menu) == core.USER_COMMANDS
+
+
+def test_privacy_names_the_retention_period(conversation: Conversation) -> None:
+    assert "30 дзён" in core.privacy(conversation, "be", 30).body
+    assert "1 day." in core.privacy(conversation, "en", 1).body
+
+
+def test_forget_asks_first(conversation: Conversation) -> None:
+    prompt = core.forget_prompt(conversation, "ru")
+    assert [b.action for row in prompt.buttons for b in row] == ["forget:yes", "forget:no"]
+    assert core.forget_result(conversation, "ru", True).body.startswith("Готово")
+    assert core.forget_result(conversation, "ru", False).body != \
+        core.forget_result(conversation, "ru", True).body
+
+
+def test_out_of_range_numbers_get_a_clear_line(conversation: Conversation) -> None:
+    texts = {n: core.no_such_choice(conversation, "be", n).body for n in (0, 1, 5)}
+    assert "5" in texts[5] and "1" in texts[1] and len(set(texts.values())) == 3
+    assert all(t != conversation.ask("xyzzy", chosen="be").body for t in texts.values())
+
+
+def test_feedback_row_only_under_answers(conversation: Conversation) -> None:
+    answer = conversation.entry("enemo-about", "en")
+    assert [b.action for b in core.feedback_row(answer)[0]] == ["fb:up:enemo-about",
+                                                                "fb:down:enemo-about"]
+    assert core.feedback_row(conversation.start("en")) == ()
+
+
+def test_stats_summary() -> None:
+    text = core.stats_text({"be": 2}, {"answer": 3}, {"enemo-about": (2, 1)})
+    assert text.splitlines() == ["Users with a saved language: be 2", "Questions: answer 3",
+                                 "Feedback (👍/👎):", "  enemo-about: 2/1"]
+    assert "none" in core.stats_text({}, {}, {})
