@@ -30,7 +30,7 @@ ENTRY_KEYS = {"id", "questions", "answer", "sources", "related", "subject", "lab
 # kinds a synonym group may declare: what a question naming it is about (see grounding)
 GROUP_KINDS = ("name", "place", "fact")
 # the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
-OUT_OF_SCOPE_CLASSES = ("opinion", "practical")
+OUT_OF_SCOPE_CLASSES = ("practical", "opinion")
 SMALLTALK_KINDS = ("greetings", "thanks", "bot", "insults")
 FOLLOWUP_KINDS = ("openers", "pronouns", "switches")
 SOURCE_KEYS = {"title", "url"}

@@ -419,6 +419,11 @@ class Matcher:
         if small and not terms:
             smalltalk = next(k for k in SMALLTALK_ORDER if k in small)
         content = [t for t in focus if not t.startswith(QUESTION_WORD_PREFIX)]
+        if focus and not content:
+            # "I read about ENEMO. Who are they?": the question is the asking sentence about
+            # what the others name, not everything else they say
+            focus += [t for t in terms if self._kinds.get(t) == "name" and t not in focus]
+            content = focus
         oos = self._outofscope_phrases(words)
         return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
                         tuple(focus) if content else tuple(terms), smalltalk,
@@ -598,14 +603,21 @@ class Matcher:
     def candidates(self, analysis: Analysis) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
+        if all(t.startswith(QUESTION_WORD_PREFIX) or self._kinds.get(t) == "name"
+               for t in analysis.focus) and analysis.focus != analysis.terms:
+            # the asking sentence only points at a name another sentence gives
+            return self._tied(dict(self.rank(analysis.focus, names=analysis.names)))
         best = dict(self.rank(analysis.terms, names=analysis.names))
         if analysis.focus != analysis.terms:
             named = [t for t in analysis.terms if self._kinds.get(t)]
             for eid, score in self.rank([*analysis.focus, *named], names=analysis.names):
                 best[eid] = max(best.get(eid, 0.0), score)
-        # scores equal but for float noise tie, so that the same entries are checked whatever
-        # order the ranking summed them in
-        return sorted(((e, round(s, 9)) for e, s in best.items()),
+        return self._tied(best)
+
+    def _tied(self, scores: Mapping[str, float]) -> list[tuple[str, float]]:
+        """Entries best first; scores equal but for float noise tie, so that the same entries
+        are checked whatever order the ranking summed them in."""
+        return sorted(((e, round(s, 9)) for e, s in scores.items()),
                       key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
 
     def salient(self, analysis: Analysis) -> set[str]:
