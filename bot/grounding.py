@@ -29,7 +29,8 @@ SUBJECT_SHARE = 0.5
 # Of those, the ones at least this close in weight to the rarest make the subject.
 RAREST_SHARE = 0.75
 # Question words → the kind of fact the answer must hold.
-ASKED_KINDS = {"@q-when": "date", "@q-how-many": "number", "@q-where": "place"}
+ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
+               "@q-where": "place"}
 # A word of the question that differs from a word of the entry only by a vowel alternation or
 # an ending (сустракаліся / сустракацца) still counts as covered at this similarity (0..100).
 COVER_CUTOFF = 84.0
@@ -239,6 +240,8 @@ def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],
     holds = set()
     if _YEAR_RE.search(answer) or words & _MONTHS:
         holds.add("date")
+    if _YEAR_RE.search(answer):
+        holds.add("year")
     if _NUMBER_RE.search(answer) or words & _NUMBER_WORDS:
         holds.add("number")
     if any(kinds.get(t) == "place" for t in covered):

@@ -387,7 +387,7 @@ class Matcher:
                 best = max(readings, key=lambda r: r.score)
                 words.extend(best.words)
                 bare = chunk.strip(".,;:!?()«»\"'“”„")
-                if best.kind == "typed" and (ACRONYM_RE.match(bare) or (
+                if best.kind == "typed" and (ACRONYM_RE.match(bare.replace("-", "")) or (
                         n > 0 and bare[:1].isupper() and bare[1:].islower())):
                     capitals.update(best.words)
         return [self._repair(w) for w in words]

@@ -26,7 +26,25 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of `text` (folded; punctuation, emoji and symbols dropped)."""
-    return [w[:-2] if w.endswith("'s") else w for w in _WORD_RE.findall(fold(text))]
+    return [_one_script(w[:-2] if w.endswith("'s") else w) for w in _WORD_RE.findall(fold(text))]
+
+
+# Latin and Cyrillic letters that look alike: a word typed half on each keyboard ("аcеееo")
+# (lower-case pairs of letters that look alike at least in capitals: М/M, Н/H, В/B, Т/T)
+_LOOK_ALIKE_LATIN, _LOOK_ALIKE_CYRILLIC = "abcehikmoptxy", "авсенікмортху"
+_HOMOGLYPHS_TO_CYRILLIC = str.maketrans(_LOOK_ALIKE_LATIN, _LOOK_ALIKE_CYRILLIC)
+_HOMOGLYPHS_TO_LATIN = str.maketrans(_LOOK_ALIKE_CYRILLIC, _LOOK_ALIKE_LATIN)
+
+
+def _one_script(word: str) -> str:
+    """A word that mixes look-alike Latin and Cyrillic letters, written in the script most of its
+    letters are in."""
+    if not (_CYRILLIC_RE.search(word) and _LATIN_RE.search(word)):
+        return word
+    cyrillic = len(_CYRILLIC_RE.findall(word))
+    latin = sum(1 for c in word if c.isalpha()) - cyrillic
+    table = _HOMOGLYPHS_TO_CYRILLIC if cyrillic >= latin else _HOMOGLYPHS_TO_LATIN
+    return word.translate(table)
 
 
 def stem(word: str) -> str:
