@@ -13,16 +13,45 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.conversation import Conversation, Reply
+from bot.errors import INTERNAL, KNOWLEDGE, ElectionbotError, Interrupted, UsageError
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.render import plain_text
 
 PROG = "electionbot"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+UserError = UsageError  # a mistake in how the command was called: one line, exit code 2
+
+RUN_SETTINGS = """\
+settings (environment variables):
+  TELEGRAM_BOT_TOKEN        required: the token from @BotFather
+  TELEGRAM_BASE_URL         Bot API server (default https://api.telegram.org/bot)
+  TELEGRAM_WEBHOOK_SECRET   webhook secret token (default: random at each start)
+  ELECTIONBOT_DB            SQLite database file
+                            (default ~/.local/share/electionbot/electionbot.sqlite3)
+  ELECTIONBOT_KB, ELECTIONBOT_LOCALES   knowledge and catalogs directories
+  ELECTIONBOT_ADMINS        comma-separated Telegram user ids allowed /stats and /reload
+  ELECTIONBOT_METRICS_ADDR  serve /healthz /readyz /metrics on [HOST:]PORT (off when unset;
+                            a bare port means 127.0.0.1)
+  ELECTIONBOT_CONCURRENCY   updates handled at once (default 32; one at a time per chat)
+  ELECTIONBOT_CONNECT_TIMEOUT  seconds to wait for the Bot API at start (default 30)
+  ELECTIONBOT_LOG_LEVEL     DEBUG, INFO (default), WARNING or ERROR
+  ELECTIONBOT_LOG_FORMAT    plain (default) or json (one JSON object per line)
+  ELECTIONBOT_RETENTION_DAYS  days to keep unanswered question texts (default 90)
+
+exit codes: 0 stopped normally, 2 bad flag or setting, 3 knowledge or catalogs broken,
+  4 database unusable, 5 database locked, 6 Telegram refused the token or webhook,
+  7 Telegram unreachable, 8 cannot listen, 130/143 interrupted during start-up.
+  The operations guide (docs/operating.md) explains each."""
 
 
-class UserError(Exception):
-    """A mistake in how the command was called: one line, no traceback."""
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("electionbot")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
@@ -39,6 +68,7 @@ def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="A be/ru/en FAQ bot about election cooperation and observation.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
@@ -60,13 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
                            "packaged one)")
     loc_check.add_argument("--format", choices=("text", "json"), default="text")
 
-    run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)")
+    run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)",
+                         epilog=RUN_SETTINGS, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("--webhook-url", metavar="URL",
                      help="use a webhook at this public https URL instead of long polling")
     run.add_argument("--listen", metavar="ADDR", default="0.0.0.0",
                      help="webhook server address (default 0.0.0.0)")
     run.add_argument("--port", metavar="N", type=int, default=8443,
                      help="webhook server port (default 8443)")
+    run.add_argument("--metrics-addr", metavar="[HOST:]PORT", default=None,
+                     help="serve /healthz, /readyz and /metrics here "
+                     "(default: $ELECTIONBOT_METRICS_ADDR; off when unset)")
+
+    health = sub.add_parser("health", help="probe a running bot's health endpoint "
+                            "(for container health checks)")
+    health.add_argument("--url", metavar="URL", default=None,
+                        help="the endpoint (default: /healthz on $ELECTIONBOT_METRICS_ADDR)")
+    health.add_argument("--ready", action="store_true", help="probe /readyz instead of /healthz")
+    health.add_argument("--timeout", metavar="S", type=float, default=5.0)
 
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
@@ -278,66 +319,133 @@ def run_locales_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_bot(args: argparse.Namespace) -> int:
     # imported here so that chat/ask/kb start fast and work without the Telegram stack
+    from dataclasses import replace
     from urllib.parse import urlsplit
 
-    from telegram import Update
-
-    from bot.config import ConfigError, Settings
+    from bot.config import Settings, parse_address
     from bot.logs import configure_logging
-    from bot.telegram_bot import build_application
+    from bot.runner import Webhook, run
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    settings = Settings.from_env()
+    if args.metrics_addr:
+        settings = replace(settings, metrics_addr=parse_address(args.metrics_addr,
+                                                                "--metrics-addr"))
+    webhook = None
     if args.webhook_url:
         url = urlsplit(args.webhook_url)
         # Telegram only calls https webhooks; plain http is allowed for a loopback address,
         # where a self-hosted Bot API server (or a test) runs on the same machine
         if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
             raise UserError("--webhook-url must be an https:// address (Telegram requires it)")
-    configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
-    app = build_application(settings)
-    if args.webhook_url:
+        if not 0 < args.port < 65536:
+            raise UserError(f"--port must be from 1 to 65535, got {args.port}")
         # the path is secret-free; every request is checked against the secret token instead
-        app.run_webhook(listen=args.listen, port=args.port,
-                        url_path=urlsplit(args.webhook_url).path.lstrip("/"),
-                        webhook_url=args.webhook_url, secret_token=settings.webhook_secret,
-                        allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        webhook = Webhook(args.webhook_url, args.listen, args.port, url.path or "/")
+    configure_logging(settings.log_level, [settings.token, settings.webhook_secret],
+                      settings.log_format)
+    reason = run(settings, webhook)
+    print(f"{PROG}: {reason}", file=sys.stderr)
     return 0
+
+
+def run_health(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 0 when the endpoint answers 200, else 1: what container health checks expect."""
+    import urllib.error
+    import urllib.request
+
+    from bot.config import parse_address
+
+    url = args.url
+    if url is None:
+        addr = os.environ.get("ELECTIONBOT_METRICS_ADDR", "").strip()
+        if not addr:
+            raise UserError("no health endpoint: set ELECTIONBOT_METRICS_ADDR (as for `run`) "
+                            "or pass --url")
+        host, port = parse_address(addr, "ELECTIONBOT_METRICS_ADDR")
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        host = f"[{host}]" if ":" in host else host
+        url = f"http://{host}:{port}/" + ("readyz" if args.ready else "healthz")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=args.timeout) as response:
+            out.write(f"{response.status} {response.read(200).decode(errors='replace').strip()}\n")
+            return 0
+    except urllib.error.HTTPError as exc:
+        out.write(f"{exc.code} {exc.read(500).decode(errors='replace').strip()}\n")
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        out.write(f"unreachable: {url}: {reason}\n")
+    return 1
+
+
+def _subparser(parser: argparse.ArgumentParser,
+               args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)parser of the command that was given, for its own usage line in errors."""
+    for dest in ("command", "kb_command", "locales_command"):
+        name = getattr(args, dest, None)
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if name is None or not actions:
+            break
+        parser = actions[0].choices[name]
+    return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    # argparse reports a subcommand's unknown flag with the top-level usage; this reports it
+    # with the subcommand's own usage line
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _subparser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    out, stdin = sys.stdout, sys.stdin
+    if args.command == "ask":
+        return run_ask(args, out, stdin)
+    if args.command == "chat":
+        return run_chat(args, out, stdin)
+    if args.command == "run":
+        return run_bot(args)
+    if args.command == "health":
+        return run_health(args, out)
+    if args.command == "locales" and args.locales_command == "check":
+        return run_locales_check(args, out)
+    if args.command == "kb" and args.kb_command == "gaps":
+        return run_kb_gaps(args, out)
+    if args.command == "kb" and args.kb_command == "check":
+        return run_kb_check(args, out)
+    raise UserError("unknown command")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    out, stdin = sys.stdout, sys.stdin
+    args = _parse(parser, argv)
     try:
-        if args.command == "ask":
-            return run_ask(args, out, stdin)
-        if args.command == "chat":
-            return run_chat(args, out, stdin)
-        if args.command == "run":
-            return run_bot(args)
-        if args.command == "locales" and args.locales_command == "check":
-            return run_locales_check(args, out)
-        if args.command == "kb" and args.kb_command == "gaps":
-            return run_kb_gaps(args, out)
-        if args.command == "kb" and args.kb_command == "check":
-            return run_kb_check(args, out)
-    except UserError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return _dispatch(args)
+    except ElectionbotError as exc:
+        label = "error: " if exc.exit_code == 2 else ""
+        print(f"{PROG}: {label}{exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
     except KnowledgeError as exc:
         print(f"{PROG}: the knowledge base cannot be loaded: {exc}", file=sys.stderr)
-        return 1
+        return KNOWLEDGE
     except I18nError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
-        return 1
+        return KNOWLEDGE
+    except KeyboardInterrupt:
+        import signal
+
+        err = Interrupted(signal.SIGINT)
+        print(f"\n{PROG}: interrupted (Ctrl-C)", file=sys.stderr)
+        return err.exit_code
     except BrokenPipeError:
         return 0
-    parser.error("unknown command")
-    return 2
+    except Exception as exc:  # a bug: still no traceback on screen unless asked for
+        import logging
+
+        logging.getLogger(PROG).debug("internal error", exc_info=True)
+        print(f"{PROG}: internal error ({type(exc).__name__}); this is a bug, please report it "
+              f"(ELECTIONBOT_LOG_LEVEL=DEBUG shows the details)", file=sys.stderr)
+        return INTERNAL
 

@@ -34,14 +34,15 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 from watchfiles import Change, awatch
 
+from bot.concurrency import ChatOrderedProcessor
 from bot.config import Settings
 from bot.conversation import Button, Conversation, Reply
 from bot.i18n import I18nError, Language
 from bot.knowledge import KnowledgeError
 from bot.logs import quiet_third_party_loggers
+from bot.metrics import METRICS, Metrics, metered_request
 from bot.render import html_messages
 from bot.storage import Storage
 
@@ -62,10 +63,12 @@ COMMANDS = ("start", "topics", "language", "help", "about", "privacy", "forget")
 class Services:
     """What every handler needs; lives in `bot_data`. `conversation` is swapped on reload."""
 
-    def __init__(self, conversation: Conversation, storage: Storage, settings: Settings) -> None:
+    def __init__(self, conversation: Conversation, storage: Storage, settings: Settings,
+                 metrics: Metrics | None = None) -> None:
         self.conversation = conversation
         self.storage = storage
         self.settings = settings
+        self.metrics = metrics or Metrics()
         self.reload_lock = asyncio.Lock()
         self.stop_watching = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
@@ -264,8 +267,11 @@ async def reload_knowledge(svc: Services) -> tuple[bool, str]:
                                             svc.settings.locales_dir)
         except (KnowledgeError, I18nError, OSError) as exc:
             log.error("reload failed, still serving the previous knowledge base: %s", exc)
+            svc.metrics.reload(ok=False)
             return False, f"Reload failed; the previous knowledge base is still serving.\n\n{exc}"
         svc.conversation = fresh
+    svc.metrics.reload(ok=True)
+    svc.metrics.knowledge(len(fresh.kb.entries), len(fresh.kb.topics))
     log.info("knowledge base reloaded: %d entries", len(fresh.kb.entries))
     return True, f"Reloaded: {len(fresh.kb.entries)} entries in {len(fresh.kb.topics)} topics."
 
@@ -300,6 +306,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = who(svc, update.effective_user)
     question = question_text(message, context)
     reply = svc.conversation.ask(question, chosen=user.chosen, fallback=user.fallback)
+    svc.metrics.reply(reply.kind)
     svc.storage.record(reply.lang, reply.kind, question if reply.kind in ("none", "suggest")
                        else None, (reply.suggestions or (None,))[0], reply.score)
     await send(message, reply)
@@ -491,12 +498,15 @@ async def watch_knowledge(svc: Services) -> None:
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter (waits out 429s) that also retries transient server and network errors."""
 
-    def __init__(self, server_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
+    def __init__(self, server_retries: int = 3, backoff: float = 0.5,
+                 metrics: Metrics | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._server_retries = server_retries
         self._backoff = backoff
+        self._metrics = metrics or Metrics()
 
     async def process_request(self, *args: Any, **kwargs: Any) -> Any:
+        endpoint = str(kwargs.get("endpoint", args[3] if len(args) > 3 else "other"))
         for attempt in range(self._server_retries + 1):
             try:
                 return await super().process_request(*args, **kwargs)
@@ -504,7 +514,9 @@ class RetryingRateLimiter(AIORateLimiter):
                 raise  # the request itself is wrong: repeating it cannot help
             except NetworkError:
                 if attempt == self._server_retries:
+                    self._metrics.give_up(endpoint)
                     raise
+                self._metrics.retry(endpoint)
                 log.warning("Bot API request failed, retrying (%d/%d)", attempt + 1,
                             self._server_retries)
                 await asyncio.sleep(self._backoff * 2**attempt)
@@ -519,18 +531,26 @@ class PrivateBot(ExtBot):
 
 
 def build_application(settings: Settings, conversation: Conversation | None = None,
-                      storage: Storage | None = None) -> Application:
+                      storage: Storage | None = None,
+                      metrics: Metrics | None = None) -> Application:
     """The one place where the Application and its handlers are put together."""
     quiet_third_party_loggers()
     conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
     storage = storage or Storage(settings.db_path, retention_days=settings.retention_days)
+    # issue 9 (operations): metered requests, a connection per concurrent update, per-chat order
+    metrics = metrics or Metrics()
+    unthrottled = {} if settings.rate_limit else {"overall_max_rate": 0, "group_max_rate": 0}
     # same base URL form as python-telegram-bot's own default, "https://api.telegram.org/bot"
     bot = PrivateBot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
-                     rate_limiter=RetryingRateLimiter(max_retries=3),
-                     request=HTTPXRequest(), get_updates_request=HTTPXRequest())
+                     rate_limiter=RetryingRateLimiter(max_retries=3, metrics=metrics,
+                                                      **unthrottled),
+                     request=metered_request(metrics,
+                                             connection_pool_size=settings.concurrency + 4),
+                     get_updates_request=metered_request(metrics))
     app = (ApplicationBuilder().bot(bot).post_init(post_init).post_shutdown(post_shutdown)
-           .build())
-    app.bot_data[SERVICES] = Services(conversation, storage, settings)
+           .concurrent_updates(ChatOrderedProcessor(settings.concurrency, metrics)).build())
+    app.bot_data[SERVICES] = Services(conversation, storage, settings, metrics)
+    app.bot_data[METRICS] = metrics
     admin_or_not = [CommandHandler("stats", stats), CommandHandler("reload", reload_command)]
     app.add_handlers([
         CommandHandler("start", start),
