@@ -93,8 +93,9 @@ def _probe_creatable(path: Path) -> None:
     os.rmdir(probe)
 
 
-def check_database(path: Path, lock_wait: float = LOCK_WAIT) -> None:
+def check_database(path: Path, lock_wait: float | None = None) -> None:
     """Raise DatabaseUnusable / DatabaseLocked unless the bot can open and write `path`."""
+    lock_wait = LOCK_WAIT if lock_wait is None else lock_wait
     fix_path = "point ELECTIONBOT_DB at a file (in Docker: under the /data volume)"
     if path.is_dir():
         raise _unusable(path, "it is a directory", fix_path)
