@@ -33,7 +33,7 @@ settings (environment variables):
   ELECTIONBOT_ADMINS        comma-separated Telegram user ids allowed /stats and /reload
   ELECTIONBOT_METRICS_ADDR  serve /healthz /readyz /metrics on [HOST:]PORT (off when unset;
                             a bare port means 127.0.0.1)
-  ELECTIONBOT_CONCURRENCY   updates handled at once (default 32; one at a time per chat)
+  ELECTIONBOT_CONCURRENCY   updates handled at once (default 16; one at a time per chat)
   ELECTIONBOT_CONNECT_TIMEOUT  seconds to wait for the Bot API at start (default 30)
   ELECTIONBOT_LOG_LEVEL     DEBUG, INFO (default), WARNING or ERROR
   ELECTIONBOT_LOG_FORMAT    plain (default) or json (one JSON object per line)

@@ -19,7 +19,7 @@ TOKEN_HELP = (
     "`electionbot run --help` lists every setting")
 # What @BotFather hands out: the bot's numeric id, a colon, then 35 URL-safe characters.
 TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,100}")
-DEFAULT_CONCURRENCY = 32
+DEFAULT_CONCURRENCY = 16
 DEFAULT_CONNECT_TIMEOUT = 30.0
 LOG_FORMATS = ("plain", "json")
 
