@@ -298,3 +298,20 @@ def test_run_help_lists_settings_and_exit_codes(capsys: pytest.CaptureFixture[st
     for name in ("TELEGRAM_BOT_TOKEN", "ELECTIONBOT_METRICS_ADDR", "ELECTIONBOT_LOG_FORMAT",
                  "ELECTIONBOT_CONNECT_TIMEOUT", "exit codes"):
         assert name in out
+
+
+def test_backup_while_the_database_is_in_use(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "bot.sqlite3"
+    live = Storage(db)  # open, in WAL mode, as the running bot holds it
+    live.record("be", "none", "пытанне без адказу")
+    live.set_language(1, "be")
+    copy = tmp_path / "copy.sqlite3"
+    assert main(["backup", "--db", str(db), str(copy)]) == 0
+    assert f"backed up {db} to {copy}" in capsys.readouterr().out
+    restored = Storage(copy)
+    assert restored.language(1) == "be" and restored.questions()[0].text == "пытанне без адказу"
+    restored.close()
+    assert main(["backup", "--db", str(db), str(copy)]) == 2  # never overwrites
+    assert "exists already" in capsys.readouterr().err
+    live.close()
