@@ -176,7 +176,8 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
     """Call getMe until it answers or `settings.connect_timeout` runs out; the bot's @username."""
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
-    from telegram.request import HTTPXRequest
+
+    from bot.http import AiohttpRequest
 
     where = api_address(settings)
     setting = "TELEGRAM_BASE_URL" if settings.base_url else "the network"
@@ -185,8 +186,9 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
     while True:
         left = deadline - time.monotonic()
         timeout = max(0.1, min(attempt_timeout, left))
-        request = HTTPXRequest(connect_timeout=timeout, read_timeout=timeout,
-                               write_timeout=timeout, pool_timeout=timeout)
+        # the same client as the running bot: what passes here (proxies, TLS) works there
+        request = AiohttpRequest(connect_timeout=timeout, read_timeout=timeout,
+                                 write_timeout=timeout, pool_timeout=timeout)
         bot = Bot(settings.token, base_url=settings.base_url or TELEGRAM_DEFAULT,
                   request=request)
         try:
@@ -216,6 +218,6 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
 
 
 def _reason(exc: Exception, token: str) -> str:
-    text = str(exc).removeprefix("httpx.").strip() or type(exc).__name__
+    text = str(exc).removeprefix("aiohttp.").removeprefix("httpx.").strip() or type(exc).__name__
     text = text.replace(token, "[REDACTED]")
     return text.splitlines()[0][:200]

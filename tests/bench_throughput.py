@@ -61,7 +61,10 @@ def questions(conv: Conversation) -> list[tuple[str, list[str]]]:
 def measure(updates: int, chats: int, limiter: bool, concurrency: int) -> dict[str, object]:
     conv = Conversation.load()
     pool = questions(conv)
-    with FakeBotAPI(token=TOKEN) as api, tempfile.TemporaryDirectory() as tmp:
+    # with the spec the fake also reads parameters as Telegram does (getUpdates' timeout)
+    spec = (os.environ.get("TELEGRAM_BOT_API_SPEC")
+            or ROOT.parent / "shared" / "telegram-bot-api" / "api.json")
+    with FakeBotAPI(token=TOKEN, spec_path=spec) as api, tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url,
                "ELECTIONBOT_DB": str(Path(tmp) / "bench.sqlite3"),
                "ELECTIONBOT_CONCURRENCY": str(concurrency), "ELECTIONBOT_LOG_LEVEL": "WARNING",
@@ -104,6 +107,7 @@ def measure(updates: int, chats: int, limiter: bool, concurrency: int) -> dict[s
         got[int(call.params["chat_id"])].append(call.params["text"])  # type: ignore[attr-defined]
     lost = total - len(sent)
     in_order = all(got[chat] == texts for chat, texts in expected.items())
+    assert not api.violations, api.violations[:3]
     return {"rate_limiter": "on" if limiter else "off", "concurrency": concurrency,
             "updates": updates, "chats": chats, "messages_sent": len(sent),
             "lost": lost, "per_chat_order_kept": in_order, "seconds": round(elapsed, 2),
