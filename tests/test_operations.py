@@ -123,7 +123,9 @@ async def test_polling_mode_serves_health_and_metrics(api: FakeBotAPI, tmp_path:
             urllib.request.ProxyHandler({})).open, f"{base}/healthz", None, 2)
 
 
-async def test_readiness_reports_an_unwritable_database(api: FakeBotAPI, tmp_path: Path) -> None:
+async def test_readiness_reports_an_unwritable_database(api: FakeBotAPI, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.health.DB_PROBE_EVERY", 0.5)  # the probe's cache, 10 s normally
     port = free_port()
     db = tmp_path / "bot.sqlite3"
     settings = Settings(token=TOKEN, base_url=api.base_url, db_path=db,
@@ -136,8 +138,7 @@ async def test_readiness_reports_an_unwritable_database(api: FakeBotAPI, tmp_pat
             break
         await asyncio.sleep(0.1)
     db.unlink()  # the file vanishes under the running bot (a wrong volume, a cleanup script)
-    runner_ops_wait = 11  # the probe result is cached for DB_PROBE_EVERY seconds
-    await asyncio.sleep(runner_ops_wait)
+    await asyncio.sleep(0.6)
     status, body = await asyncio.to_thread(get, f"{base}/readyz")
     assert status == 503 and json.loads(body)["checks"]["database"] == "database file missing"
     assert (await asyncio.to_thread(get, f"{base}/healthz"))[0] == 200  # alive, not ready
