@@ -128,8 +128,9 @@ def check_database(path: Path, lock_wait: float | None = None) -> None:
 def _check_open_database(db: sqlite3.Connection, path: Path, restore: str) -> None:
     try:
         verdict = db.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if verdict != "ok":
-            raise _unusable(path, f"it is corrupt ({verdict})", restore)
+        if verdict != "ok":  # e.g. "*** in database main ***\nPage 2: btreeInitPage() ..."
+            detail = " ".join(str(verdict).replace("*** in database main ***", "").split())
+            raise _unusable(path, f"it is corrupt ({detail[:160]})", restore)
         has_version = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
                                  "name = 'schema_version'").fetchone()
         row = db.execute("SELECT version FROM schema_version").fetchone() if has_version else None
