@@ -175,11 +175,11 @@ class Runner:
                                   "get the current token from @BotFather") from exc
         except NetworkError as exc:
             raise TelegramUnreachable(f"lost the Telegram Bot API during start-up: "
-                                      f"{startup._reason(exc, settings.token)}",
+                                      f"{startup.describe_error(exc, settings.token)}",
                                       "check the network and start again") from exc
         except TelegramError as exc:  # e.g. setWebhook refusing the URL
             raise TelegramRefused(f"Telegram refused to start the bot: "
-                                  f"{startup._reason(exc, settings.token)}",
+                                  f"{startup.describe_error(exc, settings.token)}",
                                   "check --webhook-url (public https, port 443, 80, 88 or 8443)"
                                   if self.webhook else "see docs/operating.md") from exc
         if ops_sockets:

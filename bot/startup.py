@@ -201,9 +201,9 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
                 "revoked", "get the current token from @BotFather (/mybots → your bot → API "
                 "Token)") from exc
         except NetworkError as exc:
-            reason = _reason(exc, settings.token)
+            reason = describe_error(exc, settings.token)
         except TelegramError as exc:  # an answer, but not a usable one
-            reason = _reason(exc, settings.token)
+            reason = describe_error(exc, settings.token)
         finally:
             with contextlib.suppress(Exception):
                 await request.shutdown()
@@ -218,7 +218,8 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
         delay = min(delay * 2, 5.0)
 
 
-def _reason(exc: Exception, token: str) -> str:
+def describe_error(exc: Exception, token: str) -> str:
+    """One line about a failed Bot API call, token removed."""
     text = str(exc).removeprefix("aiohttp.").removeprefix("httpx.").strip() or type(exc).__name__
     text = text.replace(token, "[REDACTED]")
     return text.splitlines()[0][:200]
