@@ -1,35 +1,58 @@
-# electionbot: the Telegram bot in a small image. Build: docker build -t electionbot .
-# Run:   docker run -e TELEGRAM_BOT_TOKEN=... -v electionbot-data:/data electionbot
-FROM python:3.11-slim
+# electionbot in a small image. docs/operating.md has the whole story; in short:
+#   docker build -t electionbot .
+#   docker run -d --restart unless-stopped --env-file electionbot.env -v electionbot-data:/data electionbot
+# The base image is pinned to an exact release; --build-arg BASE_IMAGE=... swaps it (CI uses a
+# Debian bookworm root made with debootstrap). Python must be 3.11 with venv at /usr/local/bin
+# or /usr/bin. With wheels in wheelhouse/ the build is offline (see wheelhouse/README.md).
+ARG BASE_IMAGE=python:3.11.13-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    ELECTIONBOT_DB=/data/electionbot.sqlite3
-
-WORKDIR /app
-COPY pyproject.toml README.md babel.cfg ./
+FROM ${BASE_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /src
+COPY requirements.lock ./
+COPY wheelhouse/ /wheelhouse/
+# Dependencies exactly as locked (hash-checked), from the wheelhouse when it has wheels, else
+# from PyPI; then the project itself with the locked build backend, without any index.
+RUN set -eu; \
+    if ls /wheelhouse/*.whl >/dev/null 2>&1; then index="--no-index --find-links=/wheelhouse"; \
+    else index=""; fi; \
+    python3 -m venv /opt/electionbot; \
+    /opt/electionbot/bin/pip install $index --require-hashes --no-deps -r requirements.lock
+COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY knowledge ./knowledge
 COPY locales ./locales
+RUN set -eu; \
+    /opt/electionbot/bin/pip install --no-index --no-deps --no-build-isolation /src; \
+    /opt/electionbot/bin/pip uninstall -y -q setuptools wheel; \
+    /opt/electionbot/bin/pip check; \
+    find /opt/electionbot -name '__pycache__' -prune -exec rm -rf {} +; \
+    # prove now that the knowledge base and every catalog load: a broken edit fails the build
+    cd /; /opt/electionbot/bin/electionbot kb check; \
+    /opt/electionbot/bin/electionbot ask --json "What is ENEMO?" | grep -q '"status": "answer"'; \
+    # warm the compiled-base cache, so that every start skips parsing the YAML (kbcache.py)
+    ELECTIONBOT_CACHE_DIR=/opt/electionbot/cache /opt/electionbot/bin/electionbot kb compile
 
-# Install, then prove at build time that the knowledge base and every catalog load: a broken
-# edit fails the build instead of the running bot. Catalogs are compiled to .mo here as well,
-# for tools that want them; the bot itself compiles the .po files in memory at start-up.
-RUN pip install . \
-    && electionbot kb check \
-    && for lang in locales/*/; do \
-         for domain in messages knowledge; do \
-           pybabel compile -D "$domain" -d locales -l "$(basename "$lang")" --statistics; \
-         done; \
-       done \
-    && electionbot ask --json "What is ENEMO?" >/dev/null \
-    && useradd --system --uid 10001 --home /data electionbot \
-    && mkdir -p /data && chown electionbot /data
-
-USER electionbot
+FROM ${BASE_IMAGE}
+# only the virtualenv crosses over: no sources, build/, *.egg-info, pip caches or wheels
+COPY --from=build /opt/electionbot /opt/electionbot
+ENV PATH=/opt/electionbot/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    ELECTIONBOT_DB=/data/electionbot.sqlite3 \
+    ELECTIONBOT_CACHE_DIR=/opt/electionbot/cache \
+    ELECTIONBOT_METRICS_ADDR=127.0.0.1:9090
+# a fixed numeric user, no passwd entry needed: works on any base, never root
+RUN mkdir -p /data && chown 10001:10001 /data
+USER 10001:10001
+ENV HOME=/data
+WORKDIR /data
 VOLUME ["/data"]
-# Webhook mode listens here when started with --webhook-url; polling needs no port.
-EXPOSE 8443
+# 8443: the webhook (run --webhook-url ... --listen 0.0.0.0); 9090: /healthz /readyz /metrics
+# when ELECTIONBOT_METRICS_ADDR=0.0.0.0:9090. Polling needs no port at all.
+EXPOSE 8443 9090
+# liveness: the bot's own /healthz on ELECTIONBOT_METRICS_ADDR (loopback inside the container)
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["electionbot", "health"]
+STOPSIGNAL SIGTERM
 CMD ["electionbot", "run"]

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.conversation import Button, Conversation, Reply, Turn
 from bot.dialogue import Context, ContextStore
+from bot.errors import INTERNAL, KNOWLEDGE, ElectionbotError, Interrupted, UsageError
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Match
@@ -24,10 +25,38 @@ STATUSES = ("answer", "partial", "suggest", "none", "smalltalk")
 
 PROG = "electionbot"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+UserError = UsageError  # a mistake in how the command was called: one line, exit code 2
+
+RUN_SETTINGS = """\
+settings (environment variables):
+  TELEGRAM_BOT_TOKEN        required: the token from @BotFather
+  TELEGRAM_BASE_URL         Bot API server (default https://api.telegram.org/bot)
+  TELEGRAM_WEBHOOK_SECRET   webhook secret token (default: random at each start)
+  ELECTIONBOT_DB            SQLite database file
+                            (default ~/.local/share/electionbot/electionbot.sqlite3)
+  ELECTIONBOT_KB, ELECTIONBOT_LOCALES   knowledge and catalogs directories
+  ELECTIONBOT_ADMINS        comma-separated Telegram user ids allowed /stats and /reload
+  ELECTIONBOT_METRICS_ADDR  serve /healthz /readyz /metrics on [HOST:]PORT (off when unset;
+                            a bare port means 127.0.0.1)
+  ELECTIONBOT_CONCURRENCY   updates handled at once (default 16; one at a time per chat)
+  ELECTIONBOT_CONNECT_TIMEOUT  seconds to wait for the Bot API at start (default 30)
+  ELECTIONBOT_LOG_LEVEL     DEBUG, INFO (default), WARNING or ERROR
+  ELECTIONBOT_LOG_FORMAT    plain (default) or json (one JSON object per line)
+  ELECTIONBOT_RETENTION_DAYS  days to keep unanswered question texts (default 90)
+
+exit codes: 0 stopped normally, 2 bad flag or setting, 3 knowledge or catalogs broken,
+  4 database unusable, 5 database locked, 6 Telegram refused the token or webhook,
+  7 Telegram unreachable, 8 cannot listen, 130/143 interrupted during start-up.
+  The operations guide (docs/operating.md) explains each."""
 
 
-class UserError(Exception):
-    """A mistake in how the command was called: one line, no traceback."""
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("electionbot")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
@@ -62,6 +91,7 @@ def _resolve_dirs(args: argparse.Namespace, err: TextIO | None) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="A be/ru/en FAQ bot about election cooperation and observation.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
@@ -97,13 +127,30 @@ def build_parser() -> argparse.ArgumentParser:
     loc_init = loc_sub.add_parser("init", help="start the catalogs of a new language")
     loc_init.add_argument("language", metavar="LANG", help="language code, e.g. pl or uk")
 
-    run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)")
+    run = sub.add_parser("run", help="run the Telegram bot (settings from the environment)",
+                         epilog=RUN_SETTINGS, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("--webhook-url", metavar="URL",
                      help="use a webhook at this public https URL instead of long polling")
     run.add_argument("--listen", metavar="ADDR", default="0.0.0.0",
                      help="webhook server address (default 0.0.0.0)")
     run.add_argument("--port", metavar="N", type=int, default=8443,
                      help="webhook server port (default 8443)")
+    run.add_argument("--metrics-addr", metavar="[HOST:]PORT", default=None,
+                     help="serve /healthz, /readyz and /metrics here "
+                     "(default: $ELECTIONBOT_METRICS_ADDR; off when unset)")
+
+    backup = sub.add_parser("backup", help="copy the bot's database safely, even while it runs")
+    backup.add_argument("dest", metavar="FILE", type=Path,
+                        help="the copy to write (must not exist)")
+    backup.add_argument("--db", metavar="FILE", type=Path, default=None,
+                        help="the bot's database (default: $ELECTIONBOT_DB or the default path)")
+
+    health = sub.add_parser("health", help="probe a running bot's health endpoint "
+                            "(for container health checks)")
+    health.add_argument("--url", metavar="URL", default=None,
+                        help="the endpoint (default: /healthz on $ELECTIONBOT_METRICS_ADDR)")
+    health.add_argument("--ready", action="store_true", help="probe /readyz instead of /healthz")
+    health.add_argument("--timeout", metavar="S", type=float, default=5.0)
 
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
@@ -493,65 +540,175 @@ def run_locales_init(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_bot(args: argparse.Namespace) -> int:
     # imported here so that chat/ask/kb start fast and work without the Telegram stack
+    from dataclasses import replace
     from urllib.parse import urlsplit
 
-    from bot.config import ConfigError, Settings
+    from bot.config import Settings, parse_address
     from bot.logs import configure_logging
-    from bot.telegram import run
+    from bot.runner import Webhook, run
 
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    settings = Settings.from_env()
+    if args.metrics_addr:
+        settings = replace(settings, metrics_addr=parse_address(args.metrics_addr,
+                                                                "--metrics-addr"))
+    webhook = None
     if args.webhook_url:
         url = urlsplit(args.webhook_url)
         # Telegram only calls https webhooks; plain http is allowed for a loopback address,
         # where a self-hosted Bot API server (or a test) runs on the same machine
         if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
             raise UserError("--webhook-url must be an https:// address (Telegram requires it)")
-    configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
-    run(settings, args.webhook_url, args.listen, args.port)
+        if not 0 < args.port < 65536:
+            raise UserError(f"--port must be from 1 to 65535, got {args.port}")
+        # the path is secret-free; every request is checked against the secret token instead
+        webhook = Webhook(args.webhook_url, args.listen, args.port, url.path or "/")
+    configure_logging(settings.log_level, [settings.token, settings.webhook_secret],
+                      settings.log_format)
+    reason = run(settings, webhook)
+    print(f"{PROG}: {reason}", file=sys.stderr)
     return 0
+
+
+def run_health(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 0 when the endpoint answers 200, else 1: what container health checks expect."""
+    import urllib.error
+    import urllib.request
+
+    from bot.config import parse_address
+
+    url = args.url
+    if url is None:
+        addr = os.environ.get("ELECTIONBOT_METRICS_ADDR", "").strip()
+        if not addr:
+            raise UserError("no health endpoint: set ELECTIONBOT_METRICS_ADDR (as for `run`) "
+                            "or pass --url")
+        host, port = parse_address(addr, "ELECTIONBOT_METRICS_ADDR")
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        host = f"[{host}]" if ":" in host else host
+        url = f"http://{host}:{port}/" + ("readyz" if args.ready else "healthz")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=args.timeout) as response:
+            out.write(f"{response.status} {response.read(200).decode(errors='replace').strip()}\n")
+            return 0
+    except urllib.error.HTTPError as exc:
+        out.write(f"{exc.code} {exc.read(500).decode(errors='replace').strip()}\n")
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        out.write(f"unreachable: {url}: {reason}\n")
+    return 1
+
+
+def run_backup(args: argparse.Namespace, out: TextIO) -> int:
+    """SQLite's online backup: a consistent copy while the bot keeps writing."""
+    import sqlite3
+
+    from bot.config import db_path
+    from bot.errors import DatabaseUnusable
+    from bot.startup import check_database
+
+    db = args.db or db_path(os.environ)
+    if not db.is_file():
+        raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
+    if args.dest.exists():
+        raise UserError(f"{args.dest} exists already: choose a new file name")
+    check_database(db)
+    try:
+        source = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            target = sqlite3.connect(args.dest)
+            with target:
+                source.backup(target)
+            target.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        args.dest.unlink(missing_ok=True)
+        raise DatabaseUnusable(f"cannot copy {db} to {args.dest}: {exc}",
+                               "check free space and permissions where the copy goes") from exc
+    out.write(f"backed up {db} to {args.dest} ({args.dest.stat().st_size} bytes)\n")
+    return 0
+
+
+def _subparser(parser: argparse.ArgumentParser,
+               args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)parser of the command that was given, for its own usage line in errors."""
+    for dest in ("command", "kb_command", "locales_command"):
+        name = getattr(args, dest, None)
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if name is None or not actions:
+            break
+        parser = actions[0].choices[name]
+    return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    # argparse reports a subcommand's unknown flag with the top-level usage; this reports it
+    # with the subcommand's own usage line
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _subparser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    out, stdin = sys.stdout, sys.stdin
+    if args.command in ("ask", "chat", "kb"):
+        _resolve_dirs(args, sys.stderr if args.command != "ask" or args.verbose else None)
+    if args.command == "ask":
+        return run_ask(args, out, stdin)
+    if args.command == "chat":
+        return run_chat(args, out, stdin)
+    if args.command == "run":
+        return run_bot(args)
+    if args.command == "health":
+        return run_health(args, out)
+    if args.command == "backup":
+        return run_backup(args, out)
+    if args.command == "locales" and args.locales_command == "check":
+        _resolve_dirs(args, None)
+        return run_locales_check(args, out)
+    if args.command == "locales" and args.locales_command == "update":
+        return run_locales_update(args, out)
+    if args.command == "locales" and args.locales_command == "init":
+        return run_locales_init(args, out)
+    if args.command == "kb" and args.kb_command == "gaps":
+        return run_kb_gaps(args, out)
+    if args.command == "kb" and args.kb_command == "check":
+        return run_kb_check(args, out)
+    if args.command == "kb" and args.kb_command == "compile":
+        return run_kb_compile(args, out)
+    raise UserError("unknown command")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    out, stdin = sys.stdout, sys.stdin
+    args = _parse(parser, argv)
     try:
-        if args.command in ("ask", "chat", "kb"):
-            _resolve_dirs(args, sys.stderr if args.command != "ask" or args.verbose else None)
-        if args.command == "ask":
-            return run_ask(args, out, stdin)
-        if args.command == "chat":
-            return run_chat(args, out, stdin)
-        if args.command == "run":
-            return run_bot(args)
-        if args.command == "locales" and args.locales_command == "check":
-            _resolve_dirs(args, None)
-            return run_locales_check(args, out)
-        if args.command == "locales" and args.locales_command == "update":
-            return run_locales_update(args, out)
-        if args.command == "locales" and args.locales_command == "init":
-            return run_locales_init(args, out)
-        if args.command == "kb" and args.kb_command == "gaps":
-            return run_kb_gaps(args, out)
-        if args.command == "kb" and args.kb_command == "check":
-            return run_kb_check(args, out)
-        if args.command == "kb" and args.kb_command == "compile":
-            return run_kb_compile(args, out)
-    except UserError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return _dispatch(args)
+    except ElectionbotError as exc:
+        label = "error: " if exc.exit_code == 2 else ""
+        print(f"{PROG}: {label}{exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
     except KnowledgeError as exc:
         print(f"{PROG}: the knowledge base cannot be loaded: {exc}", file=sys.stderr)
-        return 1
+        return KNOWLEDGE
     except I18nError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
-        return 1
+        return KNOWLEDGE
+    except KeyboardInterrupt:
+        import signal
+
+        err = Interrupted(signal.SIGINT)
+        print(f"\n{PROG}: interrupted (Ctrl-C)", file=sys.stderr)
+        return err.exit_code
     except BrokenPipeError:
         return 0
-    parser.error("unknown command")
-    return 2
+    except Exception as exc:  # a bug: still no traceback on screen unless asked for
+        import logging
+
+        logging.getLogger(PROG).debug("internal error", exc_info=True)
+        print(f"{PROG}: internal error ({type(exc).__name__}); this is a bug, please report it "
+              f"(ELECTIONBOT_LOG_LEVEL=DEBUG shows the details)", file=sys.stderr)
+        return INTERNAL
 

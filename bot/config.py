@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import UsageError
 from bot.storage import DEFAULT_RETENTION_DAYS
 
-TOKEN_HELP = """\
-electionbot run needs a Telegram bot token, and TELEGRAM_BOT_TOKEN is not set.
-To get one, open a chat with @BotFather in Telegram, send /newbot and follow its questions; it
-replies with a token like 123456789:AA... Then start the bot with
-    TELEGRAM_BOT_TOKEN=123456789:AA... electionbot run
-(or put the variable in your environment; .env.example lists every setting).
-No token? `electionbot chat` runs the same bot in this terminal, without Telegram or network."""
+TOKEN_HELP = (
+    "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather in Telegram (/newbot) and start "
+    "with TELEGRAM_BOT_TOKEN=123456789:AA... electionbot run",
+    "no token? `electionbot chat` runs the same bot in this terminal; "
+    "`electionbot run --help` lists every setting")
+# What @BotFather hands out: the bot's numeric id, a colon, then 35 URL-safe characters.
+TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,100}")
+DEFAULT_CONCURRENCY = 16
+DEFAULT_CONNECT_TIMEOUT = 30.0
+LOG_FORMATS = ("plain", "json")
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """A setting is missing or malformed."""
+
+
+def parse_address(value: str, setting: str) -> tuple[str, int]:
+    """`PORT`, `HOST:PORT` or `[IPv6]:PORT`; a bare port means loopback only."""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep:
+        host = "127.0.0.1"
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{setting} must be PORT or HOST:PORT (e.g. 127.0.0.1:9090), "
+                          f"got {value!r}")
+    return host, int(port)
 
 
 def default_db() -> Path:
@@ -52,13 +69,28 @@ class Settings:
     # first pause between attempts; tests shorten them
     delivery_deadline: float = 60.0
     delivery_backoff: float = 0.5
+    # /healthz, /readyz and /metrics on their own small server (off when None)
+    metrics_addr: tuple[str, int] | None = None
+    # updates handled at once (each chat's updates still strictly in order)
+    concurrency: int = DEFAULT_CONCURRENCY
+    # how long start-up waits for the Bot API before giving up
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    log_format: str = "plain"
+    # Telegram's flood limits (~30 messages/s); off only for benchmarks against a fake Bot API
+    rate_limit: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if not token:
-            raise ConfigError(TOKEN_HELP)
+            raise ConfigError(*TOKEN_HELP)
+        if not TOKEN_RE.fullmatch(token):
+            # never echo the value: it may be a real token pasted with a typo
+            raise ConfigError(
+                f"TELEGRAM_BOT_TOKEN does not look like a bot token ({len(token)} characters; "
+                f"expected digits, a colon and about 35 letters, digits, _ or -)",
+                "copy it again from @BotFather (/mybots → your bot → API Token)")
         admins: set[int] = set()
         for part in env.get("ELECTIONBOT_ADMINS", "").replace(" ", "").split(","):
             if not part:
@@ -79,6 +111,22 @@ class Settings:
         if (secret and not all(c.isalnum() or c in "_-" for c in secret)) or len(secret) > 256:
             raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -, "
                               "at most 256 characters")
+        metrics = env.get("ELECTIONBOT_METRICS_ADDR", "").strip()
+        concurrency = env.get("ELECTIONBOT_CONCURRENCY", str(DEFAULT_CONCURRENCY)).strip()
+        if not concurrency.isdigit() or not 1 <= int(concurrency) <= 1024:
+            raise ConfigError(f"ELECTIONBOT_CONCURRENCY must be a whole number from 1 to 1024, "
+                              f"got {concurrency!r}")
+        wait = env.get("ELECTIONBOT_CONNECT_TIMEOUT", str(DEFAULT_CONNECT_TIMEOUT)).strip()
+        try:
+            connect_timeout = float(wait)
+        except ValueError:
+            connect_timeout = -1.0
+        if not 0 < connect_timeout <= 3600:
+            raise ConfigError(f"ELECTIONBOT_CONNECT_TIMEOUT must be a number of seconds "
+                              f"(0 < s <= 3600), got {wait!r}")
+        log_format = env.get("ELECTIONBOT_LOG_FORMAT", "plain").strip().lower() or "plain"
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"ELECTIONBOT_LOG_FORMAT must be plain or json, got {log_format!r}")
         return cls(
             token=token,
             base_url=env.get("TELEGRAM_BASE_URL") or None,
@@ -90,4 +138,8 @@ class Settings:
             log_level=level,
             webhook_secret=secret or secrets.token_urlsafe(32),
             retention_days=int(retention),
+            metrics_addr=parse_address(metrics, "ELECTIONBOT_METRICS_ADDR") if metrics else None,
+            concurrency=int(concurrency),
+            connect_timeout=connect_timeout,
+            log_format=log_format,
         )

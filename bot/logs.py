@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 REDACTED = "[REDACTED]"
 
@@ -45,12 +47,29 @@ _WITHHOLD = WithholdReceivedData()
 _LIBRARY_LOGGERS_WITH_PAYLOADS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
-    """Log to stderr with secrets redacted; keep chatty HTTP libraries quiet."""
+class JsonLinesFormatter(RedactingFormatter):
+    """One JSON object per line, for log shippers; secrets redacted as in plain logs."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        entry = {"time": when, "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        text = json.dumps(entry, ensure_ascii=False)
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def configure_logging(level: str, secrets: Iterable[str], fmt: str = "plain") -> None:
+    """Log to stderr (plain lines or JSON lines) with secrets redacted; quiet chatty libraries."""
     handler = logging.StreamHandler()
     handler.addFilter(_WITHHOLD)
-    handler.setFormatter(
-        RedactingFormatter(secrets, "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    secrets = tuple(secrets)
+    handler.setFormatter(JsonLinesFormatter(secrets) if fmt == "json" else
+                         RedactingFormatter(secrets, "%(asctime)s %(levelname)s %(name)s: "
+                                            "%(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -23,9 +23,9 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.actions import FORGET, VOTE, Action
+from bot.concurrency import ChatOrderedProcessor
 from bot.config import Settings
 from bot.conversation import (
     ACTION_ENTRY,
@@ -37,6 +37,7 @@ from bot.conversation import (
     Conversation,
 )
 from bot.logs import quiet_third_party_loggers
+from bot.metrics import METRICS, Metrics, metered_request
 from bot.storage import BackgroundStorage, Storage
 from bot.telegram import handlers as h
 from bot.telegram.context import SERVICES, BotContext, Services
@@ -97,26 +98,34 @@ async def post_shutdown(app: BotApp) -> None:
 
 
 def build_application(settings: Settings, conversation: Conversation | None = None,
-                      storage: Storage | None = None) -> BotApp:
+                      storage: Storage | None = None, metrics: Metrics | None = None) -> BotApp:
     """Build the Application with its services and handlers."""
     quiet_third_party_loggers()
     conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
     storage = storage or Storage(settings.db_path, retention_days=settings.retention_days)
+    metrics = metrics or Metrics()
     defaults = Defaults(parse_mode=ParseMode.HTML,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
+    # Telegram's flood limits stay on except for benchmarks against a fake Bot API
+    unthrottled = {} if settings.rate_limit else {"overall_max_rate": 0, "group_max_rate": 0}
     limiter = DeliveryLimiter(deadline=settings.delivery_deadline,
                               backoff=settings.delivery_backoff,
-                              max_backoff=10 * settings.delivery_backoff)
+                              max_backoff=10 * settings.delivery_backoff, metrics=metrics,
+                              **unthrottled)
     # same base URL form as python-telegram-bot's own default, "https://api.telegram.org/bot"
     bot = PrivateBot(settings.token, base_url=settings.base_url or "https://api.telegram.org/bot",
                      defaults=defaults, rate_limiter=limiter,
-                     request=HTTPXRequest(connection_pool_size=64),
-                     get_updates_request=HTTPXRequest())
+                     # a connection for each update handled at once, and a few for the rest
+                     request=metered_request(metrics,
+                                             connection_pool_size=settings.concurrency + 4),
+                     get_updates_request=metered_request(metrics))
     app: BotApp = (ApplicationBuilder().bot(bot)
                    .context_types(ContextTypes(context=BotContext))
+                   .concurrent_updates(ChatOrderedProcessor(settings.concurrency, metrics))
                    .post_init(post_init).post_shutdown(post_shutdown).build())
     app.bot_data[SERVICES] = Services(conversation, BackgroundStorage(storage), settings,
-                                      _button_key(storage))
+                                      _button_key(storage), metrics)
+    app.bot_data[METRICS] = metrics
     admins = filters.User(user_id=settings.admins)
     pages = [c for c in USER_COMMANDS if c != "start"]
     app.add_handler(TypeHandler(Update, h.load_user), group=-1)
@@ -137,29 +146,6 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     ])
     app.add_error_handler(h.on_error)
     return app
-
-
-def run(settings: Settings, webhook_url: str | None = None, listen: str = "0.0.0.0",
-        port: int = 8443, routes: Sequence[Route] = ()) -> None:
-    """Run until SIGINT/SIGTERM: long polling or a webhook. `routes` (e.g. /healthz, /metrics)
-    are served on listen:port in both modes, beside the webhook when there is one."""
-    app = build_application(settings)
-    if webhook_url is not None:
-        asyncio.run(serve_webhook(app, settings, webhook_url, listen, port, routes))
-        return
-    if routes:
-        server = WebServer(routes)
-
-        async def start_server(application: BotApp) -> None:
-            await post_init(application)
-            server.listen(listen, port)
-
-        async def stop_server(application: BotApp) -> None:
-            await server.stop()
-            await post_shutdown(application)
-
-        app.post_init, app.post_shutdown = start_server, stop_server
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def serve_webhook(app: BotApp, settings: Settings, webhook_url: str, listen: str,

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.dialogue import ContextStore
 from bot.i18n import Language
+from bot.metrics import Metrics
 from bot.storage import BackgroundStorage
 
 SERVICES = "services"
@@ -29,8 +30,9 @@ class Services:
     """What every handler needs; lives in `bot_data`. `conversation` is swapped on reload."""
 
     def __init__(self, conversation: Conversation, store: BackgroundStorage, settings: Settings,
-                 button_key: bytes) -> None:
+                 button_key: bytes, metrics: Metrics | None = None) -> None:
         self.conversation = conversation
+        self.metrics = metrics or Metrics()
         self.store = store
         self.settings = settings
         self.button_key = button_key

@@ -32,6 +32,8 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE = 60.0
@@ -62,8 +64,10 @@ class DeliveryLimiter(AIORateLimiter):
     """AIORateLimiter's flood control, plus the retry rules above until a total deadline."""
 
     def __init__(self, deadline: float = DEFAULT_DEADLINE, backoff: float = 0.5,
-                 max_backoff: float = 5.0, **kwargs: Any) -> None:
+                 max_backoff: float = 5.0, metrics: Metrics | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(max_retries=0, **kwargs)  # 429s are waited out below, deadline-bound
+        self.metrics = metrics or Metrics()
         # with max_retries=0 the base class's only record is a traceback per 429, which this
         # class reports itself in one line
         logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
@@ -100,7 +104,9 @@ class DeliveryLimiter(AIORateLimiter):
             remaining = give_up_at - time.monotonic()
             if wait > remaining:
                 log.warning("%s: giving up after %d attempts (%s)", endpoint, attempt, why)
+                self.metrics.give_up(endpoint)
                 raise last
+            self.metrics.retry(endpoint)
             if attempt == 1 and self._warn_now(endpoint):
                 log.warning("%s failed (%s); retrying for up to %.0f s (reported once per "
                             "%.0f s)", endpoint, why, self.deadline, WARN_EVERY)

@@ -124,6 +124,7 @@ async def on_text(update: Update, context: BotContext) -> None:
                                         context=contexts.get(key))
     contexts.put(key, turn.context)
     for answer in turn.replies:
+        context.services.metrics.reply(answer.kind)
         await reply(update, context, answer)
     store = context.services.store
     for answer in turn.replies:

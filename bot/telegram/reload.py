@@ -23,8 +23,11 @@ async def reload_knowledge(svc: Services) -> tuple[bool, str]:
                                             svc.settings.locales_dir)
         except (KnowledgeError, I18nError, OSError) as exc:
             log.error("reload failed, still serving the previous knowledge base: %s", exc)
+            svc.metrics.reload(ok=False)
             return False, f"Reload failed; the previous knowledge base is still serving.\n\n{exc}"
         svc.conversation = fresh
+    svc.metrics.reload(ok=True)
+    svc.metrics.knowledge(len(fresh.kb.entries), len(fresh.kb.topics))
     log.info("knowledge base reloaded: %d entries", len(fresh.kb.entries))
     return True, f"Reloaded: {len(fresh.kb.entries)} entries in {len(fresh.kb.topics)} topics."
 

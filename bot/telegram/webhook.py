@@ -11,11 +11,13 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import socket
 from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
 import tornado.httpserver
+import tornado.netutil
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
@@ -136,10 +138,14 @@ class WebServer:
         self._server: tornado.httpserver.HTTPServer | None = None
 
     def listen(self, address: str, port: int) -> None:
+        self.serve(tornado.netutil.bind_sockets(port, address))
+
+    def serve(self, sockets: list[socket.socket]) -> None:
+        """Serve on sockets bound beforehand (start-up binds them before calling Telegram)."""
         self._server = tornado.httpserver.HTTPServer(
             self._app, max_body_size=self._max_body, idle_connection_timeout=60,
-            body_timeout=30)
-        self._server.listen(port, address)
+            body_timeout=30, xheaders=True)
+        self._server.add_sockets(sockets)
 
     async def stop(self) -> None:
         if self._server is not None:
