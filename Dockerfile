@@ -29,9 +29,7 @@ RUN set -eu; \
     find /opt/electionbot -name '__pycache__' -prune -exec rm -rf {} +; \
     # prove now that the knowledge base and every catalog load: a broken edit fails the build
     cd /; /opt/electionbot/bin/electionbot kb check; \
-    /opt/electionbot/bin/electionbot ask --json "What is ENEMO?" | grep -q '"status": "answer"'; \
-    # warm the compiled-base cache, so that every start skips parsing the YAML (kbcache.py)
-    ELECTIONBOT_CACHE_DIR=/opt/electionbot/cache /opt/electionbot/bin/electionbot kb compile
+    /opt/electionbot/bin/electionbot ask --json "What is ENEMO?" | grep -q '"status": "answer"'
 
 FROM ${BASE_IMAGE}
 # only the virtualenv crosses over: no sources, build/, *.egg-info, pip caches or wheels
@@ -43,8 +41,11 @@ ENV PATH=/opt/electionbot/bin:$PATH \
     ELECTIONBOT_CACHE_DIR=/opt/electionbot/cache \
     ELECTIONBOT_METRICS_ADDR=127.0.0.1:9090
 # a fixed numeric user, no passwd entry needed: works on any base, never root
-RUN mkdir -p /data && chown 10001:10001 /data
+RUN mkdir -p /data /opt/electionbot/cache && chown 10001:10001 /data /opt/electionbot/cache
 USER 10001:10001
+# warm the compiled-base cache as the user who reads it (a cache file of another owner is
+# ignored as foreign), so that every start skips parsing the YAML (bot/kbcache.py)
+RUN electionbot kb compile
 ENV HOME=/data
 WORKDIR /data
 VOLUME ["/data"]

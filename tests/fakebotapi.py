@@ -942,6 +942,9 @@ def _without_reply(message: JSON) -> JSON:
 # --------------------------------------------------------------------------------------------
 
 
+# How long a stopping server still reads requests already on their way (see FakeBotAPI.stop).
+STOP_GRACE = 0.25
+
 class FakeBotAPI:
     """A Telegram Bot API stand-in running on 127.0.0.1 in a background thread."""
 
@@ -1039,8 +1042,16 @@ class FakeBotAPI:
         server.shutdown()
         with self._lock:
             connections = list(self._connections)
+        # Keep-alive connections would otherwise keep serving requests after stop(). First a
+        # FIN, as a server going away sends: a client checks its pooled connections and opens a
+        # new one (refused) instead; a request already on its way is still read and recorded,
+        # though its answer cannot be sent — a request that reached Telegram. Then close.
         for conn in connections:
-            # Keep-alive connections would otherwise keep serving requests after stop().
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_WR)
+        if connections:
+            time.sleep(STOP_GRACE)
+        for conn in connections:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
         server.server_close()
