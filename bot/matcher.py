@@ -146,16 +146,11 @@ class Matcher:
         sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
         self._phrasing_weights = np.where(sums > 0, sums, 1.0)
         # for each posting (term t, entry e): the lightest phrasing of e that has t, which
-        # bounds the F1 that e can reach through t (postings are sorted by term, then entry)
-        n_entries = max(len(ix.entry_ids), 1)
-        phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int64),
-                                   np.diff(ix.entry_phrasings))
-        keys = ix.phrasing_terms.astype(np.int64) * n_entries + phrasing_entry[owner]
-        by_key = np.argsort(keys, kind="stable")
-        starts = np.flatnonzero(np.diff(keys[by_key], prepend=-1))
-        self._posting_lightest = (np.minimum.reduceat(self._phrasing_weights[owner][by_key],
-                                                      starts)
-                                  if len(starts) else np.zeros(0))
+        # bounds the F1 that e can reach through t
+        pp = ix.posting_phrasing_ptr
+        self._posting_lightest = (
+            np.minimum.reduceat(self._phrasing_weights[ix.posting_phrasings], pp[:-1])
+            if len(pp) > 1 else np.zeros(0))
         self._is_question_word = np.fromiter(
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
@@ -212,41 +207,58 @@ class Matcher:
         return (hit[0], hit[1]) if hit else None
 
     def _readings(self, chunk: str) -> list[_Reading]:
-        """The ways to read `chunk` that can still win: the typed one, then each alternative
-        whose best possible score beats the best so far (the first of equals wins, as in max).
+        """The ways to read `chunk` (as typed, transliterated, in another keyboard layout)
+        that can still win, in that order, scored.
+
+        The best one (the first of equals) is the same as if all were scored: each reading's
+        best possible score is known without fuzzy search, readings are scored from the most
+        promising on, and one that cannot beat (or, coming later, equal) the best so far is
+        left out.
         """
         folded = tx.fold(chunk)
         as_typed = tx.words(folded)
         if not as_typed:
             return []
-        readings = [_Reading("typed", as_typed, self._score_words(as_typed, typed=True))]
-        alternatives: list[tuple[str, list[str], float]] = []
+        # No other reading scores above 1 - its penalty (0.02 at least) and the typed one wins
+        # ties: when typed text reaches that, the others are not even spelled out.
+        if self._best_possible(as_typed, True) >= 0.98:
+            plain = _Reading("typed", as_typed, self._score_words(as_typed, typed=True))
+            if plain.score >= 0.98:
+                return [plain]
+        # (kind, words, penalty, typed)
+        options: list[tuple[str, list[str], float, bool]] = [("typed", as_typed, 0.0, True)]
         if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
             for lang in ("ru", "be"):
-                alternatives.append((f"translit-{lang}",
-                                     [tx.transliterate(w, lang) for w in as_typed], 0.02))
+                options.append((f"translit-{lang}",
+                                [tx.transliterate(w, lang) for w in as_typed], 0.02, False))
             keys = folded.rstrip("?!")
             if keys and all(c in tx.LAYOUT_CHARS or c.isspace() for c in keys):
                 for lang in ("ru", "be"):
-                    alternatives.append((f"layout-{lang}",
-                                         tx.words(tx.from_en_layout(keys, lang)), 0.03))
+                    options.append((f"layout-{lang}", tx.words(tx.from_en_layout(keys, lang)),
+                                    0.03, False))
         elif all(tx.is_cyrillic(w) for w in as_typed):
-            alternatives.append(("layout-en", tx.words(tx.to_en_layout(folded, "ru")), 0.03))
-        best = readings[0].score
-        for kind, words, penalty in alternatives:
-            if self._best_possible(words) - penalty <= best:
+            options.append(("layout-en", tx.words(tx.to_en_layout(folded, "ru")), 0.03, False))
+        bounds = [self._best_possible(words, typed) - penalty
+                  for _, words, penalty, typed in options]
+        scored: dict[int, _Reading] = {}
+        best, best_at = -1.0, -1
+        for i in sorted(range(len(options)), key=lambda i: (-bounds[i], i)):
+            if bounds[i] < best or (bounds[i] == best and i > best_at):
                 continue  # cannot win: skip its fuzzy searches
-            reading = _Reading(kind, words, self._score_words(words) - penalty)
-            readings.append(reading)
-            best = max(best, reading.score)
-        return readings
+            kind, words, penalty, typed = options[i]
+            reading = _Reading(kind, words, self._score_words(words, typed) - penalty)
+            scored[i] = reading
+            if reading.score > best or (reading.score == best and i < best_at):
+                best, best_at = reading.score, i
+        return [scored[i] for i in sorted(scored)]
 
-    def _best_possible(self, words: list[str]) -> float:
-        """An upper bound of `_score_words(words)` that needs no fuzzy search."""
+    def _best_possible(self, words: list[str], typed: bool = False) -> float:
+        """An upper bound of `_score_words(words, typed)` that needs no fuzzy search."""
         if not words:
             return 0.0
-        # a fuzzy hit is worth at most 0.85 and only words of MIN_TYPO_LENGTH + 1 get one
-        return sum(self._known(w) or (0.85 if len(w) >= MIN_TYPO_LENGTH + 1 else 0.0)
+        # a fuzzy hit is worth at most 0.85 and only long enough words get one
+        shortest = MIN_TYPO_LENGTH if typed else MIN_TYPO_LENGTH + 1
+        return sum(self._known(w) or (0.85 if len(w) >= shortest else 0.0)
                    for w in words) / len(words)
 
     def _score_words(self, words: list[str], typed: bool = False) -> float:
@@ -337,7 +349,7 @@ class Matcher:
         n = len(ix.entry_ids)
         coverage = np.zeros(n)
         content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
-        q_terms = np.zeros(len(ix.terms))  # query weight per term id, 0 for the rest
+        known: list[tuple[int, float]] = []  # the query's terms the base has, and weights
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
         for term, weight in weights.items():
             tid = self._term_ids.get(term)
@@ -347,7 +359,7 @@ class Matcher:
             entries = ix.term_entries[lo:hi]
             coverage[entries] += weight
             lightest[entries] = np.minimum(lightest[entries], self._posting_lightest[lo:hi])
-            q_terms[tid] = weight
+            known.append((tid, weight))
             if not self._is_question_word[tid]:
                 content[entries] = True
         cand = np.flatnonzero(content).astype(np.int32)
@@ -369,7 +381,7 @@ class Matcher:
             # score): the walk never gets past an entry whose bound is below it
             size = max(RANK_PROBE, 4 * limit)
             probe = np.argpartition(-tight, size - 1)[:size]
-            scores = self._best_f1(cand[probe], q_terms, q_weight)
+            scores = self._best_f1(cand[probe], known, q_weight)
             scores = (1 - blend) * scores + blend * cov[probe]
             floor = np.partition(scores, size - limit)[size - limit]
             keep = np.flatnonzero(bound >= floor)
@@ -378,7 +390,7 @@ class Matcher:
         # moves it: it need not be scored
         score = np.full(len(cand), -np.inf)
         worth = np.flatnonzero(tight >= floor)
-        score[worth] = ((1 - blend) * self._best_f1(cand[worth], q_terms, q_weight)
+        score[worth] = ((1 - blend) * self._best_f1(cand[worth], known, q_weight)
                         + blend * cov[worth])
         # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
         # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
@@ -401,29 +413,40 @@ class Matcher:
         return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
                                                      strict=True)]
 
-    def _best_f1(self, entries: np.ndarray, q_terms: np.ndarray, q_weight: float) -> np.ndarray:
-        """Each entry's best weighted F1 over its phrasings, computed for all at once."""
+    def _best_f1(self, entries: np.ndarray, query: list[tuple[int, float]],
+                 q_weight: float) -> np.ndarray:
+        """Each entry's best weighted F1 over its phrasings, computed for all at once.
+
+        Only the phrasings that share a term with the query are read, through the postings.
+        """
         ix = self.index
-        first, last = ix.entry_phrasings[entries], ix.entry_phrasings[entries + 1]
-        phrasings = ranges(first, last)
-        # an entry's phrasings, and so their terms, are contiguous
-        ptr = ix.phrasing_term_ptr
-        values = q_terms[ix.phrasing_terms[ranges(ptr[first], ptr[last])]]
-        sizes = ptr[phrasings + 1] - ptr[phrasings]
-        offsets = np.cumsum(sizes) - sizes
-        # reduceat reads one element past an empty last phrasing: pad, then zero empty ones
-        hit = np.add.reduceat(np.append(values, 0.0), offsets) if len(offsets) else values
-        hit[sizes == 0] = 0.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            precision = hit / q_weight
-            recall = hit / self._phrasing_weights[phrasings]
-            f1 = np.where(hit > 0, 2 * precision * recall / (precision + recall), 0.0)
+        local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
+        local[entries] = np.arange(len(entries), dtype=np.int32)
+        found: list[tuple[np.ndarray, np.ndarray, float]] = []  # (phrasings, owners, weight)
+        for tid, weight in query:
+            lo, hi = ix.term_entry_ptr[tid], ix.term_entry_ptr[tid + 1]
+            owners = local[ix.term_entries[lo:hi]]
+            picked = np.flatnonzero(owners >= 0)
+            if len(picked):
+                first = ix.posting_phrasing_ptr[lo + picked]
+                last = ix.posting_phrasing_ptr[lo + picked + 1]
+                found.append((ix.posting_phrasings[ranges(first, last)],
+                              np.repeat(owners[picked], last - first), weight))
         best = np.zeros(len(entries))
-        counts = last - first
-        has = counts > 0
-        if len(f1):
-            starts = np.cumsum(counts) - counts
-            best[has] = np.maximum.reduceat(f1, starts[has])
+        if not found:
+            return best
+        phrasings = np.concatenate([f[0] for f in found])
+        owner = np.concatenate([f[1] for f in found])
+        weights = np.concatenate([np.full(len(f[0]), f[2]) for f in found])
+        # group by phrasing; stable, so each hit adds its terms in query order
+        order = np.argsort(phrasings, kind="stable")
+        phrasings, owner, weights = phrasings[order], owner[order], weights[order]
+        starts = np.flatnonzero(np.diff(phrasings, prepend=-1))
+        hit = np.add.reduceat(weights, starts)
+        precision = hit / q_weight
+        recall = hit / self._phrasing_weights[phrasings[starts]]
+        f1 = 2 * precision * recall / (precision + recall)
+        np.maximum.at(best, owner[starts], f1)
         return best
 
     def content_weight(self, question: str) -> float:
