@@ -181,11 +181,12 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         wanted = {i for t in terms if (i := self._term_ids.get(t)) is not None}
         if not terms or len(wanted) != len(terms):
             raise KeyError(terms)
-        # only entries that have the rarest of the terms can own such a phrasing, and only
-        # their phrasings with as many terms, all of them wanted
+        # only phrasings that have the rarest of the terms (one slice of the postings), with
+        # as many terms, all of them wanted
         rarest = min(wanted, key=lambda t: ix.term_entry_ptr[t + 1] - ix.term_entry_ptr[t])
-        entries = ix.term_entries[ix.term_entry_ptr[rarest]:ix.term_entry_ptr[rarest + 1]]
-        phrasings = ranges(ix.entry_phrasings[entries], ix.entry_phrasings[entries + 1])
+        pp = ix.posting_phrasing_ptr
+        phrasings = ix.posting_phrasings[pp[ix.term_entry_ptr[rarest]]:
+                                         pp[ix.term_entry_ptr[rarest + 1]]]
         ptr = ix.phrasing_term_ptr
         phrasings = phrasings[ptr[phrasings + 1] - ptr[phrasings] == len(wanted)]
         found = ix.phrasing_terms[ranges(ptr[phrasings], ptr[phrasings + 1])]

@@ -30,6 +30,8 @@ TYPO_CUTOFF = 80.0
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
+# typo-repair answers remembered (a pure function of the word and the base)
+NEAREST_MEMO = 4096
 # the same few thousand words recur in every phrasing and question: stem each once
 _stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
 
@@ -145,6 +147,8 @@ class Matcher:
                           np.diff(ix.phrasing_term_ptr))
         sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
         self._phrasing_weights = np.where(sums > 0, sums, 1.0)
+        self._phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int32),
+                                         np.diff(ix.entry_phrasings))
         # for each posting (term t, entry e): the lightest phrasing of e that has t, which
         # bounds the F1 that e can reach through t
         pp = ix.posting_phrasing_ptr
@@ -159,6 +163,7 @@ class Matcher:
         self._known_stems = ix.known_stems
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
+        self._nearest_memo: dict[str, tuple[str, float] | None] = {}
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
@@ -201,10 +206,17 @@ class Matcher:
         return 0.85 * hit[1] / 100 if hit else 0.0
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
+        # one question asks about the same word up to three times (reading, repair, names)
+        if word in self._nearest_memo:
+            return self._nearest_memo[word]
         # only words that can reach the cutoff, in list order: the same hit as the full scan
         choices = self._vocab.candidates(word, TYPO_CUTOFF)
         hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return (hit[0], hit[1]) if hit else None
+        found = (hit[0], hit[1]) if hit else None
+        if len(self._nearest_memo) >= NEAREST_MEMO:
+            self._nearest_memo.clear()  # a bound, not an eviction policy: rare and cheap
+        self._nearest_memo[word] = found
+        return found
 
     def _readings(self, chunk: str) -> list[_Reading]:
         """The ways to read `chunk` (as typed, transliterated, in another keyboard layout)
@@ -347,68 +359,94 @@ class Matcher:
             return []
         ix = self.index
         n = len(ix.entry_ids)
-        coverage = np.zeros(n)
-        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
-        known: list[tuple[int, float]] = []  # the query's terms the base has, and weights
+        # the query's terms that the base has, with their weights, and all their postings
+        known = [(tid, w) for t, w in weights.items() if (tid := self._term_ids.get(t)) is not None]
+        if not known:
+            return []
+        tids = np.fromiter((tid for tid, _ in known), dtype=np.int32, count=len(known))
+        first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
+        postings = ranges(first, last)
+        entries = ix.term_entries[postings]
+        # summed term by term, in query order, like one addition per term would
+        coverage = np.bincount(entries, minlength=n,
+                               weights=np.repeat([w for _, w in known], last - first))
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
-        for term, weight in weights.items():
-            tid = self._term_ids.get(term)
-            if tid is None:
-                continue
-            lo, hi = ix.term_entry_ptr[tid], ix.term_entry_ptr[tid + 1]
-            entries = ix.term_entries[lo:hi]
-            coverage[entries] += weight
-            lightest[entries] = np.minimum(lightest[entries], self._posting_lightest[lo:hi])
-            known.append((tid, weight))
-            if not self._is_question_word[tid]:
-                content[entries] = True
+        np.minimum.at(lightest, entries, self._posting_lightest[postings])
+        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
+        content[entries[np.repeat(~self._is_question_word[tids], last - first)]] = True
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
             return []
         blend = self.thresholds.coverage_blend
-        cov = coverage[cand] / q_weight
+        covered = coverage[cand]
+        cov = covered / q_weight
         # F1 <= 2P/(1+P) and P <= coverage: no entry scores above its bound
         bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
         # Tighter, for skipping work only: a phrasing's weighted F1 is 2·hit/(q + w) with hit
         # at most the entry's coverage C and at most w, and only phrasings with a query term
         # have a hit: at most 2C/(q + max(C, the lightest such w)).
-        covered = coverage[cand]
-        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, lightest[cand]))
+        light = lightest[cand]
+        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, light))
                  + blend * cov + 1e-9)
+        # An entry that shares a single term with the query scores exactly through its
+        # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
+        single = np.bincount(entries, minlength=n)[cand] == 1
+        precision, recall = covered / q_weight, covered / light
+        direct = np.where(single, (1 - blend) * 2 * precision * recall / (precision + recall)
+                          + blend * cov, np.nan)
+
+        def scores_of(picked: np.ndarray) -> np.ndarray:
+            out = direct[picked]
+            multi = np.flatnonzero(~single[picked])
+            if len(multi):
+                chosen = picked[multi]
+                out[multi] = ((1 - blend) * self._best_f1(cand[chosen], known, q_weight)
+                              + blend * cov[chosen])
+            return out
+
         floor = -np.inf
         if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
             # score): the walk never gets past an entry whose bound is below it
             size = max(RANK_PROBE, 4 * limit)
             probe = np.argpartition(-tight, size - 1)[:size]
-            scores = self._best_f1(cand[probe], known, q_weight)
-            scores = (1 - blend) * scores + blend * cov[probe]
-            floor = np.partition(scores, size - limit)[size - limit]
+            floor = np.partition(scores_of(probe), size - limit)[size - limit]
             keep = np.flatnonzero(bound >= floor)
             cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
+            direct, single = direct[keep], single[keep]
         # an entry that cannot reach the floor is walked past but never makes the cut, nor
         # moves it: it need not be scored
         score = np.full(len(cand), -np.inf)
         worth = np.flatnonzero(tight >= floor)
-        score[worth] = ((1 - blend) * self._best_f1(cand[worth], known, q_weight)
-                        + blend * cov[worth])
+        score[worth] = scores_of(worth)
         # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
         # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
         # seen so far. Bounds only fall and that score only rises along the walk, so the stop
-        # is found by bisection; the result is the same as walking.
+        # is found by searching; the result is the same as walking.
         order = np.argsort(-cov, kind="stable")
         cand, bound, score = cand[order], bound[order], score[order]
         stop = len(cand)
         if limit is not None and len(cand) > limit:
-            lo, hi = limit, len(cand)  # the stop is the first i in [lo, hi) that passes
+
+            def passes(i: int) -> bool:
+                return bool(bound[i] <= np.partition(score[:i], i - limit)[i - limit])
+
+            # the stop is the first i >= limit that passes: gallop, then bisect
+            lo, step = limit, limit
+            while lo + step < len(cand) and not passes(lo + step):
+                lo, step = lo + step, step * 2
+            hi = min(lo + step, len(cand))
             while lo < hi:
                 mid = (lo + hi) // 2
-                if bound[mid] <= np.partition(score[:mid], mid - limit)[mid - limit]:
+                if passes(mid):
                     hi = mid
                 else:
                     lo = mid + 1
             stop = lo
         cand, score = cand[:stop], score[:stop]
+        if limit is not None and len(score) > limit:  # sort only what can make the cut
+            top = np.flatnonzero(score >= np.partition(score, len(score) - limit)[-limit])
+            cand, score = cand[top], score[top]
         best = np.lexsort((cand, -score))[:limit]
         return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
                                                      strict=True)]
@@ -422,31 +460,28 @@ class Matcher:
         ix = self.index
         local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
         local[entries] = np.arange(len(entries), dtype=np.int32)
-        found: list[tuple[np.ndarray, np.ndarray, float]] = []  # (phrasings, owners, weight)
-        for tid, weight in query:
-            lo, hi = ix.term_entry_ptr[tid], ix.term_entry_ptr[tid + 1]
-            owners = local[ix.term_entries[lo:hi]]
-            picked = np.flatnonzero(owners >= 0)
-            if len(picked):
-                first = ix.posting_phrasing_ptr[lo + picked]
-                last = ix.posting_phrasing_ptr[lo + picked + 1]
-                found.append((ix.posting_phrasings[ranges(first, last)],
-                              np.repeat(owners[picked], last - first), weight))
+        tids = np.fromiter((tid for tid, _ in query), dtype=np.int32, count=len(query))
+        first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
+        postings = ranges(first, last)
+        picked = np.flatnonzero(local[ix.term_entries[postings]] >= 0)
         best = np.zeros(len(entries))
-        if not found:
+        if not len(picked):
             return best
-        phrasings = np.concatenate([f[0] for f in found])
-        owner = np.concatenate([f[1] for f in found])
-        weights = np.concatenate([np.full(len(f[0]), f[2]) for f in found])
+        term_weights = np.repeat([w for _, w in query], last - first)[picked]
+        postings = postings[picked]
+        lo, hi = ix.posting_phrasing_ptr[postings], ix.posting_phrasing_ptr[postings + 1]
+        phrasings = ix.posting_phrasings[ranges(lo, hi)]
+        weights = np.repeat(term_weights, hi - lo)
         # group by phrasing; stable, so each hit adds its terms in query order
         order = np.argsort(phrasings, kind="stable")
-        phrasings, owner, weights = phrasings[order], owner[order], weights[order]
+        phrasings, weights = phrasings[order], weights[order]
         starts = np.flatnonzero(np.diff(phrasings, prepend=-1))
         hit = np.add.reduceat(weights, starts)
+        shared = phrasings[starts]
         precision = hit / q_weight
-        recall = hit / self._phrasing_weights[phrasings[starts]]
+        recall = hit / self._phrasing_weights[shared]
         f1 = 2 * precision * recall / (precision + recall)
-        np.maximum.at(best, owner[starts], f1)
+        np.maximum.at(best, local[self._phrasing_entry[shared]], f1)
         return best
 
     def content_weight(self, question: str) -> float:
