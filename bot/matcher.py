@@ -58,6 +58,8 @@ class Thresholds:
     # incidental word used by one entry ("send") would otherwise outweigh the names the
     # lexicon curates (ENEMO), which appear in several entries.
     plain_word_cap: float = 1.2
+    # IDF is computed as if the base had at most this many entries (see Matcher.__init__)
+    idf_entries: int = 15
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,13 @@ class Matcher:
         cap = self.thresholds.plain_word_cap
         is_syn = np.fromiter((t.startswith(SYN_PREFIX) for t in ix.terms), dtype=bool,
                              count=len(ix.terms))
-        idf = np.maximum(np.log((n + 1) / (df + 0.5)), 0.1)
+        # Measured as in a base of at most `idf_entries` entries (a term's share of the base
+        # counts, and no term is rarer than one such entry): the same range of weights at 15
+        # and at 20,000 entries, so the fixed weights beside them (unknown words, the plain-word
+        # cap) and the thresholds keep their meaning as the base grows.
+        size = min(n, self.thresholds.idf_entries)
+        share = np.maximum(df * (size / n), 1.0)
+        idf = np.maximum(np.log((size + 1) / (share + 0.5)), 0.1)
         self._term_weights = np.minimum(idf, np.where(is_syn, 10.0, cap))
         weights = self._term_weights.tolist()
         self._weights = {t: weights[i] for t, i in self._term_ids.items()}
