@@ -419,7 +419,8 @@ class Matcher:
             size = max(RANK_PROBE, 4 * limit)
             probe = np.argpartition(-tight, size - 1)[:size]
             floor = np.partition(scores_of(probe), size - limit)[size - limit]
-            keep = np.flatnonzero(bound >= floor)
+            # (an entry can score an ulp above its bound when F1 reaches it: keep a margin)
+            keep = np.flatnonzero(bound >= floor - 1e-9)
             cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
             direct, single = direct[keep], single[keep]
         # an entry that cannot reach the floor is walked past but never makes the cut, nor
