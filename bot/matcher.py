@@ -375,9 +375,9 @@ class Matcher:
         first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
         postings = ranges(first, last)
         entries = ix.term_entries[postings]
+        posting_weights = np.repeat([w for _, w in known], last - first)
         # summed term by term, in query order, like one addition per term would
-        coverage = np.bincount(entries, minlength=n,
-                               weights=np.repeat([w for _, w in known], last - first))
+        coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
         np.minimum.at(lightest, entries, self._posting_lightest[postings])
         content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
@@ -408,7 +408,8 @@ class Matcher:
             multi = np.flatnonzero(~single[picked])
             if len(multi):
                 chosen = picked[multi]
-                out[multi] = ((1 - blend) * self._best_f1(cand[chosen], known, q_weight)
+                out[multi] = ((1 - blend) * self._best_f1(
+                    cand[chosen], known, q_weight, (postings, entries, posting_weights))
                               + blend * cov[chosen])
             return out
 
@@ -460,37 +461,47 @@ class Matcher:
         return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
                                                      strict=True)]
 
-    def _best_f1(self, entries: np.ndarray, query: list[tuple[int, float]],
-                 q_weight: float) -> np.ndarray:
+    def _best_f1(self, entries: np.ndarray, query: list[tuple[int, float]], q_weight: float,
+                 read: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Each entry's best weighted F1 over its phrasings, computed for all at once.
 
-        Only the phrasings that share a term with the query are read, through the postings.
+        Only the phrasings that share a term with the query are read, through the postings
+        (`read`: the query terms' postings, their entries and weights, if already at hand).
         """
         ix = self.index
         local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
         local[entries] = np.arange(len(entries), dtype=np.int32)
-        tids = np.fromiter((tid for tid, _ in query), dtype=np.int32, count=len(query))
-        first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
-        postings = ranges(first, last)
-        picked = np.flatnonzero(local[ix.term_entries[postings]] >= 0)
+        if read is None:
+            tids = np.fromiter((tid for tid, _ in query), dtype=np.int32, count=len(query))
+            first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
+            postings = ranges(first, last)
+            read = (postings, ix.term_entries[postings],
+                    np.repeat([w for _, w in query], last - first))
+        postings, posting_entries, posting_weights = read
+        owner = local[posting_entries]
+        picked = np.flatnonzero(owner >= 0)
         best = np.zeros(len(entries))
         if not len(picked):
             return best
-        term_weights = np.repeat([w for _, w in query], last - first)[picked]
-        postings = postings[picked]
+        term_weights = posting_weights[picked]
+        postings, owner = postings[picked], owner[picked]
+        # the entries' phrasings numbered 0.. in a row, entry after entry
+        firsts = ix.entry_phrasings[entries]
+        counts = ix.entry_phrasings[entries + 1] - firsts
+        offsets = np.cumsum(counts) - counts
         lo, hi = ix.posting_phrasing_ptr[postings], ix.posting_phrasing_ptr[postings + 1]
-        phrasings = ix.posting_phrasings[ranges(lo, hi)]
-        weights = np.repeat(term_weights, hi - lo)
-        # group by phrasing; stable, so each hit adds its terms in query order
-        order = np.argsort(phrasings, kind="stable")
-        phrasings, weights = phrasings[order], weights[order]
-        starts = np.flatnonzero(np.diff(phrasings, prepend=-1))
-        hit = np.add.reduceat(weights, starts)
-        shared = phrasings[starts]
-        precision = hit / q_weight
-        recall = hit / self._phrasing_weights[shared]
-        f1 = 2 * precision * recall / (precision + recall)
-        np.maximum.at(best, local[self._phrasing_entry[shared]], f1)
+        shift = np.repeat(offsets[owner] - firsts[owner], hi - lo)
+        numbered = ix.posting_phrasings[ranges(lo, hi)] + shift
+        # each phrasing's hit, its terms added in query order (as summing term by term would)
+        hit = np.bincount(numbered, weights=np.repeat(term_weights, hi - lo),
+                          minlength=int(counts.sum()))
+        own = self._phrasing_weights[ranges(firsts, firsts + counts)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            precision = hit / q_weight
+            recall = hit / own
+            f1 = np.where(hit > 0, 2 * precision * recall / (precision + recall), 0.0)
+        has = counts > 0
+        best[has] = np.maximum.reduceat(f1, offsets[has])
         return best
 
     def content_weight(self, question: str) -> float:
