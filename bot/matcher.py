@@ -399,9 +399,8 @@ class Matcher:
         # An entry that shares a single term with the query scores exactly through its
         # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
         single = np.bincount(entries, minlength=n)[cand] == 1
-        precision, recall = covered / q_weight, covered / light
-        direct = np.where(single, (1 - blend) * 2 * precision * recall / (precision + recall)
-                          + blend * cov, np.nan)
+        direct = np.where(single, (1 - blend) * 2 * covered / (q_weight + light) + blend * cov,
+                          np.nan)
 
         def scores_of(picked: np.ndarray) -> np.ndarray:
             out = direct[picked]
@@ -495,11 +494,8 @@ class Matcher:
         # each phrasing's hit, its terms added in query order (as summing term by term would)
         hit = np.bincount(numbered, weights=np.repeat(term_weights, hi - lo),
                           minlength=int(counts.sum()))
-        own = self._phrasing_weights[ranges(firsts, firsts + counts)]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            precision = hit / q_weight
-            recall = hit / own
-            f1 = np.where(hit > 0, 2 * precision * recall / (precision + recall), 0.0)
+        # F1 of precision hit/q and recall hit/w is 2·hit/(q + w) (0 without a hit)
+        f1 = 2 * hit / (q_weight + self._phrasing_weights[ranges(firsts, firsts + counts)])
         has = counts > 0
         best[has] = np.maximum.reduceat(f1, offsets[has])
         return best
