@@ -59,8 +59,10 @@ def _name(rng: random.Random) -> dict[str, str]:
     stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3))))
     ending = rng.randrange(3)
     cyr = "".join(_TO_CYRILLIC[c] for c in stem)
-    if rng.random() < 0.3:  # an acronym, like ЦИК/CEC
-        letters = stem[:1] + "".join(rng.choice("bdgklmnprstvz") for _ in range(2))
+    if rng.random() < 0.3:  # an acronym, like OSCE/АБСЕ; 4–5 letters, so that thousands of
+        # made-up ones do not take every three-letter combination (СНД, ЦВК typed in Latin)
+        letters = stem[:1] + "".join(rng.choice("bdgklmnprstvz")
+                                     for _ in range(rng.choice((3, 4))))
         return {"en": letters.upper(),
                 "ru": "".join(_TO_CYRILLIC[c] for c in letters).upper(),
                 "be": "".join(_TO_CYRILLIC[c] for c in letters).upper().replace("И", "І")}
