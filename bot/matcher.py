@@ -115,6 +115,10 @@ class Matcher:
         self._stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
         self._synonyms, synonym_words = _synonym_table(kb)
         self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
+        # the longest synonym starting with each stem: longer spans need not be looked up
+        self._syn_len: dict[str, int] = {}
+        for key in self._synonyms:
+            self._syn_len[key[0]] = max(self._syn_len.get(key[0], 1), len(key))
         # words per language: what a typed word is checked against to tell be/ru/en apart
         self._lang_words: dict[str, set[str]] = defaultdict(set)
         for lang, words in lex.stopwords.items():
@@ -179,7 +183,7 @@ class Matcher:
         terms: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
+            for size in range(min(self._syn_len.get(stems[i], 1), len(words) - i), 0, -1):
                 key = self._synonyms.get(tuple(stems[i : i + size]))
                 if key is not None:
                     terms.append(key)

@@ -29,6 +29,24 @@ class Reference(Matcher):
                           for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1])]
         self.words = list(self._vocab.words)
 
+    def _terms(self, words: list[str]) -> list[str]:
+        """Every span length tried at every position (its index is built with this too)."""
+        stems = [tx.stem(w) for w in words]
+        terms: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
+                key = self._synonyms.get(tuple(stems[i : i + size]))
+                if key is not None:
+                    terms.append(key)
+                    i += size
+                    break
+            else:
+                if words[i] not in self._stopwords:
+                    terms.append(stems[i])
+                i += 1
+        return terms
+
     def _nearest(self, word: str) -> tuple[str, float] | None:
         hit = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return (hit[0], hit[1]) if hit else None
