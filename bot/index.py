@@ -31,6 +31,9 @@ class Index:
     phrasing_terms: IntArray  # distinct term ids of each phrasing, ascending
     term_entry_ptr: IntArray  # term t occurs in entries term_entries[ptr[t]:ptr[t+1]]
     term_entries: IntArray
+    # posting j (term t, entry e) → the phrasings of e that have t: posting_phrasings[ptr[j]:...]
+    posting_phrasing_ptr: IntArray
+    posting_phrasings: IntArray
     # distinct words of each phrasing and its language: what a rebuild reuses
     words: tuple[str, ...]
     phrasing_word_ptr: IntArray
@@ -121,9 +124,15 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
     p_words, w_sizes, p_lang = joined(w_parts), joined(wn_parts), joined(l_parts)
     entry_ptr = pointers(counts)
     n_entries = len(counts)
-    # term → entries: the distinct (term, entry) pairs, sorted by term then entry
-    owner = np.repeat(np.repeat(np.arange(n_entries, dtype=np.int64), counts), p_sizes)
-    pairs = np.unique(p_terms.astype(np.int64) * max(n_entries, 1) + owner)
+    # term → entries: the distinct (term, entry) pairs, sorted by term then entry; and for
+    # each such posting, the entry's phrasings that have the term
+    phrasing_of = np.repeat(np.arange(len(p_sizes), dtype=np.int32), p_sizes)
+    owner = np.repeat(np.arange(n_entries, dtype=np.int64), counts)[phrasing_of]
+    keys = p_terms.astype(np.int64) * max(n_entries, 1) + owner
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.diff(keys, prepend=-1))
+    pairs = keys[starts]
     pair_terms = pairs // max(n_entries, 1)
     term_ptr = pointers(np.bincount(pair_terms, minlength=len(term_id)).astype(np.int32))
 
@@ -143,6 +152,8 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         phrasing_terms=p_terms,
         term_entry_ptr=term_ptr,
         term_entries=(pairs % max(n_entries, 1)).astype(np.int32),
+        posting_phrasing_ptr=np.append(starts, len(keys)).astype(np.int32),
+        posting_phrasings=phrasing_of[order],
         words=word_table,
         phrasing_word_ptr=pointers(w_sizes),
         phrasing_words=p_words,
@@ -170,19 +181,21 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         wanted = {i for t in terms if (i := self._term_ids.get(t)) is not None}
         if not terms or len(wanted) != len(terms):
             raise KeyError(terms)
-        # only entries that have the rarest of the terms can own such a phrasing
+        # only phrasings that have the rarest of the terms (one slice of the postings), with
+        # as many terms, all of them wanted
         rarest = min(wanted, key=lambda t: ix.term_entry_ptr[t + 1] - ix.term_entry_ptr[t])
-        owners = []
+        pp = ix.posting_phrasing_ptr
+        phrasings = ix.posting_phrasings[pp[ix.term_entry_ptr[rarest]]:
+                                         pp[ix.term_entry_ptr[rarest + 1]]]
         ptr = ix.phrasing_term_ptr
-        for e in ix.term_entries[ix.term_entry_ptr[rarest]:ix.term_entry_ptr[rarest + 1]].tolist():
-            for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1]):
-                if (ptr[p + 1] - ptr[p] == len(wanted)
-                        and set(ix.phrasing_terms[ptr[p]:ptr[p + 1]].tolist()) == wanted):
-                    owners.append(ix.entry_ids[e])
-                    break
-        if not owners:
+        phrasings = phrasings[ptr[phrasings + 1] - ptr[phrasings] == len(wanted)]
+        found = ix.phrasing_terms[ranges(ptr[phrasings], ptr[phrasings + 1])]
+        same = np.isin(found, np.fromiter(wanted, dtype=np.int32)).reshape(-1, len(wanted))
+        hits = phrasings[same.all(axis=1)]
+        if not len(hits):
             raise KeyError(terms)
-        return tuple(owners)
+        owners = np.unique(np.searchsorted(ix.entry_phrasings, hits, side="right") - 1)
+        return tuple(ix.entry_ids[e] for e in owners.tolist())
 
     def __iter__(self) -> Iterator[frozenset[str]]:
         seen: set[frozenset[str]] = set()
@@ -217,13 +230,12 @@ class Vocabulary:
 
     def __init__(self, words: list[str]) -> None:
         self.words = words  # sorted: the order extractOne breaks ties by
-        self.lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
-        self.masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
-                                 count=len(words))
-        # words by length, so a length window is one slice
-        self.by_length = np.argsort(self.lengths, kind="stable").astype(np.int32)
-        self.length_starts = np.searchsorted(self.lengths[self.by_length],
-                                             np.arange(self.lengths.max(initial=0) + 2))
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64, count=len(words))
+        # words by length, so that a length window is one contiguous slice
+        self.by_length = np.argsort(lengths, kind="stable").astype(np.int32)
+        self.lengths, self.masks = lengths[self.by_length], masks[self.by_length]
+        self.length_starts = np.searchsorted(self.lengths, np.arange(lengths.max(initial=0) + 2))
 
     def candidates(self, word: str, cutoff: float) -> list[str]:
         """The words that may score at least `cutoff` against `word`, in list order."""
@@ -233,16 +245,16 @@ class Vocabulary:
         lo = max(0, int(np.floor(n * (1 - slack) / (1 + slack) - 1e-9)))
         hi = int(np.ceil(n * (1 + slack) / (1 - slack) + 1e-9)) if slack < 1 else n * 100
         starts = self.length_starts
-        lo, hi = min(lo, len(starts) - 1), min(hi + 1, len(starts) - 1)
-        window = self.by_length[starts[lo]:starts[hi]]
-        if not len(window):
+        a = starts[min(lo, len(starts) - 1)]
+        b = starts[min(hi + 1, len(starts) - 1)]
+        if a >= b:
             return []
-        lengths = self.lengths[window]
-        differ = np.bitwise_count(self.masks[window] ^ np.uint64(_letter_mask(word)))
+        lengths = self.lengths[a:b]
+        differ = np.bitwise_count(self.masks[a:b] ^ np.uint64(_letter_mask(word)))
         bound = np.maximum(np.abs(lengths - n), differ)
-        keep = window[bound <= slack * (lengths + n) + 1e-9]
+        keep = self.by_length[a:b][bound <= slack * (lengths + n) + 1e-9]
         keep.sort()
-        return [self.words[i] for i in keep]
+        return [self.words[i] for i in keep.tolist()]
 
 
 def _letter_mask(word: str) -> int:

@@ -41,6 +41,8 @@ MAX_VERIFIED = 5
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
+# typo-repair answers remembered (a pure function of the word and the base)
+NEAREST_MEMO = 4096
 # the same few thousand words recur in every phrasing and question: stem each once
 _stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
 
@@ -71,6 +73,8 @@ class Thresholds:
     # incidental word used by one entry ("send") would otherwise outweigh the names the
     # lexicon curates (ENEMO), which appear in several entries.
     plain_word_cap: float = 1.2
+    # IDF is computed as if the base had at most this many entries (see Matcher.__init__)
+    idf_entries: int = 15
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,10 @@ class Matcher:
                     self._outofscope[stems[0]].append((stems, cls))
         self._max_phrase_len = max((len(p) for p in (*self._stop_phrases, *self._smalltalk)),
                                    default=1)
+        # the longest synonym starting with each stem: longer spans need not be looked up
+        self._syn_len: dict[str, int] = {}
+        for key in self._synonyms:
+            self._syn_len[key[0]] = max(self._syn_len.get(key[0], 1), len(key))
         # words per language: what a typed word is checked against to tell be/ru/en apart
         self._lang_words: dict[str, set[str]] = defaultdict(set)
         for lang, words in lex.stopwords.items():
@@ -191,7 +199,13 @@ class Matcher:
         cap = self.thresholds.plain_word_cap
         is_syn = np.fromiter((t.startswith(SYN_PREFIX) for t in ix.terms), dtype=bool,
                              count=len(ix.terms))
-        idf = np.maximum(np.log((n + 1) / (df + 0.5)), 0.1)
+        # Measured as in a base of at most `idf_entries` entries (a term's share of the base
+        # counts, and no term is rarer than one such entry): the same range of weights at 15
+        # and at 20,000 entries, so the fixed weights beside them (unknown words, the plain-word
+        # cap) and the thresholds keep their meaning as the base grows.
+        size = min(n, self.thresholds.idf_entries)
+        share = np.maximum(df * (size / n), 1.0)
+        idf = np.maximum(np.log((size + 1) / (share + 0.5)), 0.1)
         self._term_weights = np.minimum(idf, np.where(is_syn, 10.0, cap))
         weights = self._term_weights.tolist()
         self._weights = {t: weights[i] for t, i in self._term_ids.items()}
@@ -201,17 +215,14 @@ class Matcher:
                           np.diff(ix.phrasing_term_ptr))
         sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
         self._phrasing_weights = np.where(sums > 0, sums, 1.0)
+        self._phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int32),
+                                         np.diff(ix.entry_phrasings))
         # for each posting (term t, entry e): the lightest phrasing of e that has t, which
-        # bounds the F1 that e can reach through t (postings are sorted by term, then entry)
-        n_entries = max(len(ix.entry_ids), 1)
-        phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int64),
-                                   np.diff(ix.entry_phrasings))
-        keys = ix.phrasing_terms.astype(np.int64) * n_entries + phrasing_entry[owner]
-        by_key = np.argsort(keys, kind="stable")
-        starts = np.flatnonzero(np.diff(keys[by_key], prepend=-1))
-        self._posting_lightest = (np.minimum.reduceat(self._phrasing_weights[owner][by_key],
-                                                      starts)
-                                  if len(starts) else np.zeros(0))
+        # bounds the F1 that e can reach through t
+        pp = ix.posting_phrasing_ptr
+        self._posting_lightest = (
+            np.minimum.reduceat(self._phrasing_weights[ix.posting_phrasings], pp[:-1])
+            if len(pp) > 1 else np.zeros(0))
         self._is_question_word = np.fromiter(
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
@@ -230,6 +241,7 @@ class Matcher:
         self._known_stems = ix.known_stems | {_stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
+        self._nearest_memo: dict[str, tuple[str, float] | None] = {}
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
@@ -241,7 +253,7 @@ class Matcher:
             if skip:
                 i += skip
                 continue
-            for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
+            for size in range(min(self._syn_len.get(stems[i], 1), len(words) - i), 0, -1):
                 key = self._synonyms.get(tuple(stems[i : i + size]))
                 if key is not None:
                     terms.append(key)
@@ -319,47 +331,71 @@ class Matcher:
         return 0.85 * hit[1] / 100 if hit else 0.0
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
+        # one question asks about the same word up to three times (reading, repair, names)
+        if word in self._nearest_memo:
+            return self._nearest_memo[word]
         # only words that can reach the cutoff, in list order: the same hit as the full scan
         choices = self._vocab.candidates(word, TYPO_CUTOFF)
         hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return (hit[0], hit[1]) if hit else None
+        found = (hit[0], hit[1]) if hit else None
+        if len(self._nearest_memo) >= NEAREST_MEMO:
+            self._nearest_memo.clear()  # a bound, not an eviction policy: rare and cheap
+        self._nearest_memo[word] = found
+        return found
 
     def _readings(self, chunk: str) -> list[_Reading]:
-        """The ways to read `chunk` that can still win: the typed one, then each alternative
-        whose best possible score beats the best so far (the first of equals wins, as in max).
+        """The ways to read `chunk` (as typed, transliterated, in another keyboard layout)
+        that can still win, in that order, scored.
+
+        The best one (the first of equals) is the same as if all were scored: each reading's
+        best possible score is known without fuzzy search, readings are scored from the most
+        promising on, and one that cannot beat (or, coming later, equal) the best so far is
+        left out.
         """
         folded = tx.fold(chunk)
         as_typed = tx.words(folded)
         if not as_typed:
             return []
-        readings = [_Reading("typed", as_typed, self._score_words(as_typed, typed=True))]
-        alternatives: list[tuple[str, list[str], float]] = []
+        # No other reading scores above 1 - its penalty (0.02 at least) and the typed one wins
+        # ties: when typed text reaches that, the others are not even spelled out.
+        if self._best_possible(as_typed, True) >= 0.98:
+            plain = _Reading("typed", as_typed, self._score_words(as_typed, typed=True))
+            if plain.score >= 0.98:
+                return [plain]
+        # (kind, words, penalty, typed)
+        options: list[tuple[str, list[str], float, bool]] = [("typed", as_typed, 0.0, True)]
         if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
             for lang in ("ru", "be"):
-                alternatives.append((f"translit-{lang}",
-                                     [tx.transliterate(w, lang) for w in as_typed], 0.02))
+                options.append((f"translit-{lang}",
+                                [tx.transliterate(w, lang) for w in as_typed], 0.02, False))
             keys = folded.rstrip("?!")
             if keys and all(c in tx.LAYOUT_CHARS or c.isspace() for c in keys):
                 for lang in ("ru", "be"):
-                    alternatives.append((f"layout-{lang}",
-                                         tx.words(tx.from_en_layout(keys, lang)), 0.03))
+                    options.append((f"layout-{lang}", tx.words(tx.from_en_layout(keys, lang)),
+                                    0.03, False))
         elif all(tx.is_cyrillic(w) for w in as_typed):
-            alternatives.append(("layout-en", tx.words(tx.to_en_layout(folded, "ru")), 0.03))
-        best = readings[0].score
-        for kind, words, penalty in alternatives:
-            if self._best_possible(words) - penalty <= best:
+            options.append(("layout-en", tx.words(tx.to_en_layout(folded, "ru")), 0.03, False))
+        bounds = [self._best_possible(words, typed) - penalty
+                  for _, words, penalty, typed in options]
+        scored: dict[int, _Reading] = {}
+        best, best_at = -1.0, -1
+        for i in sorted(range(len(options)), key=lambda i: (-bounds[i], i)):
+            if bounds[i] < best or (bounds[i] == best and i > best_at):
                 continue  # cannot win: skip its fuzzy searches
-            reading = _Reading(kind, words, self._score_words(words) - penalty)
-            readings.append(reading)
-            best = max(best, reading.score)
-        return readings
+            kind, words, penalty, typed = options[i]
+            reading = _Reading(kind, words, self._score_words(words, typed) - penalty)
+            scored[i] = reading
+            if reading.score > best or (reading.score == best and i < best_at):
+                best, best_at = reading.score, i
+        return [scored[i] for i in sorted(scored)]
 
-    def _best_possible(self, words: list[str]) -> float:
-        """An upper bound of `_score_words(words)` that needs no fuzzy search."""
+    def _best_possible(self, words: list[str], typed: bool = False) -> float:
+        """An upper bound of `_score_words(words, typed)` that needs no fuzzy search."""
         if not words:
             return 0.0
-        # a fuzzy hit is worth at most 0.85 and only words of MIN_TYPO_LENGTH + 1 get one
-        return sum(self._known(w) or (0.85 if len(w) >= MIN_TYPO_LENGTH + 1 else 0.0)
+        # a fuzzy hit is worth at most 0.85 and only long enough words get one
+        shortest = MIN_TYPO_LENGTH if typed else MIN_TYPO_LENGTH + 1
+        return sum(self._known(w) or (0.85 if len(w) >= shortest else 0.0)
                    for w in words) / len(words)
 
     def _score_words(self, words: list[str], typed: bool = False) -> float:
@@ -491,95 +527,137 @@ class Matcher:
             return []
         ix = self.index
         n = len(ix.entry_ids)
-        coverage = np.zeros(n)
-        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
-        q_terms = np.zeros(len(ix.terms))  # query weight per term id, 0 for the rest
+        # the query's terms that the base has, with their weights, and all their postings
+        known = [(tid, w) for t, w in weights.items() if (tid := self._term_ids.get(t)) is not None]
+        if not known:
+            return []
+        tids = np.fromiter((tid for tid, _ in known), dtype=np.int32, count=len(known))
+        first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
+        postings = ranges(first, last)
+        entries = ix.term_entries[postings]
+        posting_weights = np.repeat([w for _, w in known], last - first)
+        # summed term by term, in query order, like one addition per term would
+        coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
-        for term, weight in weights.items():
-            tid = self._term_ids.get(term)
-            if tid is None:
-                continue
-            lo, hi = ix.term_entry_ptr[tid], ix.term_entry_ptr[tid + 1]
-            entries = ix.term_entries[lo:hi]
-            coverage[entries] += weight
-            lightest[entries] = np.minimum(lightest[entries], self._posting_lightest[lo:hi])
-            q_terms[tid] = weight
-            if not self._is_question_word[tid]:
-                content[entries] = True
+        np.minimum.at(lightest, entries, self._posting_lightest[postings])
+        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
+        content[entries[np.repeat(~self._is_question_word[tids], last - first)]] = True
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
             return []
         blend = self.thresholds.coverage_blend
-        cov = coverage[cand] / q_weight
+        covered = coverage[cand]
+        cov = covered / q_weight
         # F1 <= 2P/(1+P) and P <= coverage: no entry scores above its bound
         bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
         # Tighter, for skipping work only: a phrasing's weighted F1 is 2·hit/(q + w) with hit
         # at most the entry's coverage C and at most w, and only phrasings with a query term
         # have a hit: at most 2C/(q + max(C, the lightest such w)).
-        covered = coverage[cand]
-        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, lightest[cand]))
+        light = lightest[cand]
+        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, light))
                  + blend * cov + 1e-9)
+        # An entry that shares a single term with the query scores exactly through its
+        # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
+        single = np.bincount(entries, minlength=n)[cand] == 1
+        direct = np.where(single, (1 - blend) * 2 * covered / (q_weight + light) + blend * cov,
+                          np.nan)
+
+        def scores_of(picked: np.ndarray) -> np.ndarray:
+            out = direct[picked]
+            multi = np.flatnonzero(~single[picked])
+            if len(multi):
+                chosen = picked[multi]
+                out[multi] = ((1 - blend) * self._best_f1(
+                    cand[chosen], known, q_weight, (postings, entries, posting_weights))
+                              + blend * cov[chosen])
+            return out
+
         floor = -np.inf
         if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
             # score): the walk never gets past an entry whose bound is below it
             size = max(RANK_PROBE, 4 * limit)
             probe = np.argpartition(-tight, size - 1)[:size]
-            scores = self._best_f1(cand[probe], q_terms, q_weight)
-            scores = (1 - blend) * scores + blend * cov[probe]
-            floor = np.partition(scores, size - limit)[size - limit]
-            keep = np.flatnonzero(bound >= floor)
+            floor = np.partition(scores_of(probe), size - limit)[size - limit]
+            # (an entry can score an ulp above its bound when F1 reaches it: keep a margin)
+            keep = np.flatnonzero(bound >= floor - 1e-9)
             cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
+            direct, single = direct[keep], single[keep]
         # an entry that cannot reach the floor is walked past but never makes the cut, nor
         # moves it: it need not be scored
         score = np.full(len(cand), -np.inf)
         worth = np.flatnonzero(tight >= floor)
-        score[worth] = ((1 - blend) * self._best_f1(cand[worth], q_terms, q_weight)
-                        + blend * cov[worth])
+        score[worth] = scores_of(worth)
         # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
         # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
         # seen so far. Bounds only fall and that score only rises along the walk, so the stop
-        # is found by bisection; the result is the same as walking.
+        # is found by searching; the result is the same as walking.
         order = np.argsort(-cov, kind="stable")
         cand, bound, score = cand[order], bound[order], score[order]
         stop = len(cand)
         if limit is not None and len(cand) > limit:
-            lo, hi = limit, len(cand)  # the stop is the first i in [lo, hi) that passes
+
+            def passes(i: int) -> bool:
+                return bool(bound[i] <= np.partition(score[:i], i - limit)[i - limit])
+
+            # the stop is the first i >= limit that passes: gallop, then bisect
+            lo, step = limit, limit
+            while lo + step < len(cand) and not passes(lo + step):
+                lo, step = lo + step, step * 2
+            hi = min(lo + step, len(cand))
             while lo < hi:
                 mid = (lo + hi) // 2
-                if bound[mid] <= np.partition(score[:mid], mid - limit)[mid - limit]:
+                if passes(mid):
                     hi = mid
                 else:
                     lo = mid + 1
             stop = lo
         cand, score = cand[:stop], score[:stop]
+        if limit is not None and len(score) > limit:  # sort only what can make the cut
+            top = np.flatnonzero(score >= np.partition(score, len(score) - limit)[-limit])
+            cand, score = cand[top], score[top]
         best = np.lexsort((cand, -score))[:limit]
         return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
                                                      strict=True)]
 
-    def _best_f1(self, entries: np.ndarray, q_terms: np.ndarray, q_weight: float) -> np.ndarray:
-        """Each entry's best weighted F1 over its phrasings, computed for all at once."""
+    def _best_f1(self, entries: np.ndarray, query: list[tuple[int, float]], q_weight: float,
+                 read: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Each entry's best weighted F1 over its phrasings, computed for all at once.
+
+        Only the phrasings that share a term with the query are read, through the postings
+        (`read`: the query terms' postings, their entries and weights, if already at hand).
+        """
         ix = self.index
-        first, last = ix.entry_phrasings[entries], ix.entry_phrasings[entries + 1]
-        phrasings = ranges(first, last)
-        # an entry's phrasings, and so their terms, are contiguous
-        ptr = ix.phrasing_term_ptr
-        values = q_terms[ix.phrasing_terms[ranges(ptr[first], ptr[last])]]
-        sizes = ptr[phrasings + 1] - ptr[phrasings]
-        offsets = np.cumsum(sizes) - sizes
-        # reduceat reads one element past an empty last phrasing: pad, then zero empty ones
-        hit = np.add.reduceat(np.append(values, 0.0), offsets) if len(offsets) else values
-        hit[sizes == 0] = 0.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            precision = hit / q_weight
-            recall = hit / self._phrasing_weights[phrasings]
-            f1 = np.where(hit > 0, 2 * precision * recall / (precision + recall), 0.0)
+        local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
+        local[entries] = np.arange(len(entries), dtype=np.int32)
+        if read is None:
+            tids = np.fromiter((tid for tid, _ in query), dtype=np.int32, count=len(query))
+            first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
+            postings = ranges(first, last)
+            read = (postings, ix.term_entries[postings],
+                    np.repeat([w for _, w in query], last - first))
+        postings, posting_entries, posting_weights = read
+        owner = local[posting_entries]
+        picked = np.flatnonzero(owner >= 0)
         best = np.zeros(len(entries))
-        counts = last - first
+        if not len(picked):
+            return best
+        term_weights = posting_weights[picked]
+        postings, owner = postings[picked], owner[picked]
+        # the entries' phrasings numbered 0.. in a row, entry after entry
+        firsts = ix.entry_phrasings[entries]
+        counts = ix.entry_phrasings[entries + 1] - firsts
+        offsets = np.cumsum(counts) - counts
+        lo, hi = ix.posting_phrasing_ptr[postings], ix.posting_phrasing_ptr[postings + 1]
+        shift = np.repeat(offsets[owner] - firsts[owner], hi - lo)
+        numbered = ix.posting_phrasings[ranges(lo, hi)] + shift
+        # each phrasing's hit, its terms added in query order (as summing term by term would)
+        hit = np.bincount(numbered, weights=np.repeat(term_weights, hi - lo),
+                          minlength=int(counts.sum()))
+        # F1 of precision hit/q and recall hit/w is 2·hit/(q + w) (0 without a hit)
+        f1 = 2 * hit / (q_weight + self._phrasing_weights[ranges(firsts, firsts + counts)])
         has = counts > 0
-        if len(f1):
-            starts = np.cumsum(counts) - counts
-            best[has] = np.maximum.reduceat(f1, starts[has])
+        best[has] = np.maximum.reduceat(f1, offsets[has])
         return best
 
     def content_weight(self, question: str) -> float:

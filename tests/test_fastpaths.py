@@ -29,6 +29,28 @@ class Reference(Matcher):
                           for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1])]
         self.words = list(self._vocab.words)
 
+    def _terms(self, words: list[str]) -> list[str]:
+        """Every span length tried at every position (its index is built with this too)."""
+        stems = [tx.stem(w) for w in words]
+        terms: list[str] = []
+        i = 0
+        while i < len(words):
+            skip = self._filler_at(stems, i)
+            if skip:
+                i += skip
+                continue
+            for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
+                key = self._synonyms.get(tuple(stems[i : i + size]))
+                if key is not None:
+                    terms.append(key)
+                    i += size
+                    break
+            else:
+                if words[i] not in self._stopwords:
+                    terms.append(stems[i])
+                i += 1
+        return terms
+
     def _nearest(self, word: str) -> tuple[str, float] | None:
         hit = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return (hit[0], hit[1]) if hit else None
@@ -164,3 +186,26 @@ def test_vocabulary_filter_loses_no_hit(matcher: Matcher) -> None:
             fast = process.extractOne(typo, vocab.candidates(typo, TYPO_CUTOFF),
                                       scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             assert (full and full[:2]) == (fast and fast[:2]), typo
+
+
+def test_shipped_base_keeps_plain_idf(kb: KnowledgeBase) -> None:
+    """Scale-invariant weights are the plain IDF for a base of up to `idf_entries` entries."""
+    import math
+
+    matcher = Matcher(kb)
+    n = len(kb.entries)
+    assert n <= matcher.thresholds.idf_entries
+    ix = matcher.index
+    for term, tid in ix.term_ids.items():
+        df = int(ix.term_entry_ptr[tid + 1] - ix.term_entry_ptr[tid])
+        cap = 10.0 if term.startswith("@") else matcher.thresholds.plain_word_cap
+        expected = min(max(math.log((n + 1) / (df + 0.5)), 0.1), cap)
+        assert matcher._weights[term] == pytest.approx(expected, rel=1e-12), term
+
+
+def test_weights_keep_their_range_as_the_base_grows(tmp_path: Path) -> None:
+    """A term's weight depends on its share of the base, and never exceeds the small base's."""
+    small = Matcher(load_knowledge(ROOT / "knowledge"))
+    big = Matcher(load_knowledge(generate_base(tmp_path / "kb", 600)))
+    assert max(big._weights.values()) <= max(small._weights.values()) + 1e-12
+    assert min(big._weights.values()) >= 0.1

@@ -180,3 +180,16 @@ def test_cache_dir_default_is_the_user_cache(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv(kbcache.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert kbcache.cache_dir() == tmp_path / "electionbot"
+
+
+def test_kb_compile_warms_the_cache(kb_dir: Path, parses: list[str],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["kb", "compile", "--kb", str(kb_dir)]) == 0
+    parses.clear()
+    count = len(load_knowledge(kb_dir).entries)
+    assert f"compiled {count} entries into {kbcache.cache_dir()}" in capsys.readouterr().out
+    parses.clear()
+    kbcache.load_matcher(kb_dir)
+    assert parses == []
