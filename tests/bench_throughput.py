@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.conversation import Conversation
+from bot.dialogue import Context
 from bot.render import html_messages
 
 from .fakebotapi import FakeBotAPI
@@ -47,15 +48,17 @@ def serve() -> None:
         print(run(settings), file=sys.stderr)
 
 
-def questions(conv: Conversation) -> list[tuple[str, list[str]]]:
-    """English questions with the exact message texts the bot sends for each."""
-    found = []
-    for entry in conv.kb.entries.values():
-        question = entry.question("en")
-        reply = conv.ask(question, chosen="en")
-        if reply.kind == "answer":
-            found.append((question, html_messages(reply)))
-    return found
+def questions(conv: Conversation) -> list[str]:
+    """English questions the bot answers."""
+    return [entry.question("en") for entry in conv.kb.entries.values()
+            if conv.ask(entry.question("en"), chosen="en").kind == "answer"]
+
+
+def replies(conv: Conversation, question: str, context: Context | None,
+            ) -> tuple[list[str], Context | None]:
+    """The exact message texts the bot sends for a question in a chat with this context."""
+    turn = conv.respond(question, chosen="en", context=context)
+    return [part for reply in turn.replies for part in html_messages(reply)], turn.context
 
 
 def measure(updates: int, chats: int, limiter: bool, concurrency: int) -> dict[str, object]:
@@ -74,13 +77,16 @@ def measure(updates: int, chats: int, limiter: bool, concurrency: int) -> dict[s
         try:
             api.wait_for_sync("getUpdates", timeout=60)
             expected: dict[int, list[str]] = defaultdict(list)
+            # each chat's replies as the bot gives them: a question is read in its chat's context
+            contexts: dict[int, Context | None] = defaultdict(lambda: None)
             users = [FakeBotAPI.user(10_000 + i, first_name="Bench", language_code="en")
                      for i in range(chats)]
             started = time.perf_counter()
             fake_cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
             for n in range(updates):
                 who = users[n % chats]
-                question, parts = pool[(n * 7 + n // chats) % len(pool)]
+                question = pool[(n * 7 + n // chats) % len(pool)]
+                parts, contexts[who["id"]] = replies(conv, question, contexts[who["id"]])
                 api.send_text(who, question)
                 expected[who["id"]].extend(parts)
             total = sum(len(v) for v in expected.values())
