@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,20 @@ from bot.i18n import Catalogs, load_catalogs
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Matcher
 
+from .fakebotapi import FakeBotAPI, spec_path_or_none
+
 ROOT = Path(__file__).resolve().parent.parent
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+# a made-up bot token in the real shape; tests check it never appears in any output
+TOKEN = "7000000001:AAFakeTokenForTestsOnly0123456789xy"
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    """A fake Bot API on 127.0.0.1 that checks every request against the spec when it has it."""
+    with FakeBotAPI(token=TOKEN, spec_path=spec_path_or_none()) as fake:
+        yield fake
+        fake.assert_no_violations()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,17 +61,21 @@ def load_jsonl(path: Path) -> list[dict[str, object]]:
             if line.strip()]
 
 
+def shared_eval_set(variable: str, name: str) -> list[dict[str, object]]:
+    """An eval set from $variable, else from ../shared/eval beside the checkout (where CI and the
+    developers' machines have it); skipped, with the reason, when neither exists."""
+    path = os.environ.get(variable) or str(SHARED_EVAL / name)
+    if not Path(path).is_file():
+        pytest.skip(f"{variable} is not set and {SHARED_EVAL / name} does not exist "
+                    f"(CI sets it to ../shared/eval/{name})")
+    return load_jsonl(Path(path))
+
+
 @pytest.fixture(scope="session")
 def dev_set() -> list[dict[str, object]]:
-    path = os.environ.get("ELECTIONBOT_DEV_SET")
-    if not path:
-        pytest.skip("ELECTIONBOT_DEV_SET is not set (CI sets it to ../shared/eval/dev.jsonl)")
-    return load_jsonl(Path(path))
+    return shared_eval_set("ELECTIONBOT_DEV_SET", "dev.jsonl")
 
 
 @pytest.fixture(scope="session")
 def dev2_set() -> list[dict[str, object]]:
-    path = os.environ.get("ELECTIONBOT_DEV2_SET")
-    if not path:
-        pytest.skip("ELECTIONBOT_DEV2_SET is not set (CI sets it to ../shared/eval/dev2.jsonl)")
-    return load_jsonl(Path(path))
+    return shared_eval_set("ELECTIONBOT_DEV2_SET", "dev2.jsonl")

@@ -82,10 +82,21 @@ _NOT_DELIVERED_BY_DEFAULT: Final = frozenset(
 _MAX_POLL_TIMEOUT: Final = 50.0
 
 
-def spec_path_or_none() -> Path | None:
-    """The Bot API spec from $TELEGRAM_BOT_API_SPEC, or None: the fake then serves as usual and
-    only the checks against the spec are left out (Telegram's documented limits still apply)."""
+# Where the spec lies when the checkout has the project's shared materials beside it (as CI and
+# the developers' machines do): a plain `pytest` then validates against it too.
+SHARED_SPEC = Path(__file__).resolve().parent.parent.parent / "shared/telegram-bot-api/api.json"
+
+
+def _spec_setting() -> str:
     value = os.environ.get(SPEC_ENV_VAR, "").strip()
+    return value or (str(SHARED_SPEC) if SHARED_SPEC.is_file() else "")
+
+
+def spec_path_or_none() -> Path | None:
+    """The Bot API spec from $TELEGRAM_BOT_API_SPEC (or ../shared beside the checkout), or None:
+    the fake then serves as usual and only the checks against the spec are left out (Telegram's
+    documented limits still apply)."""
+    value = _spec_setting()
     if not value:
         return None
     path = Path(value)
@@ -95,8 +106,8 @@ def spec_path_or_none() -> Path | None:
 
 
 def spec_path_or_skip() -> Path:
-    """Return the Bot API spec path from $TELEGRAM_BOT_API_SPEC, or skip the calling test."""
-    value = os.environ.get(SPEC_ENV_VAR, "").strip()
+    """The Bot API spec path ($TELEGRAM_BOT_API_SPEC or ../shared), or skip the calling test."""
+    value = _spec_setting()
     if not value:
         pytest.skip(
             f"{SPEC_ENV_VAR} is not set: point it at the Bot API spec JSON "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from bot.cli import chat_loop, main
 from bot.conversation import Conversation
 from bot.dialogue import Context, ContextStore, split_questions
 
-from .conftest import load_jsonl
+from .conftest import shared_eval_set
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,11 +164,7 @@ def test_ask_conversations_rejects_bad_lines(capsys: pytest.CaptureFixture[str],
 
 @pytest.fixture(scope="session")
 def dialogues() -> list[dict[str, object]]:
-    path = os.environ.get("ELECTIONBOT_DIALOGUES_SET")
-    if not path:
-        pytest.skip("ELECTIONBOT_DIALOGUES_SET is not set (CI sets it to "
-                    "../shared/eval/dialogues-dev.jsonl)")
-    return load_jsonl(Path(path))
+    return shared_eval_set("ELECTIONBOT_DIALOGUES_SET", "dialogues-dev.jsonl")
 
 
 def test_dialogue_set(conversation: Conversation, dialogues: list[dict[str, object]]) -> None:

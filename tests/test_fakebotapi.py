@@ -44,6 +44,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from . import fakebotapi
 from .fakebotapi import (
     DEFAULT_TOKEN,
     SPEC_ENV_VAR,
@@ -137,14 +138,16 @@ async def raw_post(api: FakeBotAPI, method: str, **kwargs: Any) -> tuple[int, di
 # ------------------------------------------------------------------------------------------
 
 
-def test_spec_path_or_skip_skips_when_env_var_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spec_path_or_skip_skips_when_no_spec_is_found(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
     monkeypatch.delenv(SPEC_ENV_VAR, raising=False)
+    monkeypatch.setattr(fakebotapi, "SHARED_SPEC", tmp_path / "absent.json")
     with pytest.raises(pytest.skip.Exception, match="TELEGRAM_BOT_API_SPEC is not set"):
         spec_path_or_skip()
 
 
-def test_spec_path_or_skip_returns_the_env_path(spec_path: Path) -> None:
-    assert spec_path == Path(os.environ[SPEC_ENV_VAR])
+def test_spec_path_or_skip_returns_the_configured_path(spec_path: Path) -> None:
+    assert spec_path == Path(os.environ.get(SPEC_ENV_VAR) or fakebotapi.SHARED_SPEC)
     assert "sendMessage" in load_spec(spec_path)["methods"]
 
 

@@ -30,8 +30,9 @@ import pytest
 
 from bot.storage import Storage
 
-from .fakebotapi import Call, FakeBotAPI, QueuedUpdate, spec_path_or_none
-from .test_telegram import TOKEN, ask, button_for, running, user
+from .conftest import TOKEN
+from .fakebotapi import Call, FakeBotAPI, QueuedUpdate
+from .test_telegram import ask, button_for, running, user
 
 SCALE = float(os.environ.get("ELECTIONBOT_FAULT_SCALE", "0.2"))
 FAST = {"delivery_deadline": 60 * SCALE, "delivery_backoff": 0.5 * SCALE}
@@ -39,12 +40,6 @@ APOLOGY = "Sorry, something went wrong"
 SECRET_TEXT = "zq-hidden-question-7781"
 SECRET_UID = 987654321
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(token=TOKEN, spec_path=spec_path_or_none()) as fake:
-        yield fake
-        fake.assert_no_violations()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bot.storage import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
 
 from .conftest import ROOT
 from .fakebotapi import FakeBotAPI
-from .test_telegram import api, ask, buttons, db, press, running, user  # noqa: F401
+from .test_telegram import ask, buttons, db, press, running, user  # noqa: F401
 
 QUESTION = "ENEMO Belarus"
 

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +27,12 @@ from bot.logs import REDACTED, JsonLinesFormatter
 from bot.metrics import Metrics
 from bot.runner import Runner
 
-from .conftest import ROOT
-from .fakebotapi import FakeBotAPI, spec_path_or_skip
+from .conftest import ROOT, TOKEN
+from .fakebotapi import FakeBotAPI
 
-TOKEN = "7000000001:AAFakeTokenForTestsOnly0123456789xy"
 QUESTION = "Что такое ENEMO?"
 UID = 918273645
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(token=TOKEN, spec_path=spec_path_or_skip()) as fake:
-        yield fake
-        fake.assert_no_violations()
 
 
 def free_port() -> int:

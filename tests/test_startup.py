@@ -19,10 +19,9 @@ from bot import errors, startup
 from bot.cli import main
 from bot.storage import Storage
 
-from .conftest import ROOT
+from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
 
-TOKEN = "7000000001:AAFakeTokenForTestsOnly0123456789xy"
 OTHER_TOKEN = "7000000002:AAAnotherTokenTelegramDoesNotKnow0000"
 
 

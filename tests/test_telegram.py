@@ -18,7 +18,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -30,19 +30,12 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.telegram import build_application, post_init, post_shutdown
 
-from .conftest import ROOT
-from .fakebotapi import Call, FakeBotAPI, spec_path_or_none
+from .conftest import ROOT, TOKEN
+from .fakebotapi import Call, FakeBotAPI
 
-TOKEN = "7000000001:AAFakeTokenForTestsOnly0123456789xy"
 ADMIN = 4242
 NOT_ADMIN = 5151
 
-
-@pytest.fixture
-def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI(token=TOKEN, spec_path=spec_path_or_none()) as fake:
-        yield fake
-        fake.assert_no_violations()
 
 
 def settings_for(api: FakeBotAPI, db: Path, **extra: Any) -> Settings:

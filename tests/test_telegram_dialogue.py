@@ -10,7 +10,7 @@ import pytest
 from bot.conversation import Conversation
 
 from .fakebotapi import Call, FakeBotAPI
-from .test_telegram import api, ask, button_for, db, press, running, user  # noqa: F401
+from .test_telegram import ask, button_for, db, press, running, user  # noqa: F401
 
 
 def heading(conversation: Conversation, entry_id: str, lang: str) -> str:
