@@ -15,8 +15,9 @@ answer, three checks must pass:
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -35,6 +36,8 @@ ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
 # an ending (сустракаліся / сустракацца) still counts as covered at this similarity (0..100).
 COVER_CUTOFF = 84.0
 MIN_COVER_FUZZY = 6
+# Entries whose facts are kept read (the most recently checked).
+FACTS_KEPT = 4096
 # Share of the question's weight that off-subject lexicon words must reach to count against it.
 TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
@@ -90,7 +93,6 @@ class Verdict:
 
 @dataclass(frozen=True)
 class _EntryFacts:
-    subject: frozenset[str]
     covered: frozenset[str]  # terms and plain stems of the phrasings and the answers
     words: tuple[str, ...]  # the answer's and phrasings' words, for near spellings
     holds: tuple[str, ...]  # kinds of facts the answer holds
@@ -98,56 +100,85 @@ class _EntryFacts:
 
 
 class Grounder:
-    """Checks candidates against what their entries actually say."""
+    """Checks candidates against what their entries actually say.
 
-    def __init__(self, entries: Mapping[str, Entry], phrasing_terms: Mapping[str, list[set[str]]],
+    An entry's facts are read from its texts when it is first checked and kept for the most
+    recently checked entries only: a question checks a handful of candidates, and a base of
+    many thousands of entries should not pay at start-up for entries nobody asks about.
+    """
+
+    def __init__(self, entries: Mapping[str, Entry],
+                 phrasings_of: Callable[[str], list[frozenset[str]]],
+                 entries_with: Callable[[str], Sequence[str]],
                  answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
                  kinds: Mapping[str, str], weight: Callable[[str], float]) -> None:
+        self._entries = entries
+        self._phrasings_of = phrasings_of
+        self._entries_with = entries_with
+        self._answers = answers
+        self._terms_of = terms_of
         self._kinds = kinds
         self._weight = weight
-        self._facts: dict[str, _EntryFacts] = {}
-        for eid, entry in entries.items():
-            phrasings = phrasing_terms.get(eid, [])
-            texts = [entry.answer, *answers.get(eid, ()), *(s.title for s in entry.sources)]
-            words = {w for t in texts for w in tx.words(t)}
-            words.update(w for qs in entry.questions.values() for q in qs for w in tx.words(q))
-            covered = {t for ts in phrasings for t in ts}
-            covered.update(terms_of(sorted(words)))
-            covered.update(tx.stem(w) for w in words)
-            for t in texts:
-                covered.update(terms_of(tx.words(t)))
-            explicit = frozenset(t for s in entry.subject for t in terms_of(tx.words(s)))
-            self._facts[eid] = _EntryFacts(
-                explicit or _derived_subject(phrasings, kinds, weight), frozenset(covered),
-                tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
-                _holds(entry.answer, covered, kinds, phrasings),
-                _counted(entry.answer, terms_of))
-
-        self._phrased = {eid: frozenset(t for ts in phrasing_terms.get(eid, []) for t in ts)
-                         for eid in entries}
-        self._aspects = {
-            eid: tuple(sorted(t for t, n in Counter(
-                t for ts in phrasing_terms.get(eid, []) for t in ts).items()
-                if n >= SUBJECT_SHARE * len(phrasing_terms.get(eid, [])) and not t.startswith("@q-")
-                and t not in facts.subject and kinds.get(t) not in ("name", "place")))
-            for eid, facts in self._facts.items()}
-        # what the entries sharing a subject cover together
-        self._family = {
-            eid: frozenset().union(*(f.covered for f in self._facts.values()
-                                     if f.subject & facts.subject), facts.covered)
-            for eid, facts in self._facts.items()}
+        self._facts: OrderedDict[str, _EntryFacts] = OrderedDict()
+        self._subjects: dict[str, frozenset[str]] = {}
 
     def subject(self, entry_id: str) -> frozenset[str]:
-        return self._facts[entry_id].subject
+        """What the entry is about: its `subject:` words, or derived from its phrasings."""
+        found = self._subjects.get(entry_id)
+        if found is None:
+            entry = self._entries[entry_id]
+            found = frozenset(t for s in entry.subject for t in self._terms_of(tx.words(s))) \
+                or _derived_subject(self._phrasings_of(entry_id), self._kinds, self._weight)
+            self._subjects[entry_id] = found
+        return found
 
     def phrasing_terms(self, entry_id: str) -> frozenset[str]:
         """Every term of the entry's phrasings."""
-        return self._phrased[entry_id]
+        return frozenset().union(*self._phrasings_of(entry_id))
 
     def aspect(self, entry_id: str) -> tuple[str, ...]:
         """What an entry says about its subject: terms most of its phrasings share besides the
         subject ("invite" for "are OSCE observers invited?"), for "and the ENEMO?"."""
-        return self._aspects[entry_id]
+        phrasings = self._phrasings_of(entry_id)
+        counts = Counter(t for ts in phrasings for t in ts)
+        subject = self.subject(entry_id)
+        return tuple(sorted(
+            t for t, n in counts.items() if n >= SUBJECT_SHARE * len(phrasings)
+            and not t.startswith("@q-") and t not in subject
+            and self._kinds.get(t) not in ("name", "place")))
+
+    def _facts_of(self, entry_id: str) -> _EntryFacts:
+        facts = self._facts.get(entry_id)
+        if facts is not None:
+            self._facts.move_to_end(entry_id)
+            return facts
+        entry = self._entries[entry_id]
+        phrasings = self._phrasings_of(entry_id)
+        texts = [entry.answer, *self._answers.get(entry_id, ()),
+                 *(s.title for s in entry.sources)]
+        words = {w for t in texts for w in tx.words(t)}
+        words.update(w for qs in entry.questions.values() for q in qs for w in tx.words(q))
+        covered = {t for ts in phrasings for t in ts}
+        covered.update(self._terms_of(sorted(words)))
+        covered.update(tx.stem(w) for w in words)
+        for t in texts:
+            covered.update(self._terms_of(tx.words(t)))
+        facts = _EntryFacts(frozenset(covered),
+                            tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
+                            _holds(entry.answer, covered, self._kinds, phrasings),
+                            _counted(entry.answer, self._terms_of))
+        self._facts[entry_id] = facts
+        if len(self._facts) > FACTS_KEPT:
+            self._facts.popitem(last=False)
+        return facts
+
+    def _on_subject(self, entry_id: str, term: str) -> bool:
+        """Whether the entry, or an entry on its subject, uses `term` (ENEMO's entries together
+        say what "network" means for ENEMO)."""
+        if term in self._facts_of(entry_id).covered:
+            return True
+        subject = self.subject(entry_id)
+        return any(self.subject(other) & subject for other in self._entries_with(term))
 
     def verify(self, entry_id: str, terms: Iterable[str], strict: Iterable[str],
                topical: Iterable[str], asked: str | None, counted: str | None = None) -> Verdict:
@@ -155,11 +186,11 @@ class Grounder:
         places, numbers, facts) must be covered by the entry itself, `topical` ones by some
         entry on the same subject (ENEMO's answers together say what "network" means for
         ENEMO); `asked` is the kind of fact the question wants."""
-        facts = self._facts[entry_id]
+        facts = self._facts_of(entry_id)
+        subject = self.subject(entry_id)
         terms = set(terms)
-        family = self._family[entry_id]
         matched = sorted(t for t in terms if t in facts.covered)
-        off_topic = {t for t in topical if t not in family}
+        off_topic = {t for t in topical if not self._on_subject(entry_id, t)}
         # a lexicon word the subject's entries never use is evidence only when it carries a
         # real share of the question ("is the CEC independent?"), not as one word of many
         total = sum(self._weight(t) for t in terms if not t.startswith("@q-")) or 1.0
@@ -170,13 +201,12 @@ class Grounder:
         if asked == "number" and counted and counted not in facts.counted:
             # "how many observers": a number of something else ("two NGOs") does not answer it
             holds = tuple(k for k in holds if k != "number")
-        return Verdict(entry_id, tuple(sorted(facts.subject)),
-                       tuple(sorted(facts.subject & terms)), tuple(matched), tuple(uncovered),
-                       asked, holds)
+        return Verdict(entry_id, tuple(sorted(subject)), tuple(sorted(subject & terms)),
+                       tuple(matched), tuple(uncovered), asked, holds)
 
     def mentions(self, entry_id: str, stems: Iterable[str]) -> bool:
         """Whether the entry's phrasings or answers use every one of these word stems."""
-        covered = self._facts[entry_id].covered
+        covered = self._facts_of(entry_id).covered
         return all(s in covered for s in stems)
 
     def _covers(self, facts: _EntryFacts, term: str) -> bool:
@@ -215,7 +245,7 @@ def _counted(answer: str, terms_of: Callable[[list[str]], list[str]]) -> frozens
     return frozenset(counted)
 
 
-def _derived_subject(phrasings: list[set[str]], kinds: Mapping[str, str],
+def _derived_subject(phrasings: Sequence[AbstractSet[str]], kinds: Mapping[str, str],
                      weight: Callable[[str], float]) -> frozenset[str]:
     """Terms most phrasings share: the named things among them when there are any, and of
     those the rarest across the base (ACEEEO rather than the CEC, which most entries name)."""
@@ -234,7 +264,7 @@ def _derived_subject(phrasings: list[set[str]], kinds: Mapping[str, str],
 
 
 def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],
-           phrasings: list[set[str]]) -> tuple[str, ...]:
+           phrasings: Sequence[AbstractSet[str]]) -> tuple[str, ...]:
     """Kinds of facts an answer holds, read from its English text and its terms."""
     words = set(tx.words(answer))
     holds = set()

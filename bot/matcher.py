@@ -227,12 +227,8 @@ class Matcher:
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
 
-        phrasings: dict[str, list[set[str]]] = {}
-        for e, eid in enumerate(ix.entry_ids):
-            lo, hi = int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1])
-            phrasings[eid] = [set(ix.phrasing_term_set(p)) for p in range(lo, hi)]
-        self.grounder = Grounder(kb.entries, phrasings, answers or {}, self._terms,
-                                 self._kinds, self._weight)
+        self.grounder = Grounder(kb.entries, self._phrasings_of, self._entries_with,
+                                 answers or {}, self._terms, self._kinds, self._weight)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
         answer_words = {w for texts in (answers or {}).values() for t in texts
@@ -242,6 +238,21 @@ class Matcher:
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
+
+    def _phrasings_of(self, entry_id: str) -> list[frozenset[str]]:
+        """The terms of each phrasing of one entry."""
+        ix, e = self.index, self._entry_order[entry_id]
+        return [ix.phrasing_term_set(p)
+                for p in range(int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1]))]
+
+    def _entries_with(self, term: str) -> list[str]:
+        """The entries that have `term` in some phrasing."""
+        tid = self._term_ids.get(term)
+        if tid is None:
+            return []
+        ix = self.index
+        lo, hi = int(ix.term_entry_ptr[tid]), int(ix.term_entry_ptr[tid + 1])
+        return [ix.entry_ids[e] for e in ix.term_entries[lo:hi].tolist()]
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
