@@ -37,7 +37,7 @@ ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
 COVER_CUTOFF = 84.0
 MIN_COVER_FUZZY = 6
 # Entries whose facts are kept read (the most recently checked).
-FACTS_KEPT = 4096
+FACTS_KEPT = 512
 # Share of the question's weight that off-subject lexicon words must reach to count against it.
 TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
@@ -109,18 +109,20 @@ class Grounder:
 
     def __init__(self, entries: Mapping[str, Entry],
                  phrasings_of: Callable[[str], list[frozenset[str]]],
-                 entries_with: Callable[[str], Sequence[str]],
+                 co_occur: Callable[[str, frozenset[str]], bool],
                  answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
                  kinds: Mapping[str, str], weight: Callable[[str], float]) -> None:
         self._entries = entries
         self._phrasings_of = phrasings_of
-        self._entries_with = entries_with
+        self._co_occur = co_occur
         self._answers = answers
         self._terms_of = terms_of
         self._kinds = kinds
         self._weight = weight
         self._facts: OrderedDict[str, _EntryFacts] = OrderedDict()
         self._subjects: dict[str, frozenset[str]] = {}
+        # (term, subject) → whether some entry on that subject uses the term
+        self._used_on: dict[tuple[str, frozenset[str]], bool] = {}
 
     def subject(self, entry_id: str) -> frozenset[str]:
         """What the entry is about: its `subject:` words, or derived from its phrasings."""
@@ -178,7 +180,14 @@ class Grounder:
         if term in self._facts_of(entry_id).covered:
             return True
         subject = self.subject(entry_id)
-        return any(self.subject(other) & subject for other in self._entries_with(term))
+        key = (term, subject)
+        known = self._used_on.get(key)
+        if known is None:
+            known = self._co_occur(term, subject)
+            if len(self._used_on) >= FACTS_KEPT:
+                self._used_on.clear()
+            self._used_on[key] = known
+        return known
 
     def verify(self, entry_id: str, terms: Iterable[str], strict: Iterable[str],
                topical: Iterable[str], asked: str | None, counted: str | None = None) -> Verdict:
@@ -186,9 +195,12 @@ class Grounder:
         places, numbers, facts) must be covered by the entry itself, `topical` ones by some
         entry on the same subject (ENEMO's answers together say what "network" means for
         ENEMO); `asked` is the kind of fact the question wants."""
-        facts = self._facts_of(entry_id)
         subject = self.subject(entry_id)
         terms = set(terms)
+        if subject and not subject & terms:
+            # off the subject: nothing else can make it an answer, so its texts are not read
+            return Verdict(entry_id, tuple(sorted(subject)), (), (), (), asked, ())
+        facts = self._facts_of(entry_id)
         matched = sorted(t for t in terms if t in facts.covered)
         off_topic = {t for t in topical if not self._on_subject(entry_id, t)}
         # a lexicon word the subject's entries never use is evidence only when it carries a

@@ -227,7 +227,7 @@ class Matcher:
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
 
-        self.grounder = Grounder(kb.entries, self._phrasings_of, self._entries_with,
+        self.grounder = Grounder(kb.entries, self._phrasings_of, self._co_occur,
                                  answers or {}, self._terms, self._kinds, self._weight)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
@@ -245,14 +245,19 @@ class Matcher:
         return [ix.phrasing_term_set(p)
                 for p in range(int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1]))]
 
-    def _entries_with(self, term: str) -> list[str]:
-        """The entries that have `term` in some phrasing."""
+    def _postings(self, term: str) -> np.ndarray:
+        """The entries (as numbers) that have `term` in some phrasing."""
         tid = self._term_ids.get(term)
         if tid is None:
-            return []
+            return np.zeros(0, dtype=np.int32)
         ix = self.index
-        lo, hi = int(ix.term_entry_ptr[tid]), int(ix.term_entry_ptr[tid + 1])
-        return [ix.entry_ids[e] for e in ix.term_entries[lo:hi].tolist()]
+        return ix.term_entries[int(ix.term_entry_ptr[tid]):int(ix.term_entry_ptr[tid + 1])]
+
+    def _co_occur(self, term: str, subject: frozenset[str]) -> bool:
+        """Whether some entry's phrasings use `term` and name one of the `subject` terms."""
+        with_term = self._postings(term)
+        return any(np.intersect1d(with_term, self._postings(s), assume_unique=True).size
+                   for s in subject)
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
