@@ -149,9 +149,6 @@ class Conversation:
         replies = tuple(self.reply(m, lang) for m in matches)
         return Turn(replies, matches, context_after(self.matcher, matches, context))
 
-    def match(self, question: str) -> Match:
-        return self.matcher.match(question[:MAX_QUESTION_CHARS])
-
     def reply(self, match: Match, chosen: str | None = None,
               fallback: str | None = None) -> Reply:
         """The reply to a question the matcher has read."""

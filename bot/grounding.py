@@ -42,8 +42,6 @@ FACTS_KEPT = 512
 TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
 COUNT_WINDOW = 3
-# Words shorter than this that the base does not know say too little to count against an entry.
-MIN_SALIENT_LENGTH = 4
 
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")

@@ -32,8 +32,6 @@ ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 TYPO_CUTOFF = 80.0
-# Shorter words that the base has never seen say too little to count against a candidate.
-MIN_SALIENT_LENGTH = 4
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
 # Candidates checked by grounding, best first.
