@@ -33,8 +33,13 @@ class WithholdReceivedData(logging.Filter):
     """
 
     MARK = "Received data was"
+    # its record of a batch that could not be read: the bot reads it again update by update and
+    # names what it skips (delivery.py)
+    BATCH = "Error while parsing updates"
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("telegram") and str(record.msg).startswith(self.BATCH):
+            return False
         if record.name.startswith("telegram") and self.MARK in str(record.msg):
             record.msg = str(record.msg).split(self.MARK)[0] + "(received data withheld)"
             record.args = ()
@@ -80,11 +85,11 @@ def quiet_third_party_loggers() -> None:
     """Keep libraries from logging message texts, user ids or the token, whatever the level.
 
     At DEBUG, python-telegram-bot logs whole updates (text and sender together) and every API
-    response, and httpx logs request URLs, which contain the bot token. Our own loggers still
-    follow ELECTIONBOT_LOG_LEVEL; these stay at INFO / WARNING.
+    response, and httpx and aiohttp log request URLs, which contain the bot token. Our own loggers
+    still follow ELECTIONBOT_LOG_LEVEL; these stay at INFO / WARNING.
     """
     for name, floor in (("telegram", logging.INFO), ("httpx", logging.WARNING),
-                        ("httpcore", logging.WARNING)):
+                        ("httpcore", logging.WARNING), ("aiohttp", logging.WARNING)):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < floor:
             logger.setLevel(floor)

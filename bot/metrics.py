@@ -142,12 +142,12 @@ def api_method(url: str) -> str:
 
 
 def metered_request(metrics: Metrics, **kwargs: Any) -> Any:
-    """The bot's Bot API client (python-telegram-bot's HTTPXRequest), counting every call by
-    method and HTTP status."""
+    """The bot's Bot API client (bot/http.py), counting every call by method and HTTP status."""
     from telegram.error import NetworkError
-    from telegram.request import HTTPXRequest
 
-    class MeteredRequest(HTTPXRequest):
+    from bot.http import AiohttpRequest
+
+    class MeteredRequest(AiohttpRequest):
         async def do_request(self, url: str, method: str, *args: Any,
                              **kw: Any) -> tuple[int, bytes]:
             name = api_method(url)

@@ -177,7 +177,8 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
     """Call getMe until it answers or `settings.connect_timeout` runs out; the bot's @username."""
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
-    from telegram.request import HTTPXRequest
+
+    from bot.http import AiohttpRequest
 
     where = api_address(settings)
     setting = "TELEGRAM_BASE_URL" if settings.base_url else "the network"
@@ -187,8 +188,8 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
         left = deadline - time.monotonic()
         timeout = max(0.1, min(attempt_timeout, left))
         # the same client as the running bot: what passes here (proxies, TLS) works there
-        request = HTTPXRequest(connect_timeout=timeout, read_timeout=timeout,
-                               write_timeout=timeout, pool_timeout=timeout)
+        request = AiohttpRequest(connect_timeout=timeout, read_timeout=timeout,
+                                 write_timeout=timeout, pool_timeout=timeout)
         bot = Bot(settings.token, base_url=settings.base_url or TELEGRAM_DEFAULT,
                   request=request)
         try:
@@ -219,6 +220,6 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
 
 def describe_error(exc: Exception, token: str) -> str:
     """One line about a failed Bot API call, token removed."""
-    text = str(exc).removeprefix("httpx.").strip() or type(exc).__name__
+    text = str(exc).removeprefix("aiohttp.").strip() or type(exc).__name__
     text = text.replace(token, "[REDACTED]")
     return text.splitlines()[0][:200]

@@ -17,7 +17,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -319,15 +319,21 @@ class BackgroundStorage:
 
     A failing or locked database must never cost an answer: writes are queued and their
     failures logged (at most once a minute per kind), reads give up after `read_timeout` and the
-    caller carries on without the stored value.
+    caller carries on without the stored value. Writes wait `linger` seconds and then run
+    together: waking a thread for each of them made the event loop wait for the interpreter lock
+    about as long as the writes took.
     """
 
     def __init__(self, storage: Storage, read_timeout: float = 0.5,
-                 log_every: float = 60.0) -> None:
+                 log_every: float = 60.0, linger: float = 0.02) -> None:
         self.storage = storage
         self.read_timeout = read_timeout
+        self.linger = linger
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="storage-write")
         self._reader = ThreadPoolExecutor(2, thread_name_prefix="storage-read")
+        self._queued: list[Callable[[], None]] = []
+        self._queue_lock = threading.Lock()
+        self._draining = False
         self._log_every = log_every
         self._last_logged: dict[str, float] = {}
         self._suppressed: dict[str, int] = {}
@@ -345,6 +351,26 @@ class BackgroundStorage:
         log.warning("storage %s failed: %s: %s%s", what, type(exc).__name__, exc,
                     f" ({skipped} more failures since the last message)" if skipped else "")
 
+    def _enqueue(self, job: Callable[[], None], linger: bool = True) -> None:
+        with self._queue_lock:
+            self._queued.append(job)
+            if self._draining:
+                return
+            self._draining = True
+        self._writer.submit(self._drain, self.linger if linger else 0.0)
+
+    def _drain(self, linger: float) -> None:
+        if linger:
+            time.sleep(linger)
+        while True:
+            with self._queue_lock:
+                jobs, self._queued = self._queued, []
+                if not jobs:
+                    self._draining = False
+                    return
+            for job in jobs:
+                job()
+
     def write(self, fn: Callable[_P, object], *args: _P.args, **kwargs: _P.kwargs) -> None:
         """Queue a write and return at once."""
         def run() -> None:
@@ -352,12 +378,25 @@ class BackgroundStorage:
                 fn(*args, **kwargs)
             except Exception as exc:
                 self._failed(f"write ({getattr(fn, '__name__', 'call')})", exc)
-        self._writer.submit(run)
+        self._enqueue(run)
+
+    def _after_writes(self, fn: Callable[_P, _T], *args: _P.args,
+                      **kwargs: _P.kwargs) -> Future[_T]:
+        future: Future[_T] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:
+                future.set_exception(exc)
+        self._enqueue(run, linger=False)
+        return future
 
     async def call(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         """Run `fn` in order after the queued writes and wait for it (raises on failure)."""
-        future = self._writer.submit(fn, *args, **kwargs)
-        return await asyncio.wrap_future(future)
+        return await asyncio.wrap_future(self._after_writes(fn, *args, **kwargs))
 
     async def call_within(self, timeout: float, fn: Callable[_P, _T], *args: _P.args,
                           **kwargs: _P.kwargs) -> _T | None:
@@ -370,21 +409,27 @@ class BackgroundStorage:
             self._failed(f"call ({getattr(fn, '__name__', 'call')})", exc)
         return None
 
-    async def read(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
-        """A read, or None when the database fails or is slower than `read_timeout`."""
+    async def lookup(self, fn: Callable[_P, _T], *args: _P.args,
+                     **kwargs: _P.kwargs) -> tuple[bool, _T | None]:
+        """(True, the value) or, when the database fails or is slower than `read_timeout`,
+        (False, None)."""
         future = self._reader.submit(fn, *args, **kwargs)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.read_timeout)
+            return True, await asyncio.wait_for(asyncio.wrap_future(future), self.read_timeout)
         except TimeoutError as exc:
             self._failed("read (timed out)", exc)
         except Exception as exc:
             self._failed(f"read ({getattr(fn, '__name__', 'call')})", exc)
-        return None
+        return False, None
+
+    async def read(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
+        """A read, or None when the database fails or is slower than `read_timeout`."""
+        return (await self.lookup(fn, *args, **kwargs))[1]
 
     def close(self, timeout: float = 5.0) -> None:
         """Let queued writes finish (up to `timeout` seconds), then close the database."""
         done = threading.Event()
-        self._writer.submit(done.set)
+        self._enqueue(done.set, linger=False)
         self._writer.shutdown(wait=False)
         if not done.wait(timeout):
             log.warning("storage: queued writes did not finish within %.0f s", timeout)

@@ -1051,6 +1051,11 @@ class FakeBotAPI:
             self._stopping = True
             self._lock.notify_all()  # wakes long polls and the webhook thread
         server.shutdown()
+        # Stop listening at once, as a server going away does: connections made from here on are
+        # refused. Those already accepted by the kernel are served like the open ones below, not
+        # left in the backlog to be reset later (that would lose requests no real server lost).
+        self._drain_backlog(server)
+        server.socket.close()
         with self._lock:
             connections = list(self._connections)
         # Keep-alive connections would otherwise keep serving requests after stop(). First a
@@ -1072,6 +1077,16 @@ class FakeBotAPI:
         self._server = None
         self._thread = None
         self._webhook_thread = None
+
+    def _drain_backlog(self, server: _Server) -> None:
+        server.socket.setblocking(False)
+        while True:
+            try:
+                request, address = server.get_request()
+            except OSError:  # BlockingIOError: the backlog is empty
+                return
+            self._track(request)  # before stop() takes its list of open connections
+            server.process_request(request, address)
 
     def __enter__(self) -> Self:
         return self.start()

@@ -15,6 +15,8 @@ from bot.storage import (
     safe_text,
 )
 
+from .conftest import TOKEN
+
 
 def test_schema_is_created_versioned_and_reopened(tmp_path: Path) -> None:
     db = tmp_path / "deep" / "bot.sqlite3"
@@ -150,3 +152,72 @@ async def test_a_slow_read_gives_up_in_time(tmp_path: Path) -> None:
     assert await store.read(time.sleep, 1.0) is None
     assert time.monotonic() - started < 0.5
     store.close()
+
+
+async def test_queued_writes_run_together_in_order(tmp_path: Path) -> None:
+    """Writes wait for one another (one thread wake-up for many) but keep their order."""
+    import threading
+
+    store = BackgroundStorage(Storage(tmp_path / "bot.sqlite3"), linger=0.05)
+    seen: list[tuple[int, str]] = []
+
+    def note(n: int) -> None:
+        seen.append((n, threading.current_thread().name))
+
+    for n in range(50):
+        store.write(note, n)
+    assert seen == []  # nothing ran on the caller's thread
+    store.storage.set_language(7, "be")
+    assert await store.call(lambda: [n for n, _ in seen]) == list(range(50))
+    assert {name for _, name in seen} == {"storage-write_0"}
+    store.close()
+    assert seen[-1][0] == 49
+
+
+async def test_a_language_is_read_from_the_database_once(tmp_path: Path) -> None:
+    from bot.config import Settings
+    from bot.conversation import Conversation
+    from bot.telegram.context import Services
+
+    storage = Storage(tmp_path / "bot.sqlite3")
+    storage.set_language(5, "be")
+    reads: list[int] = []
+
+    class Counting(Storage):
+        def language(self, user_id: int) -> str | None:
+            reads.append(user_id)
+            return super().language(user_id)
+
+    counting = Counting(tmp_path / "bot.sqlite3")
+    services = Services(Conversation.load(), BackgroundStorage(counting),
+                        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN}), b"k" * 32)
+    assert [await services.language(5) for _ in range(3)] == ["be"] * 3
+    assert [await services.language(6) for _ in range(3)] == [None] * 3
+    assert reads == [5, 6]
+    services.remember_language(5, "ru")  # a choice made now applies at once
+    assert await services.language(5) == "ru" and reads == [5, 6]
+    services.store.close()
+    storage.close()
+
+
+async def test_a_failed_language_read_is_not_remembered(tmp_path: Path) -> None:
+    from bot.config import Settings
+    from bot.conversation import Conversation
+    from bot.telegram.context import Services
+
+    class Flaky(Storage):
+        failing = True
+
+        def language(self, user_id: int) -> str | None:
+            if self.failing:
+                raise sqlite3.OperationalError("database is locked")
+            return "ru"
+
+    flaky = Flaky(tmp_path / "bot.sqlite3")
+    services = Services(Conversation.load(), BackgroundStorage(flaky),
+                        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN}),
+                        b"k" * 32)
+    assert await services.language(9) is None  # the database failed: no choice known
+    flaky.failing = False
+    assert await services.language(9) == "ru"  # asked again, not a remembered failure
+    services.store.close()

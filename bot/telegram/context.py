@@ -22,8 +22,9 @@ SERVICES = "services"
 # How many voted-on messages are remembered (in memory only: a stored (chat, message) pair would
 # tie a person to the answer they voted on).
 VOTES_REMEMBERED = 100_000
-# Language choices made since the start, kept in memory so they apply before the database write.
-RECENT_LANGUAGES = 10_000
+# The languages of the users seen most recently, as stored (a choice applies at once, before its
+# queued write; no database read for each message). The database holds the same.
+LANGUAGES_REMEMBERED = 20_000
 
 
 class Services:
@@ -45,16 +46,20 @@ class Services:
         self._languages: OrderedDict[int, str | None] = OrderedDict()
 
     def remember_language(self, user_id: int, lang: str | None) -> None:
-        """A choice just made (or deleted): it applies at once, before the queued write."""
+        """A choice just made, deleted or read from the database."""
         self._languages[user_id] = lang
         self._languages.move_to_end(user_id)
-        if len(self._languages) > RECENT_LANGUAGES:
+        if len(self._languages) > LANGUAGES_REMEMBERED:
             self._languages.popitem(last=False)
 
     async def language(self, user_id: int) -> str | None:
         if user_id in self._languages:
+            self._languages.move_to_end(user_id)
             return self._languages[user_id]
-        return await self.store.read(self.store.storage.language, user_id)
+        read, lang = await self.store.lookup(self.store.storage.language, user_id)
+        if read and user_id not in self._languages:  # a choice made meanwhile wins
+            self.remember_language(user_id, lang)
+        return lang
 
     def first_vote(self, chat_id: int, message_id: int) -> bool:
         """True the first time a message is voted on, False afterwards."""

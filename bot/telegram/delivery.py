@@ -7,19 +7,20 @@ write timeout, connection lost mid-way) is repeated only when repeating it is ha
 `sendMessage`, which would show the user the same answer twice.
 
 Intake: an update python-telegram-bot cannot parse is replaced by an empty update with the same
-`update_id`, so that polling moves past it; only its id is logged.
+`update_id`, so that polling moves past it; only its id is logged. A batch is read once, as the
+library does; only when that fails is it fetched again and read update by update.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
-import httpx
+import aiohttp
 from telegram import Update
 from telegram.error import (
     BadRequest,
@@ -28,6 +29,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TelegramError,
     TimedOut,
 )
 from telegram.ext import AIORateLimiter, ExtBot
@@ -38,8 +40,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE = 60.0
 WARN_EVERY = 10.0
-# Errors raised before a single byte of the request was sent.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Errors raised before a single byte of the request was sent (bot/http.py keeps them as the
+# cause): refused, unresolvable, TLS failed, or no connection within the connect timeout.
+_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 # Methods whose repetition would show the user something twice.
 _NOT_IDEMPOTENT_PREFIXES = ("send", "forward", "copy")
 _IDEMPOTENT_SENDS = frozenset({"sendchataction"})
@@ -132,13 +135,16 @@ def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
         log.warning("skipped an update without a valid update_id")
         return None
     try:
-        Update.de_json(copy.deepcopy(data), bot)
+        Update.de_json(data, bot)  # python-telegram-bot leaves its input unchanged
     except Exception as exc:
         # the exception text may quote the update's content: only its type is logged
         log.warning("skipped update %d: it cannot be read (%s)", update_id, type(exc).__name__)
         return {"update_id": update_id}
     return data
 
+
+# Set while a batch of updates that could not be read as a whole is fetched again.
+_READ_EACH: ContextVar[bool] = ContextVar("read_each_update", default=False)
 
 _NO_PARSE_MODE = frozenset({"editMessageReplyMarkup", "stopMessageLiveLocation",
                             "stopPoll", "setGameScore"})
@@ -156,6 +162,20 @@ class PrivateBot(ExtBot[int]):
             # ones whose Bot API method has no such parameter
             data.pop("parse_mode", None)
         result = await super()._do_post(endpoint, data, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
+        if endpoint == "getUpdates" and isinstance(result, list) and _READ_EACH.get():
             return [u for u in (checked_update(raw, self) for raw in result) if u is not None]
         return result
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:
+            # The offset has not moved, so the same batch comes again: read each update apart
+            # this time and skip what cannot be read.
+            careful = _READ_EACH.set(True)
+            try:
+                return await super().get_updates(*args, **kwargs)
+            finally:
+                _READ_EACH.reset(careful)

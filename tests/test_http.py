@@ -1,0 +1,72 @@
+"""The Bot API client (bot/http.py): errors as python-telegram-bot expects them, proxies."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import aiohttp
+import pytest
+from telegram.error import NetworkError, TimedOut
+from yarl import URL
+
+from bot.http import AiohttpRequest, env_proxy
+from bot.telegram.delivery import never_arrived
+
+from .fakebotapi import FakeBotAPI
+
+
+def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    assert env_proxy(URL("https://api.telegram.org/bot1:x/getMe"))[0] == URL(
+        "http://proxy.example:3128")
+    assert env_proxy(URL("http://127.0.0.1:8081/bot1:x/getMe")) == (None, None)
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert env_proxy(URL("https://api.telegram.org/bot1:x/getMe")) == (None, None)
+
+
+async def test_answers_come_back_as_status_and_body(api: FakeBotAPI) -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        code, body = await request.do_request(f"{api.base_url}{api.token}/getMe", "POST")
+    finally:
+        await request.shutdown()
+    assert code == 200 and json.loads(body)["result"]["is_bot"] is True
+
+
+async def test_a_refused_connection_certainly_never_arrived() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    request = AiohttpRequest(connect_timeout=2)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            await request.post(f"http://127.0.0.1:{port}/bot1:x/sendMessage")
+    finally:
+        await request.shutdown()
+    assert isinstance(caught.value.__cause__, aiohttp.ClientConnectorError)
+    assert never_arrived(caught.value)
+
+
+async def test_a_slow_answer_may_have_arrived() -> None:
+    """A read timeout: the request was sent, so it must not be repeated blindly."""
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1000)
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.3, write_timeout=0.3)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut) as caught:
+            await request.post(f"http://127.0.0.1:{port}/bot1:x/sendMessage")
+    finally:
+        await request.shutdown()
+        server.close()
+    assert not never_arrived(caught.value)
