@@ -5,19 +5,25 @@ development machine (httpx/httpcore request and pool bookkeeping); this one abou
 that, which is what lets one process handle several hundred updates a second (see
 tests/bench_throughput.py). Semantics follow HTTPXRequest: the same timeouts, TimedOut for a
 timeout, NetworkError (naming the aiohttp error, which stays its cause) for anything else, the
-same form-encoded bodies, proxies from the environment (HTTP(S)_PROXY, NO_PROXY).
+same form-encoded bodies and certificates, proxies from the environment (HTTP(S)_PROXY,
+NO_PROXY).
 """
 
 from __future__ import annotations
 
+import os
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
+
+from bot.errors import UsageError
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
@@ -25,6 +31,21 @@ Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 def _pick(value: Any, default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates as python-telegram-bot's httpx client had them: certifi's bundle, or the
+    files SSL_CERT_FILE / SSL_CERT_DIR name (a company's own authority), whatever the image has."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile is None and capath is None:
+        cafile = certifi.where()
+    try:
+        return ssl.create_default_context(cafile=cafile, capath=capath)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"SSL_CERT_FILE / SSL_CERT_DIR cannot be used: {exc}",
+                         "name a PEM file (or folder) of certificate authorities, or unset "
+                         "them to use the bundled ones") from exc
 
 
 def env_proxy(url: URL) -> Proxy:
@@ -59,7 +80,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls_context()),
                 headers={"User-Agent": self.USER_AGENT})
 
     async def shutdown(self) -> None:

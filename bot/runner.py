@@ -22,6 +22,7 @@ from bot import startup
 from bot.config import Settings
 from bot.errors import CannotListen, Interrupted, TelegramRefused, TelegramUnreachable
 from bot.health import Ops, keep_bot_api_contact, tornado_routes
+from bot.http import tls_context
 
 if TYPE_CHECKING:
     from bot.telegram.webhook import WebServer
@@ -104,6 +105,7 @@ class Runner:
         from bot.telegram.webhook import Intake, WebServer
 
         settings = self.settings
+        tls_context()  # a certificate setting that cannot be used is a setting error: first
         conversation = await asyncio.to_thread(startup.load_conversation, settings)
         await asyncio.to_thread(startup.check_database, settings.db_path)
         # ports before Telegram: a clash must not cost a call to the Bot API

@@ -191,7 +191,7 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
         request = AiohttpRequest(connect_timeout=timeout, read_timeout=timeout,
                                  write_timeout=timeout, pool_timeout=timeout)
         bot = Bot(settings.token, base_url=settings.base_url or TELEGRAM_DEFAULT,
-                  request=request)
+                  request=request, get_updates_request=request)
         try:
             async with bot:  # initialize() calls getMe
                 return f"@{bot.username}"

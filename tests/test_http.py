@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import aiohttp
 import pytest
 from telegram.error import NetworkError, TimedOut
 from yarl import URL
 
-from bot.http import AiohttpRequest, env_proxy
+from bot.errors import UsageError
+from bot.http import AiohttpRequest, env_proxy, tls_context
 from bot.telegram.delivery import never_arrived
 
+from .conftest import TOKEN
 from .fakebotapi import FakeBotAPI
 
 
@@ -70,3 +76,24 @@ async def test_a_slow_answer_may_have_arrived() -> None:
         await request.shutdown()
         server.close()
     assert not never_arrived(caught.value)
+
+
+def test_certificates_are_bundled_or_named_by_the_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    assert tls_context().cert_store_stats()["x509_ca"] > 50  # certifi's bundle
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(UsageError) as caught:
+        tls_context()
+    assert "SSL_CERT_FILE" in str(caught.value) and caught.value.exit_code == 2
+
+
+def test_a_wrong_certificate_setting_stops_run_with_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "SSL_CERT_FILE": str(tmp_path / "no.pem"),
+           "ELECTIONBOT_DB": str(tmp_path / "bot.sqlite3")}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "SSL_CERT_FILE" in done.stderr and "Traceback" not in done.stderr
+    assert TOKEN not in done.stderr
