@@ -997,6 +997,7 @@ class FakeBotAPI:
         self._response_delay = threading.local()
         self._port: int | None = None
         self._refusing_until = 0.0
+        self._again: list[JSON] = []
 
         self._updates: list[JSON] = []  # pending (unconfirmed) updates, ascending update_id
         self._next_update_id = 800_000_001
@@ -1340,6 +1341,13 @@ class FakeBotAPI:
             if chat_type is not None:
                 inline["chat_type"] = chat_type
             return self._queue({"inline_query": inline}, inline_query_id=query_id)
+
+    def deliver_again(self, update: QueuedUpdate) -> None:
+        """A fault: serve an update once more with the next getUpdates, as if its confirmation
+        had been lost (Telegram itself does not do this once the offset moved past it)."""
+        with self._lock:
+            self._again.append(copy.deepcopy(update.update))
+            self._lock.notify_all()
 
     def send_update(self, update: JSON) -> QueuedUpdate:
         """Queue a raw update (update_id is assigned); for update kinds without a helper."""
@@ -1695,6 +1703,9 @@ class FakeBotAPI:
                 self._updates = self._updates[offset:]
             else:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if self._again:  # a fault: updates served again whatever the offset says
+            self._updates = [*self._again, *self._updates]
+            self._again = []
         deadline = time.monotonic() + timeout
         while True:
             if self._stopping:

@@ -144,6 +144,22 @@ async def test_connection_refused_for_10_seconds_loses_nothing(api: FakeBotAPI,
     assert (lost, doubled) == (0, 0)
 
 
+async def test_an_update_served_again_is_answered_once(api: FakeBotAPI, db: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """A getUpdates that serves an already-answered update again (a lost confirmation)."""
+    caplog.set_level(logging.INFO)
+    async with running(api, db, **FAST):
+        first = api.send_text(user(31_000), "What is ENEMO?")
+        await api.wait_for("sendMessage", lambda c: first.matches(c) and c.ok)
+        api.deliver_again(first)
+        await ask(api, user(31_001), "What is ACEEEO?")  # polling moved past it
+        await ask(api, user(31_002), "What is ENEMO?")
+    assert replies(api)[str(first.chat_id)] == 1
+    assert api.delivered(first)
+    assert any(f"update {first.update_id} arrived again" in r.getMessage()
+               for r in caplog.records)
+
+
 async def test_a_read_timeout_never_doubles_an_answer(api: FakeBotAPI, db: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     """Defect 3: the first sendMessage reached Telegram; only its response was late."""

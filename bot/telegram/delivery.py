@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
@@ -143,6 +144,28 @@ def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
     return data
 
 
+# How many update ids are remembered to take each update at most once (a few minutes of traffic).
+REMEMBERED_UPDATES = 10_000
+
+
+class RecentUpdates:
+    """The ids of the last updates taken in, so that one delivered again is not answered twice."""
+
+    def __init__(self, size: int = REMEMBERED_UPDATES) -> None:
+        self._order: deque[int] = deque()
+        self._seen: set[int] = set()
+        self._size = size
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            return False
+        self._seen.add(update_id)
+        self._order.append(update_id)
+        if len(self._order) > self._size:
+            self._seen.discard(self._order.popleft())
+        return True
+
+
 # Set while a batch of updates that could not be read as a whole is fetched again.
 _READ_EACH: ContextVar[bool] = ContextVar("read_each_update", default=False)
 
@@ -151,7 +174,13 @@ _NO_PARSE_MODE = frozenset({"editMessageReplyMarkup", "stopMessageLiveLocation",
 
 
 class PrivateBot(ExtBot[int]):
-    """ExtBot that names itself by its public id (never the token) and survives bad updates."""
+    """ExtBot that names itself by its public id (never the token), survives bad updates and
+    takes each update in at most once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.taken = RecentUpdates()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}[bot_id={self.token.partition(':')[0]}]"
@@ -168,7 +197,7 @@ class PrivateBot(ExtBot[int]):
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         try:
-            return await super().get_updates(*args, **kwargs)
+            updates = await super().get_updates(*args, **kwargs)
         except TelegramError:
             raise
         except Exception:
@@ -176,6 +205,13 @@ class PrivateBot(ExtBot[int]):
             # this time and skip what cannot be read.
             careful = _READ_EACH.set(True)
             try:
-                return await super().get_updates(*args, **kwargs)
+                updates = await super().get_updates(*args, **kwargs)
             finally:
                 _READ_EACH.reset(careful)
+        # one delivered again stays in the batch as an empty update: polling still moves past it
+        return tuple(u if self.taken.first_time(u.update_id) else _again(u) for u in updates)
+
+
+def _again(update: Update) -> Update:
+    log.info("update %d arrived again; answered already", update.update_id)
+    return Update(update.update_id)

@@ -12,7 +12,6 @@ import hmac
 import json
 import logging
 import socket
-from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,14 +21,13 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.delivery import checked_update
+from bot.telegram.delivery import REMEMBERED_UPDATES, RecentUpdates, checked_update
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Updates are a few kilobytes; Telegram's own limit for a message is 4096 characters.
 MAX_BODY_BYTES = 1 << 20
-REMEMBERED_UPDATES = 10_000
 
 # (path regex, handler class, initialize() keyword arguments), as tornado takes them
 Route = tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]
@@ -42,21 +40,10 @@ class Intake:
                  remember: int = REMEMBERED_UPDATES) -> None:
         self.application = application
         self.secret = secret.encode()
-        self._order: deque[int] = deque()
-        self._seen: set[int] = set()
-        self._remember = remember
+        self.taken = RecentUpdates(remember)
 
     def authentic(self, token: str | None) -> bool:
         return hmac.compare_digest((token or "").encode(), self.secret)
-
-    def _first_time(self, update_id: int) -> bool:
-        if update_id in self._seen:
-            return False
-        self._seen.add(update_id)
-        self._order.append(update_id)
-        if len(self._order) > self._remember:
-            self._seen.discard(self._order.popleft())
-        return True
 
     async def feed(self, body: bytes) -> None:
         """Queue the update in `body`; anything unreadable is logged (id only) and dropped."""
@@ -69,7 +56,7 @@ class Intake:
         checked = checked_update(data, bot)
         if checked is None:
             return
-        if not self._first_time(checked["update_id"]):
+        if not self.taken.first_time(checked["update_id"]):
             log.info("webhook: update %d arrived again; answered already", checked["update_id"])
             return
         if len(checked) > 1:
