@@ -34,8 +34,11 @@ MIN_TYPO_LENGTH = 5
 TYPO_CUTOFF = 80.0
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
-# Candidates checked by grounding, best first.
+# Candidates on the question's subject checked by grounding, best first.
 MAX_VERIFIED = 5
+# Entries ranked at first, and how many times more each time too few are on the subject.
+RANK_LIMIT = 8
+RANK_DEEPEN = 8
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
@@ -523,7 +526,7 @@ class Matcher:
         """How much a term tells entries apart (rare terms weigh more)."""
         return self._weight(term)
 
-    def rank(self, terms: Iterable[str], limit: int | None = 8,
+    def rank(self, terms: Iterable[str], limit: int | None = RANK_LIMIT,
              names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         """The best entries for the query's terms (at most `limit`), best first, scored 0..1.
 
@@ -692,19 +695,47 @@ class Matcher:
         owners = self._exact.get(frozenset(terms), ())
         return owners[0] if len(owners) == 1 else None
 
-    def candidates(self, analysis: Analysis) -> list[tuple[str, float]]:
+    def candidates(self, analysis: Analysis, limit: int = RANK_LIMIT) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
         if all(t.startswith(QUESTION_WORD_PREFIX) or self._kinds.get(t) == "name"
                for t in analysis.focus) and analysis.focus != analysis.terms:
             # the asking sentence only points at a name another sentence gives
-            return self._tied(dict(self.rank(analysis.focus, names=analysis.names)))
-        best = dict(self.rank(analysis.terms, names=analysis.names))
+            return self._tied(dict(self.rank(analysis.focus, limit, names=analysis.names)))
+        best = dict(self.rank(analysis.terms, limit, names=analysis.names))
         if analysis.focus != analysis.terms:
             named = [t for t in analysis.terms if self._kinds.get(t)]
-            for eid, score in self.rank([*analysis.focus, *named], names=analysis.names):
+            for eid, score in self.rank([*analysis.focus, *named], limit, names=analysis.names):
                 best[eid] = max(best.get(eid, 0.0), score)
         return self._tied(best)
+
+    def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]],
+              ) -> tuple[list[tuple[str, float]], dict[str, Verdict]]:
+        """The best candidates that are on the question's subject (at most MAX_VERIFIED) and
+        the verdicts of all candidates checked, best first.
+
+        Candidates are checked in ranked order; off-subject ones are passed over. When every
+        candidate ranked so far scores enough and too few are on the subject, more are ranked:
+        in a large base many entries about other organisations can outscore the one the
+        question is about by not naming what it names, and they must not hide it.
+        """
+        th = self.thresholds
+        verdicts: dict[str, Verdict] = {}
+        limit = RANK_LIMIT
+        while True:
+            on_subject: list[tuple[str, float]] = []
+            for e, s in ranked:
+                if s < th.partial or len(on_subject) >= MAX_VERIFIED:
+                    return on_subject, verdicts
+                if e not in verdicts:
+                    verdicts[e] = self.verify(analysis, e)
+                if verdicts[e].subject_ok:
+                    on_subject.append((e, s))
+            # rank deeper (verdicts already given are kept)
+            if len(ranked) < limit or limit >= len(self.index.entry_ids):
+                return on_subject, verdicts
+            limit *= RANK_DEEPEN
+            ranked = self.candidates(analysis, limit)
 
     def _tied(self, scores: Mapping[str, float]) -> list[tuple[str, float]]:
         """Entries best first; scores equal but for float noise tie, so that the same entries
@@ -760,10 +791,11 @@ class Matcher:
             return Match("answer", exact, round(top, 4), tuple(ranked[:3]), analysis,
                          (self.verify(analysis, exact),), "the question reads exactly like "
                          "one of the entry's phrasings")
-        pool = [(e, s) for e, s in ranked[:MAX_VERIFIED] if s >= th.partial]
-        verdicts = {e: self.verify(analysis, e) for e, _ in pool}
-        on_subject = [(e, s) for e, s in pool if verdicts[e].subject_ok]
-        checked = tuple(verdicts[e] for e, _ in pool)
+        on_subject, verdicts = self._pool(analysis, ranked)
+        # what --explain lists: the best few checked, and every candidate on the subject
+        checked = tuple(v for i, v in enumerate(verdicts.values())
+                        if i < MAX_VERIFIED or v.subject_ok)
+        pool = verdicts
         if not on_subject:
             why = ("no entry's subject is named in the question" if pool
                    else "no entry shares enough words with the question")
