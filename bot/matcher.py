@@ -420,11 +420,17 @@ class Matcher:
             return 0.0
         return sum(self._knownness(w, typed) for w in words) / len(words)
 
-    def _repair(self, word: str) -> str:
-        """The known word a typo most likely meant (or the word itself)."""
+    def _repair(self, word: str, name: bool = False) -> str:
+        """The known word a typo most likely meant (or the word itself).
+
+        A `name` (typed capitalised: Brazil, ACEEO) is taken for another one only a letter
+        longer or shorter: in a base of many names, some other one is always two letters off.
+        """
         if self._known(word) or len(word) < MIN_TYPO_LENGTH:
             return word
         hit = self._nearest(word)
+        if hit and name and abs(len(hit[0]) - len(word)) > 1:
+            return word
         return hit[0] if hit else word
 
     def _read_sentence(self, sentence: str, capitals: set[str]) -> list[str]:
@@ -443,7 +449,7 @@ class Matcher:
                 if best.kind == "typed" and (ACRONYM_RE.match(bare.replace("-", "")) or (
                         n > 0 and bare[:1].isupper() and bare[1:].islower())):
                     capitals.update(best.words)
-        return [self._repair(w) for w in words]
+        return [self._repair(w, w in capitals) for w in words]
 
     def analyse(self, question: str) -> Analysis:
         """Read a question: split it into sentences, repair each chunk, map to terms, guess the
@@ -467,7 +473,9 @@ class Matcher:
             terms.extend(ts)
             if sentence.rstrip().endswith("?"):
                 focus.extend(ts)
-        names = frozenset(tx.stem(w) for w in capitals if self._knownness(w) == 0.0)
+        names = frozenset(tx.stem(w) for w in capitals
+                          if self._knownness(w) == 0.0
+                          or (not self._known(w) and self._repair(w, True) == w))
         smalltalk = None
         if small and not terms:
             smalltalk = next(k for k in SMALLTALK_ORDER if k in small)
@@ -805,7 +813,11 @@ class Matcher:
         grounded = [(e, s) for e, s in window if verdicts[e].grounded]
         if grounded and not self._beside_the_point(analysis, grounded[0][0]):
             eid, score = grounded[0]
-            rivals = [s for e, s in window if e != eid and verdicts[e].grounded]
+            # a rival that leaves words of the question unexplained counts only when the
+            # phrasings do not settle it (another asks with the question's own question word)
+            settled = self._asks_like(analysis, [e for e, _ in grounded]) in (None, eid)
+            rivals = [s for e, s in window if e != eid and verdicts[e].grounded and not (
+                settled and self._explains_less(analysis, verdicts[e], verdicts[eid]))]
             clear = not rivals or score - rivals[0] >= th.margin
             if score >= th.grounded_answer and clear and (
                     score >= best_score - th.margin or self._outranks(verdicts[best])):
@@ -827,6 +839,13 @@ class Matcher:
                                  f"'{best}' never uses, or {verdicts[best].reason()}")
         return Match("partial", best, round(best_score, 4), tuple(ranked[:3]), analysis, checked,
                      f"on the subject of '{best}', but {verdicts[best].reason()}")
+
+    def _explains_less(self, analysis: Analysis, rival: Verdict, top: Verdict) -> bool:
+        """Whether the top candidate's texts use every content word of the question and the
+        rival's leave some out: close scores then tell only how heavy the shared words are,
+        which depends on the rest of the base."""
+        content = {t for t in analysis.terms if not t.startswith(QUESTION_WORD_PREFIX)}
+        return content <= set(top.matched) and not content <= set(rival.matched)
 
     def _asks_like(self, analysis: Analysis, close: list[str]) -> str | None:
         """Of close, equally grounded entries, the only one with a phrasing that asks with the
