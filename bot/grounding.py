@@ -45,7 +45,6 @@ TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
 COUNT_WINDOW = 3
 
-_ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")
 _NUMBER_WORDS = frozenset({
@@ -112,8 +111,12 @@ class Grounder:
                  phrasings_of: Callable[[str], list[frozenset[str]]],
                  co_occur: Callable[[str, frozenset[str]], bool],
                  answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
-                 kinds: Mapping[str, str], weight: Callable[[str], float]) -> None:
+                 kinds: Mapping[str, str], weight: Callable[[str], float],
+                 derived_subject: Callable[[str], frozenset[str]]) -> None:
+        """`derived_subject`: an entry's subject derived from its phrasings (the matcher
+        derives every entry's at once, see index.derived_subjects)."""
         self._entries = entries
+        self._derived_subject = derived_subject
         self._phrasings_of = phrasings_of
         self._co_occur = co_occur
         self._answers = answers
@@ -130,26 +133,9 @@ class Grounder:
         found = self._subjects.get(entry_id)
         if found is None:
             entry = self._entries[entry_id]
-            found = frozenset(t for s in entry.subject for t in self._terms_of(tx.words(s))) \
-                or _derived_subject(self._phrasings_of(entry_id), self._kinds, self._weight,
-                                    self._written_names(entry))
+            found = explicit_subject(entry, self._terms_of) or self._derived_subject(entry_id)
             self._subjects[entry_id] = found
         return found
-
-    def _written_names(self, entry: Entry) -> dict[str, float]:
-        """Names the lexicon does not know that most of an entry's phrasings in one language
-        write with a capital (Valmeria, VMPBG): an imported base names its own organisations,
-        and an entry about one of them is about it, whatever else its phrasings say."""
-        names: dict[str, float] = {}
-        for questions in entry.questions.values():
-            counts: Counter[str] = Counter()
-            for q in questions:
-                terms = set(self._terms_of(tx.words(q)))
-                counts.update({s for s in _capitalised(q) if s in terms})
-            for s, n in counts.items():
-                if n >= SUBJECT_SHARE * len(questions):
-                    names[s] = max(names.get(s, 0.0), n / len(questions))
-        return names
 
     def phrasing_terms(self, entry_id: str) -> frozenset[str]:
         """Every term of the entry's phrasings."""
@@ -274,43 +260,9 @@ def _counted(answer: str, terms_of: Callable[[list[str]], list[str]]) -> frozens
     return frozenset(counted)
 
 
-def _capitalised(text: str) -> set[str]:
-    """Stems of the words a text writes as names: acronyms, and capitalised words that do not
-    start it."""
-    found: set[str] = set()
-    for n, token in enumerate(text.split()):
-        bare = token.strip(".,;:!?()«»\"'“”„—-")
-        if _ACRONYM_RE.match(bare.replace("-", "")) or (
-                n > 0 and bare[:1].isupper() and bare[1:].islower()):
-            found.update(tx.stem(w) for w in tx.words(bare))
-    return found
-
-
-def _derived_subject(phrasings: Sequence[AbstractSet[str]], kinds: Mapping[str, str],
-                     weight: Callable[[str], float],
-                     names: Mapping[str, float] | None = None) -> frozenset[str]:
-    """Terms most phrasings share: the named things among them when there are any (lexicon
-    names and places, or `names` written as such, with the share of phrasings that use them),
-    those that nearly as many phrasings use as the most used one (the CEC in "what is the CEC
-    in Belarus"), and of those the rarest across the base (ACEEEO rather than the CEC, which
-    most entries name)."""
-    if not phrasings:
-        return frozenset()
-    counts = Counter(t for ts in phrasings for t in ts if not t.startswith("@q-"))
-    shared = {t for t, n in counts.items() if n >= SUBJECT_SHARE * len(phrasings)}
-    if not shared and counts:
-        top = max(counts.values())
-        shared = {t for t, n in counts.items() if n == top}
-    share = {t: counts[t] / len(phrasings) for t in shared if kinds.get(t) in ("name", "place")}
-    share.update(names or {})
-    # how many phrasings name a thing says what the entry is about, whatever the rest of the
-    # base is like; the rarity that follows only tells apart things named about equally often
-    most = max(share.values(), default=0.0)
-    named = {t for t, v in share.items() if v >= USED_SHARE * most} or shared
-    if not named:
-        return frozenset()
-    rarest = max(weight(t) for t in named)
-    return frozenset(t for t in named if weight(t) >= RAREST_SHARE * rarest)
+def explicit_subject(entry: Entry, terms_of: Callable[[list[str]], list[str]]) -> frozenset[str]:
+    """The terms of the subject a maintainer stated for an entry (empty when none)."""
+    return frozenset(t for s in entry.subject for t in terms_of(tx.words(s)))
 
 
 def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],

@@ -13,8 +13,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
-from bot.grounding import Grounder, Verdict, asked_kind, counted_term
-from bot.index import ExactPhrasings, Index, build_index, ranges
+from bot.grounding import (
+    RAREST_SHARE,
+    SUBJECT_SHARE,
+    USED_SHARE,
+    Grounder,
+    Verdict,
+    asked_kind,
+    counted_term,
+    explicit_subject,
+)
+from bot.index import ExactPhrasings, Index, build_index, derived_subjects, ranges
 from bot.knowledge import KnowledgeBase
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
@@ -36,9 +45,8 @@ TYPO_CUTOFF = 80.0
 NAMED_KINDS = ("name", "place")
 # Candidates on the question's subject checked by grounding, best first.
 MAX_VERIFIED = 5
-# Entries ranked at first, and how many times more each time too few are on the subject.
+# Entries ranked for a question.
 RANK_LIMIT = 8
-RANK_DEEPEN = 8
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
@@ -228,8 +236,27 @@ class Matcher:
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
 
+        # every entry's subject at once: which entries a question is about is then a lookup
+        named_kind = np.fromiter((self._kinds.get(t) in NAMED_KINDS for t in ix.terms),
+                                 dtype=bool, count=len(ix.terms))
+        self._subjects = derived_subjects(ix, named_kind, self._is_question_word,
+                                          self._term_weights, SUBJECT_SHARE, USED_SHARE,
+                                          RAREST_SHARE)
+        # subjects stated by maintainers, which replace the derived ones
+        self._explicit_subjects = {
+            self._entry_order[e.id]: found for e in kb.entries.values()
+            if e.subject and (found := explicit_subject(e, self._terms))}
+        self._explicit_by_term: dict[str, list[int]] = defaultdict(list)
+        for e, found in self._explicit_subjects.items():
+            for t in found:
+                self._explicit_by_term[t].append(e)
+        self._explicit_rows = np.fromiter(self._explicit_subjects, dtype=np.int64,
+                                          count=len(self._explicit_subjects))
+        self._no_subject = np.diff(self._subjects.entry_ptr) == 0
+        self._no_subject[self._explicit_rows] = False
         self.grounder = Grounder(kb.entries, self._phrasings_of, self._co_occur,
-                                 answers or {}, self._terms, self._kinds, self._weight)
+                                 answers or {}, self._terms, self._kinds, self._weight,
+                                 self._derived_subject)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
         answer_words = {w for texts in (answers or {}).values() for t in texts
@@ -245,6 +272,26 @@ class Matcher:
         ix, e = self.index, self._entry_order[entry_id]
         return [ix.phrasing_term_set(p)
                 for p in range(int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1]))]
+
+    def _derived_subject(self, entry_id: str) -> frozenset[str]:
+        """An entry's subject as derived from its phrasings."""
+        sub, e = self._subjects, self._entry_order[entry_id]
+        return frozenset(self.index.terms[t]
+                         for t in sub.terms[sub.entry_ptr[e]:sub.entry_ptr[e + 1]].tolist())
+
+    def _on_subject(self, terms: Iterable[str]) -> np.ndarray:
+        """Which entries (as a mask) have a subject the terms name, or none at all."""
+        sub = self._subjects
+        mask = self._no_subject.copy()
+        for t in set(terms):
+            tid = self._term_ids.get(t)
+            if tid is not None:
+                mask[sub.entries[sub.term_ptr[tid]:sub.term_ptr[tid + 1]]] = True
+        # a stated subject replaces the derived one
+        mask[self._explicit_rows] = False
+        for t in set(terms):
+            mask[self._explicit_by_term.get(t, [])] = True
+        return mask
 
     def _postings(self, term: str) -> np.ndarray:
         """The entries (as numbers) that have `term` in some phrasing."""
@@ -535,7 +582,8 @@ class Matcher:
         return self._weight(term)
 
     def rank(self, terms: Iterable[str], limit: int | None = RANK_LIMIT,
-             names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+             names: frozenset[str] = frozenset(),
+             among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The best entries for the query's terms (at most `limit`), best first, scored 0..1.
 
         The score blends the best single phrasing (weighted F1: the query and that phrasing
@@ -544,6 +592,7 @@ class Matcher:
         entry still finds it. Coverage bounds the score from above, so entries are visited by
         falling coverage and the walk stops once no remaining entry can make the cut: the cost
         grows with the entries that share a term with the query, not with all phrasings.
+        `among`: only these entries (a mask), ranked as they would be among all.
         """
         query = set(terms)
         weights = {t: self._weight(t, names) for t in query}
@@ -567,6 +616,8 @@ class Matcher:
         np.minimum.at(lightest, entries, self._posting_lightest[postings])
         content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
         content[entries[np.repeat(~self._is_question_word[tids], last - first)]] = True
+        if among is not None:
+            content &= among
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
             return []
@@ -703,47 +754,39 @@ class Matcher:
         owners = self._exact.get(frozenset(terms), ())
         return owners[0] if len(owners) == 1 else None
 
-    def candidates(self, analysis: Analysis, limit: int = RANK_LIMIT) -> list[tuple[str, float]]:
+    def candidates(self, analysis: Analysis, limit: int = RANK_LIMIT,
+                   among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
         if all(t.startswith(QUESTION_WORD_PREFIX) or self._kinds.get(t) == "name"
                for t in analysis.focus) and analysis.focus != analysis.terms:
             # the asking sentence only points at a name another sentence gives
-            return self._tied(dict(self.rank(analysis.focus, limit, names=analysis.names)))
-        best = dict(self.rank(analysis.terms, limit, names=analysis.names))
+            return self._tied(dict(self.rank(analysis.focus, limit, analysis.names, among)))
+        best = dict(self.rank(analysis.terms, limit, analysis.names, among))
         if analysis.focus != analysis.terms:
             named = [t for t in analysis.terms if self._kinds.get(t)]
-            for eid, score in self.rank([*analysis.focus, *named], limit, names=analysis.names):
+            for eid, score in self.rank([*analysis.focus, *named], limit, analysis.names,
+                                        among):
                 best[eid] = max(best.get(eid, 0.0), score)
         return self._tied(best)
 
     def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]],
               ) -> tuple[list[tuple[str, float]], dict[str, Verdict]]:
-        """The best candidates that are on the question's subject (at most MAX_VERIFIED) and
-        the verdicts of all candidates checked, best first.
+        """The best candidates on the question's subject (at most MAX_VERIFIED, scoring at
+        least `partial`), and the verdicts of those and of the best few of all, best first.
 
-        Candidates are checked in ranked order; off-subject ones are passed over. When every
-        candidate ranked so far scores enough and too few are on the subject, more are ranked:
-        in a large base many entries about other organisations can outscore the one the
-        question is about by not naming what it names, and they must not hide it.
+        The candidates on the subject are ranked among themselves: in a large base many
+        entries about other organisations can outscore the one the question is about by not
+        naming what it names, and they must not hide it.
         """
         th = self.thresholds
-        verdicts: dict[str, Verdict] = {}
-        limit = RANK_LIMIT
-        while True:
-            on_subject: list[tuple[str, float]] = []
-            for e, s in ranked:
-                if s < th.partial or len(on_subject) >= MAX_VERIFIED:
-                    return on_subject, verdicts
-                if e not in verdicts:
-                    verdicts[e] = self.verify(analysis, e)
-                if verdicts[e].subject_ok:
-                    on_subject.append((e, s))
-            # rank deeper (verdicts already given are kept)
-            if len(ranked) < limit or limit >= len(self.index.entry_ids):
-                return on_subject, verdicts
-            limit *= RANK_DEEPEN
-            ranked = self.candidates(analysis, limit)
+        checked = [(e, s) for e, s in ranked[:MAX_VERIFIED] if s >= th.partial]
+        on = self._on_subject(analysis.terms)
+        pool = [(e, s) for e, s in self.candidates(analysis, MAX_VERIFIED, on)
+                if s >= th.partial][:MAX_VERIFIED]
+        verdicts = {e: self.verify(analysis, e) for e, _ in sorted(
+            {*checked, *pool}, key=lambda es: (-es[1], self._entry_order[es[0]]))}
+        return [(e, s) for e, s in pool if verdicts[e].subject_ok], verdicts
 
     def _tied(self, scores: Mapping[str, float]) -> list[tuple[str, float]]:
         """Entries best first; scores equal but for float noise tie, so that the same entries
@@ -800,9 +843,7 @@ class Matcher:
                          (self.verify(analysis, exact),), "the question reads exactly like "
                          "one of the entry's phrasings")
         on_subject, verdicts = self._pool(analysis, ranked)
-        # what --explain lists: the best few checked, and every candidate on the subject
-        checked = tuple(v for i, v in enumerate(verdicts.values())
-                        if i < MAX_VERIFIED or v.subject_ok)
+        checked = tuple(verdicts.values())
         pool = verdicts
         if not on_subject:
             why = ("no entry's subject is named in the question" if pool
