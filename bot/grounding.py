@@ -112,11 +112,14 @@ class Grounder:
                  co_occur: Callable[[str, frozenset[str]], bool],
                  answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
                  kinds: Mapping[str, str], weight: Callable[[str], float],
-                 derived_subject: Callable[[str], frozenset[str]]) -> None:
+                 derived_subject: Callable[[str], frozenset[str]],
+                 phrasing_words: Callable[[str], Iterable[str]]) -> None:
         """`derived_subject`: an entry's subject derived from its phrasings (the matcher
-        derives every entry's at once, see index.derived_subjects)."""
+        derives every entry's at once, see index.derived_subjects); `phrasing_words`: the
+        words of its phrasings, as the index keeps them."""
         self._entries = entries
         self._derived_subject = derived_subject
+        self._phrasing_words = phrasing_words
         self._phrasings_of = phrasings_of
         self._co_occur = co_occur
         self._answers = answers
@@ -162,7 +165,7 @@ class Grounder:
         texts = [entry.answer, *self._answers.get(entry_id, ()),
                  *(s.title for s in entry.sources)]
         words = {w for t in texts for w in tx.words(t)}
-        words.update(w for qs in entry.questions.values() for q in qs for w in tx.words(q))
+        words.update(self._phrasing_words(entry_id))
         covered = {t for ts in phrasings for t in ts}
         covered.update(self._terms_of(sorted(words)))
         covered.update(tx.stem(w) for w in words)

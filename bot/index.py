@@ -195,6 +195,8 @@ def written_names(text: str, memo: dict[tuple[str, bool], tuple[str, ...]] | Non
     start it (`memo`: tokens already classified, as a text's words recur in others)."""
     found: set[str] = set()
     for n, token in enumerate(text.split()):
+        if token.islower():  # most words: neither an acronym nor capitalised
+            continue
         key = (token, n > 0)
         stems = memo.get(key) if memo is not None else None
         if stems is None:
@@ -270,10 +272,14 @@ class Vocabulary:
     order, so extractOne returns exactly what it would over the whole list.
     """
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], masks: npt.NDArray[np.uint64] | None = None) -> None:
+        """`masks`: each word's letter mask, in word order (`self.word_masks`), if known."""
         self.words = words  # sorted: the order extractOne breaks ties by
         lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
-        masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64, count=len(words))
+        if masks is None or len(masks) != len(words):
+            masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
+                                count=len(words))
+        self.word_masks = masks
         # words by length, so that a length window is one contiguous slice
         self.by_length = np.argsort(lengths, kind="stable").astype(np.int32)
         self.lengths, self.masks = lengths[self.by_length], masks[self.by_length]

@@ -178,8 +178,12 @@ class Matcher:
                 for phrase in phrases:
                     stems = _stems(phrase)
                     self._outofscope[stems[0]].append((stems, cls))
-        self._max_phrase_len = max((len(p) for p in (*self._stop_phrases, *self._smalltalk)),
-                                   default=1)
+        # the longest filler or small-talk phrase starting with each stem
+        self._phrase_len: dict[str, int] = {}
+        for phrase in (*self._stop_phrases, *self._smalltalk):
+            if phrase:
+                self._phrase_len[phrase[0]] = max(self._phrase_len.get(phrase[0], 0),
+                                                  len(phrase))
         # the longest synonym starting with each stem: longer spans need not be looked up
         self._syn_len: dict[str, int] = {}
         for key in self._synonyms:
@@ -256,11 +260,12 @@ class Matcher:
         self._no_subject[self._explicit_rows] = False
         self.grounder = Grounder(kb.entries, self._phrasings_of, self._co_occur,
                                  answers or {}, self._terms, self._kinds, self._weight,
-                                 self._derived_subject)
+                                 self._derived_subject, self._phrasing_words)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
-        answer_words = {w for texts in (answers or {}).values() for t in texts
-                        for w in tx.words(t)}
+        # (all texts read as one: the same words, each distinct one folded once)
+        answer_words = set(tx.words("\n".join(t for texts in (answers or {}).values()
+                                              for t in texts)))
         self._known_words = ix.known_words | answer_words
         self._known_stems = ix.known_stems | {_stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
@@ -272,6 +277,13 @@ class Matcher:
         ix, e = self.index, self._entry_order[entry_id]
         return [ix.phrasing_term_set(p)
                 for p in range(int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1]))]
+
+    def _phrasing_words(self, entry_id: str) -> list[str]:
+        """The words of an entry's phrasings (each phrasing's once)."""
+        ix, e = self.index, self._entry_order[entry_id]
+        ptr = ix.phrasing_word_ptr
+        lo, hi = ptr[ix.entry_phrasings[e]], ptr[ix.entry_phrasings[e + 1]]
+        return [ix.words[w] for w in ix.phrasing_words[lo:hi].tolist()]
 
     def _derived_subject(self, entry_id: str) -> frozenset[str]:
         """An entry's subject as derived from its phrasings."""
@@ -331,7 +343,8 @@ class Matcher:
 
     def _filler_at(self, stems: list[str], i: int) -> int:
         """How many words from `i` on form a filler or small-talk phrase (0: none)."""
-        for size in range(min(self._max_phrase_len, len(stems) - i), 0, -1):
+        # only as long as the longest such phrase starting with this stem
+        for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
             key = tuple(stems[i : i + size])
             if key in self._stop_phrases or key in self._smalltalk:
                 return size
@@ -347,7 +360,7 @@ class Matcher:
         found: set[str] = set()
         i = 0
         while i < len(stems):
-            for size in range(min(self._max_phrase_len, len(stems) - i), 0, -1):
+            for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
                 key = tuple(stems[i : i + size])
                 if key in self._smalltalk:
                     found.add(self._smalltalk[key])
@@ -610,14 +623,17 @@ class Matcher:
         postings = ranges(first, last)
         entries = ix.term_entries[postings]
         posting_weights = np.repeat([w for _, w in known], last - first)
+        is_content = np.repeat(~self._is_question_word[tids], last - first)
+        if among is not None:  # the other entries' postings need not be read at all
+            sel = among[entries]
+            postings, entries = postings[sel], entries[sel]
+            posting_weights, is_content = posting_weights[sel], is_content[sel]
         # summed term by term, in query order, like one addition per term would
         coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
         np.minimum.at(lightest, entries, self._posting_lightest[postings])
         content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
-        content[entries[np.repeat(~self._is_question_word[tids], last - first)]] = True
-        if among is not None:
-            content &= among
+        content[entries[is_content]] = True
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
             return []
@@ -758,32 +774,51 @@ class Matcher:
                    among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
+        return self._candidates(analysis, limit, among)[0]
+
+    def _candidates(self, analysis: Analysis, limit: int, among: np.ndarray | None,
+                    ) -> tuple[list[tuple[str, float]], float]:
+        """`candidates`, and a score that no entry left out of them exceeds."""
+        def ranked(terms: Iterable[str]) -> list[tuple[str, float]]:
+            found = self.rank(terms, limit, analysis.names, among)
+            # a ranking cut at `limit` leaves out entries scoring up to its last one
+            rest.append(found[-1][1] if len(found) >= limit else -np.inf)
+            return found
+
+        rest: list[float] = []
         if all(t.startswith(QUESTION_WORD_PREFIX) or self._kinds.get(t) == "name"
                for t in analysis.focus) and analysis.focus != analysis.terms:
             # the asking sentence only points at a name another sentence gives
-            return self._tied(dict(self.rank(analysis.focus, limit, analysis.names, among)))
-        best = dict(self.rank(analysis.terms, limit, analysis.names, among))
+            return self._tied(dict(ranked(analysis.focus))), max(rest)
+        best = dict(ranked(analysis.terms))
         if analysis.focus != analysis.terms:
             named = [t for t in analysis.terms if self._kinds.get(t)]
-            for eid, score in self.rank([*analysis.focus, *named], limit, analysis.names,
-                                        among):
+            for eid, score in ranked([*analysis.focus, *named]):
                 best[eid] = max(best.get(eid, 0.0), score)
-        return self._tied(best)
+        return self._tied(best), max(rest)
 
-    def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]],
+    def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]], rest: float,
               ) -> tuple[list[tuple[str, float]], dict[str, Verdict]]:
         """The best candidates on the question's subject (at most MAX_VERIFIED, scoring at
         least `partial`), and the verdicts of those and of the best few of all, best first.
 
         The candidates on the subject are ranked among themselves: in a large base many
         entries about other organisations can outscore the one the question is about by not
-        naming what it names, and they must not hide it.
+        naming what it names, and they must not hide it. (`rest`: no entry left out of
+        `ranked` scores above it; when those on the subject in `ranked` are enough and score
+        above it, or nothing left out can reach `partial`, they are the answer already.)
         """
         th = self.thresholds
         checked = [(e, s) for e, s in ranked[:MAX_VERIFIED] if s >= th.partial]
         on = self._on_subject(analysis.terms)
-        pool = [(e, s) for e, s in self.candidates(analysis, MAX_VERIFIED, on)
-                if s >= th.partial][:MAX_VERIFIED]
+        listed = [(e, s) for e, s in ranked
+                  if s >= th.partial and on[self._entry_order[e]]][:MAX_VERIFIED]
+        rest = round(rest, 9)
+        if rest < th.partial or (len(listed) == MAX_VERIFIED and listed[-1][1] > rest):
+            pool = listed
+        else:
+            pool = [(e, s) for e, s in self.candidates(analysis, MAX_VERIFIED, on)
+                    if s >= th.partial][:MAX_VERIFIED]
         verdicts = {e: self.verify(analysis, e) for e, _ in sorted(
             {*checked, *pool}, key=lambda es: (-es[1], self._entry_order[es[0]]))}
         return [(e, s) for e, s in pool if verdicts[e].subject_ok], verdicts
@@ -834,7 +869,7 @@ class Matcher:
         """Answer, partial, suggest, small talk or decline for an analysed question."""
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
-        ranked = self.candidates(analysis)
+        ranked, rest = self._candidates(analysis, RANK_LIMIT, None)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         exact = self._only_exact(analysis.terms)
@@ -842,7 +877,7 @@ class Matcher:
             return Match("answer", exact, round(top, 4), tuple(ranked[:3]), analysis,
                          (self.verify(analysis, exact),), "the question reads exactly like "
                          "one of the entry's phrasings")
-        on_subject, verdicts = self._pool(analysis, ranked)
+        on_subject, verdicts = self._pool(analysis, ranked, rest)
         checked = tuple(verdicts.values())
         pool = verdicts
         if not on_subject:
