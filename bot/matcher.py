@@ -602,9 +602,10 @@ class Matcher:
         The score blends the best single phrasing (weighted F1: the query and that phrasing
         explain each other) with the entry's coverage, the share of the query that the entry's
         whole vocabulary explains, so a question that mixes words from two phrasings of one
-        entry still finds it. Coverage bounds the score from above, so entries are visited by
-        falling coverage and the walk stops once no remaining entry can make the cut: the cost
-        grows with the entries that share a term with the query, not with all phrasings.
+        entry still finds it. Coverage bounds the score from above: the entries with the best
+        bounds are scored first, and an entry whose bound is below the cut they set is never
+        scored, so the cost grows with the entries that can make the cut, not with all
+        phrasings. The result is the exact top `limit` (ties: base order).
         `among`: only these entries (a mask), ranked as they would be among all.
         """
         query = set(terms)
@@ -665,46 +666,26 @@ class Matcher:
             return out
 
         floor = -np.inf
+        known_score = np.full(len(cand), np.nan)  # scores worked out so far (NaN: not yet)
         if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
-            # score): the walk never gets past an entry whose bound is below it
+            # score): an entry whose bound is below it cannot make the cut
             size = max(RANK_PROBE, 4 * limit)
             probe = np.argpartition(-tight, size - 1)[:size]
-            floor = np.partition(scores_of(probe), size - limit)[size - limit]
+            known_score[probe] = scores_of(probe)
+            floor = np.partition(known_score[probe], size - limit)[size - limit]
             # (an entry can score an ulp above its bound when F1 reaches it: keep a margin)
             keep = np.flatnonzero(bound >= floor - 1e-9)
             cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
-            direct, single = direct[keep], single[keep]
-        # an entry that cannot reach the floor is walked past but never makes the cut, nor
-        # moves it: it need not be scored
-        score = np.full(len(cand), -np.inf)
+            direct, single, known_score = direct[keep], single[keep], known_score[keep]
+        # An entry whose bound is below the floor scores below the cut: only the others are
+        # scored (some are already), and the best of them are the best of all, ties broken
+        # by base order.
         worth = np.flatnonzero(tight >= floor)
-        score[worth] = scores_of(worth)
-        # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
-        # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
-        # seen so far. Bounds only fall and that score only rises along the walk, so the stop
-        # is found by searching; the result is the same as walking.
-        order = np.argsort(-cov, kind="stable")
-        cand, bound, score = cand[order], bound[order], score[order]
-        stop = len(cand)
-        if limit is not None and len(cand) > limit:
-
-            def passes(i: int) -> bool:
-                return bool(bound[i] <= np.partition(score[:i], i - limit)[i - limit])
-
-            # the stop is the first i >= limit that passes: gallop, then bisect
-            lo, step = limit, limit
-            while lo + step < len(cand) and not passes(lo + step):
-                lo, step = lo + step, step * 2
-            hi = min(lo + step, len(cand))
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if passes(mid):
-                    hi = mid
-                else:
-                    lo = mid + 1
-            stop = lo
-        cand, score = cand[:stop], score[:stop]
+        todo = worth[np.isnan(known_score[worth])]
+        if len(todo):
+            known_score[todo] = scores_of(todo)
+        cand, score = cand[worth], known_score[worth]
         if limit is not None and len(score) > limit:  # sort only what can make the cut
             top = np.flatnonzero(score >= np.partition(score, len(score) - limit)[-limit])
             cand, score = cand[top], score[top]
