@@ -202,7 +202,7 @@ def written_names(text: str, memo: dict[tuple[str, bool], tuple[str, ...]] | Non
         if stems is None:
             bare = token.strip(_EDGE)
             named = bool(_ACRONYM_RE.match(bare.replace("-", ""))) or (
-                n > 0 and bare[:1].isupper() and bare[1:].islower())
+                key[1] and bare[:1].isupper() and bare[1:].islower())
             stems = tuple(tx.stem(w) for w in tx.words(bare)) if named else ()
             if memo is not None:
                 memo[key] = stems

@@ -263,7 +263,8 @@ def load_compiled(directory: Path | str | None = None, *, use_cache: bool = True
     reuse = source_key(directory, lexicon_only=True)
     stale = _read(path, None) if cached is None else None
     previous = None
-    if stale is not None and _compiled(stale) and stale[3] == reuse:
+    # (the stamp is checked first: a base from other code is not even unpacked)
+    if isinstance(stale, list) and len(stale) == 4 and stale[3] == reuse and _compiled(stale):
         previous = (stale[1], stale[2])
     reader = _FileReader(where, directory)
     kb = load_knowledge(directory, read_yaml=reader)

@@ -185,6 +185,7 @@ class Matcher:
                 self._phrase_len[phrase[0]] = max(self._phrase_len.get(phrase[0], 0),
                                                   len(phrase))
         # the longest synonym starting with each stem: longer spans need not be looked up
+        self._one_word_synonyms = {k[0]: v for k, v in self._synonyms.items() if len(k) == 1}
         self._syn_len: dict[str, int] = {}
         for key in self._synonyms:
             self._syn_len[key[0]] = max(self._syn_len.get(key[0], 1), len(key))
@@ -323,22 +324,31 @@ class Matcher:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
         stems = [_stem(w) for w in words]
         terms: list[str] = []
-        i = 0
-        while i < len(words):
-            skip = self._filler_at(stems, i)
-            if skip:
-                i += skip
-                continue
-            for size in range(min(self._syn_len.get(stems[i], 1), len(words) - i), 0, -1):
-                key = self._synonyms.get(tuple(stems[i : i + size]))
-                if key is not None:
-                    terms.append(key)
+        # (the common case, a word that starts no filler phrase and no longer synonym, is
+        # two dictionary lookups)
+        phrase_len, syn_len, one = self._phrase_len, self._syn_len, self._one_word_synonyms
+        i, n = 0, len(words)
+        while i < n:
+            stem = stems[i]
+            if stem in phrase_len:
+                skip = self._filler_at(stems, i)
+                if skip:
+                    i += skip
+                    continue
+            longest = syn_len.get(stem, 1)
+            if longest > 1 and n - i > 1:
+                size = next((size for size in range(min(longest, n - i), 1, -1)
+                             if tuple(stems[i : i + size]) in self._synonyms), 1)
+                if size > 1:
+                    terms.append(self._synonyms[tuple(stems[i : i + size])])
                     i += size
-                    break
-            else:
-                if words[i] not in self._stopwords:
-                    terms.append(stems[i])
-                i += 1
+                    continue
+            key = one.get(stem)
+            if key is not None:
+                terms.append(key)
+            elif words[i] not in self._stopwords:
+                terms.append(stem)
+            i += 1
         return terms
 
     def _filler_at(self, stems: list[str], i: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -317,3 +318,24 @@ def test_on_subject_mask_matches_verdicts(distracted: Matcher) -> None:
         for e in random.Random(q).sample(list(distracted.kb.entries), 40):
             expected = distracted.verify(a, e).subject_ok
             assert bool(mask[distracted._entry_order[e]]) == expected, (q, e)
+
+
+def _plain_written_names(text: str) -> set[str]:
+    found: set[str] = set()
+    for n, token in enumerate(text.split()):
+        bare = token.strip(".,;:!?()«»\"'“”„—-")
+        if re.match(r"^[A-ZА-ЯЁІЎ]{2,6}$", bare.replace("-", "")) or (
+                n > 0 and bare[:1].isupper() and bare[1:].islower()):
+            found.update(tx.stem(w) for w in tx.words(bare))
+    return found
+
+
+def test_written_names_match_reference(distracted: Matcher) -> None:
+    from bot.index import written_names
+
+    texts = [q for e in distracted.kb.entries.values() for qs in e.questions.values()
+             for q in qs] + ["  Élan Ñandu Їжак x", "Ünter Den", "A-WEB and «ENEMO»?", "ЦВК-2 ok",
+                             "\tВалмерия\u00a0Торсел"]
+    memo: dict[tuple[str, bool], tuple[str, ...]] = {}
+    for text in texts:
+        assert written_names(text, memo) == _plain_written_names(text), text
