@@ -659,6 +659,11 @@ class Matcher:
         light = lightest[cand]
         tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, light))
                  + blend * cov + 1e-9)
+        # Also: each query term t of the best phrasing p adds w_t/(q + W_p), and W_p is at
+        # least the weight of the lightest phrasing of the entry with t.
+        by_term = np.bincount(entries, minlength=n, weights=posting_weights / (
+            q_weight + self._posting_lightest[postings]))[cand]
+        tight = np.minimum(tight, (1 - blend) * 2 * by_term + blend * cov + 1e-9)
         # An entry that shares a single term with the query scores exactly through its
         # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
         single = np.bincount(entries, minlength=n)[cand] == 1
@@ -860,7 +865,8 @@ class Matcher:
         """Answer, partial, suggest, small talk or decline for an analysed question."""
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
-        ranked, rest = self._candidates(analysis, RANK_LIMIT, None)
+        # (only the best MAX_VERIFIED are ever read: ranking more would only cost)
+        ranked, rest = self._candidates(analysis, MAX_VERIFIED, None)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         exact = self._only_exact(analysis.terms)
