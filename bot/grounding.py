@@ -27,6 +27,8 @@ from bot.knowledge import Entry
 
 # A term must be shared by at least this share of an entry's phrasings to count as its subject.
 SUBJECT_SHARE = 0.5
+# Of the named ones, those that at least this share as many phrasings use as the most used one.
+USED_SHARE = 0.8
 # Of those, the ones at least this close in weight to the rarest make the subject.
 RAREST_SHARE = 0.75
 # Question words → the kind of fact the answer must hold.
@@ -109,8 +111,15 @@ class Grounder:
                  phrasings_of: Callable[[str], list[frozenset[str]]],
                  co_occur: Callable[[str, frozenset[str]], bool],
                  answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
-                 kinds: Mapping[str, str], weight: Callable[[str], float]) -> None:
+                 kinds: Mapping[str, str], weight: Callable[[str], float],
+                 derived_subject: Callable[[str], frozenset[str]],
+                 phrasing_words: Callable[[str], Iterable[str]]) -> None:
+        """`derived_subject`: an entry's subject derived from its phrasings (the matcher
+        derives every entry's at once, see index.derived_subjects); `phrasing_words`: the
+        words of its phrasings, as the index keeps them."""
         self._entries = entries
+        self._derived_subject = derived_subject
+        self._phrasing_words = phrasing_words
         self._phrasings_of = phrasings_of
         self._co_occur = co_occur
         self._answers = answers
@@ -127,8 +136,7 @@ class Grounder:
         found = self._subjects.get(entry_id)
         if found is None:
             entry = self._entries[entry_id]
-            found = frozenset(t for s in entry.subject for t in self._terms_of(tx.words(s))) \
-                or _derived_subject(self._phrasings_of(entry_id), self._kinds, self._weight)
+            found = explicit_subject(entry, self._terms_of) or self._derived_subject(entry_id)
             self._subjects[entry_id] = found
         return found
 
@@ -157,7 +165,7 @@ class Grounder:
         texts = [entry.answer, *self._answers.get(entry_id, ()),
                  *(s.title for s in entry.sources)]
         words = {w for t in texts for w in tx.words(t)}
-        words.update(w for qs in entry.questions.values() for q in qs for w in tx.words(q))
+        words.update(self._phrasing_words(entry_id))
         covered = {t for ts in phrasings for t in ts}
         covered.update(self._terms_of(sorted(words)))
         covered.update(tx.stem(w) for w in words)
@@ -255,22 +263,9 @@ def _counted(answer: str, terms_of: Callable[[list[str]], list[str]]) -> frozens
     return frozenset(counted)
 
 
-def _derived_subject(phrasings: Sequence[AbstractSet[str]], kinds: Mapping[str, str],
-                     weight: Callable[[str], float]) -> frozenset[str]:
-    """Terms most phrasings share: the named things among them when there are any, and of
-    those the rarest across the base (ACEEEO rather than the CEC, which most entries name)."""
-    if not phrasings:
-        return frozenset()
-    counts = Counter(t for ts in phrasings for t in ts if not t.startswith("@q-"))
-    shared = {t for t, n in counts.items() if n >= SUBJECT_SHARE * len(phrasings)}
-    if not shared and counts:
-        top = max(counts.values())
-        shared = {t for t, n in counts.items() if n == top}
-    named = {t for t in shared if kinds.get(t) in ("name", "place")} or shared
-    if not named:
-        return frozenset()
-    rarest = max(weight(t) for t in named)
-    return frozenset(t for t in named if weight(t) >= RAREST_SHARE * rarest)
+def explicit_subject(entry: Entry, terms_of: Callable[[list[str]], list[str]]) -> frozenset[str]:
+    """The terms of the subject a maintainer stated for an entry (empty when none)."""
+    return frozenset(t for s in entry.subject for t in terms_of(tx.words(s)))
 
 
 def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],

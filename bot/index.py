@@ -6,6 +6,7 @@ make the cut, not with every phrasing that shares a common term ("what", "electi
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from bot import text as tx
 from bot.knowledge import KnowledgeBase
 
 IntArray = npt.NDArray[np.int32]
+_ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
+_EDGE = ".,;:!?()«»\"'“”„—-"
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -40,6 +43,10 @@ class Index:
     phrasing_words: IntArray
     langs: tuple[str, ...]
     phrasing_langs: IntArray
+    # terms each phrasing writes as a name (capitalised inside it, or an acronym): an imported
+    # base names its own organisations, which the lexicon does not know
+    phrasing_name_ptr: IntArray
+    phrasing_names: IntArray
     lang_words: Mapping[str, frozenset[str]]  # words seen per language (phrasings + lexicon)
     known_words: frozenset[str]  # every word of the phrasings and the lexicon
     known_stems: frozenset[str]
@@ -78,7 +85,10 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
     w_parts: list[IntArray] = []
     wn_parts: list[IntArray] = []
     l_parts: list[IntArray] = []
+    n_parts: list[IntArray] = []
+    nn_parts: list[IntArray] = []
     counts: list[int] = []
+    token_names: dict[tuple[str, bool], tuple[str, ...]] = {}
     for entry in kb.entries.values():
         before = old_kb.entries.get(entry.id) if old_kb else None
         if old and before and list(before.questions.items()) == list(entry.questions.items()):
@@ -90,6 +100,9 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
             w_parts.append(old.phrasing_words[wp[a]:wp[b]])
             wn_parts.append(np.diff(wp[a:b + 1]))
             l_parts.append(old.phrasing_langs[a:b])
+            np_ = old.phrasing_name_ptr
+            n_parts.append(old.phrasing_names[np_[a]:np_[b]])
+            nn_parts.append(np.diff(np_[a:b + 1]))
             counts.append(b - a)
             continue
         ts: list[int] = []
@@ -97,18 +110,25 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         wl: list[int] = []
         wn: list[int] = []
         ls: list[int] = []
+        nl: list[int] = []
+        nn: list[int] = []
         for lang, questions in entry.questions.items():
             for question in questions:
                 ws = tx.words(question)
-                ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms_of(ws)})
+                terms = terms_of(ws)
+                ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms})
                 ts.extend(ids)
                 tn.append(len(ids))
+                named = sorted({term_id[t] for t in written_names(question, token_names)
+                                if t in terms})
+                nl.extend(named)
+                nn.append(len(named))
                 wids = sorted({words_id.setdefault(w, len(words_id)) for w in ws})
                 wl.extend(wids)
                 wn.append(len(wids))
                 ls.append(langs.setdefault(lang, len(langs)))
         for part, values in ((t_parts, ts), (tn_parts, tn), (w_parts, wl), (wn_parts, wn),
-                             (l_parts, ls)):
+                             (l_parts, ls), (n_parts, nl), (nn_parts, nn)):
             part.append(np.asarray(values, dtype=np.int32))
         counts.append(len(ls))
 
@@ -122,6 +142,7 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
 
     p_terms, p_sizes = joined(t_parts), joined(tn_parts)
     p_words, w_sizes, p_lang = joined(w_parts), joined(wn_parts), joined(l_parts)
+    p_names, n_sizes = joined(n_parts), joined(nn_parts)
     entry_ptr = pointers(counts)
     n_entries = len(counts)
     # term → entries: the distinct (term, entry) pairs, sorted by term then entry; and for
@@ -159,11 +180,34 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         phrasing_words=p_words,
         langs=tuple(langs),
         phrasing_langs=p_lang,
+        phrasing_name_ptr=pointers(n_sizes),
+        phrasing_names=p_names,
         lang_words={lang: frozenset(found) for lang, found in lang_words.items()},
         known_words=known,
         known_stems=frozenset(tx.stem(w) for w in known),
         vocabulary=Vocabulary(sorted(w for w in known if len(w) >= min_typo_length)),
     )
+
+
+def written_names(text: str, memo: dict[tuple[str, bool], tuple[str, ...]] | None = None,
+                  ) -> set[str]:
+    """Stems of the words a text writes as names: acronyms, and capitalised words that do not
+    start it (`memo`: tokens already classified, as a text's words recur in others)."""
+    found: set[str] = set()
+    for n, token in enumerate(text.split()):
+        if token.islower():  # most words: neither an acronym nor capitalised
+            continue
+        key = (token, n > 0)
+        stems = memo.get(key) if memo is not None else None
+        if stems is None:
+            bare = token.strip(_EDGE)
+            named = bool(_ACRONYM_RE.match(bare.replace("-", ""))) or (
+                key[1] and bare[:1].isupper() and bare[1:].islower())
+            stems = tuple(tx.stem(w) for w in tx.words(bare)) if named else ()
+            if memo is not None:
+                memo[key] = stems
+        found.update(stems)
+    return found
 
 
 class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
@@ -175,6 +219,22 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
 
     def __init__(self, index: Index, term_ids: Mapping[str, int]) -> None:
         self._ix, self._term_ids = index, term_ids
+        self._hashes: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None = None
+
+    def _phrasing_hashes(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """A random 64-bit number per term, and per phrasing the sum of its terms' (made
+        when first needed): phrasings with other terms almost never share the sum, so the
+        exact comparison that follows reads a handful of phrasings."""
+        if self._hashes is None:
+            ix = self._ix
+            term_hash = np.random.default_rng(11).integers(
+                1, np.iinfo(np.int64).max, size=len(ix.terms), dtype=np.int64).astype(np.uint64)
+            ptr = ix.phrasing_term_ptr
+            with np.errstate(over="ignore"):
+                sums = np.add.reduceat(np.append(term_hash[ix.phrasing_terms], np.uint64(0)),
+                                       ptr[:-1]) if len(ptr) > 1 else np.zeros(0, np.uint64)
+            self._hashes = (term_hash, np.where(np.diff(ptr) > 0, sums, np.uint64(0)))
+        return self._hashes
 
     def __getitem__(self, terms: frozenset[str]) -> tuple[str, ...]:
         ix = self._ix
@@ -182,11 +242,15 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         if not terms or len(wanted) != len(terms):
             raise KeyError(terms)
         # only phrasings that have the rarest of the terms (one slice of the postings), with
-        # as many terms, all of them wanted
+        # as many terms, the same sum of term numbers, and all of them wanted
         rarest = min(wanted, key=lambda t: ix.term_entry_ptr[t + 1] - ix.term_entry_ptr[t])
         pp = ix.posting_phrasing_ptr
         phrasings = ix.posting_phrasings[pp[ix.term_entry_ptr[rarest]]:
                                          pp[ix.term_entry_ptr[rarest + 1]]]
+        term_hash, hashes = self._phrasing_hashes()
+        with np.errstate(over="ignore"):
+            target = term_hash[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
+        phrasings = phrasings[hashes[phrasings] == target]
         ptr = ix.phrasing_term_ptr
         phrasings = phrasings[ptr[phrasings + 1] - ptr[phrasings] == len(wanted)]
         found = ix.phrasing_terms[ranges(ptr[phrasings], ptr[phrasings + 1])]
@@ -228,10 +292,14 @@ class Vocabulary:
     order, so extractOne returns exactly what it would over the whole list.
     """
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], masks: npt.NDArray[np.uint64] | None = None) -> None:
+        """`masks`: each word's letter mask, in word order (`self.word_masks`), if known."""
         self.words = words  # sorted: the order extractOne breaks ties by
         lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
-        masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64, count=len(words))
+        if masks is None or len(masks) != len(words):
+            masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
+                                count=len(words))
+        self.word_masks = masks
         # words by length, so that a length window is one contiguous slice
         self.by_length = np.argsort(lengths, kind="stable").astype(np.int32)
         self.lengths, self.masks = lengths[self.by_length], masks[self.by_length]
@@ -263,3 +331,80 @@ def _letter_mask(word: str) -> int:
     for c in word:
         mask |= 1 << (ord(c) % 64)
     return mask
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Each entry's derived subject as term ids (entry → terms), and the other way round."""
+
+    entry_ptr: IntArray  # entry e's subject: terms[entry_ptr[e]:entry_ptr[e+1]]
+    terms: IntArray
+    term_ptr: IntArray  # term t is in the subject of entries[term_ptr[t]:term_ptr[t+1]]
+    entries: IntArray
+
+
+def derived_subjects(ix: Index, named_kind: npt.NDArray[np.bool_],
+                     question_word: npt.NDArray[np.bool_], weights: FloatArray,
+                     shared_share: float, used_share: float, rarest_share: float) -> Subjects:
+    """Every entry's subject at once, from the postings (what grounding's derivation does
+    entry by entry): the terms at least `shared_share` of its phrasings use (else the most
+    used), of those the named ones (lexicon names and places, or names its phrasings write
+    with capitals in at least `shared_share` of one language's phrasings) that at least
+    `used_share` as many phrasings use as the most used one, and of those the rarest
+    (weight at least `rarest_share` of the heaviest)."""
+    n_entries, n_terms = len(ix.entry_ids), len(ix.terms)
+    per_entry = np.diff(ix.entry_phrasings).astype(np.float64)
+    post_term = np.repeat(np.arange(n_terms, dtype=np.int64), np.diff(ix.term_entry_ptr))
+    post_entry = ix.term_entries.astype(np.int64)
+    count = np.diff(ix.posting_phrasing_ptr).astype(np.float64)
+    size = per_entry[post_entry]
+    valid = ~question_word[post_term]
+    shared = valid & (count >= shared_share * size)
+    has_shared = np.zeros(n_entries, dtype=bool)
+    has_shared[post_entry[shared]] = True
+    most_used = np.zeros(n_entries)
+    np.maximum.at(most_used, post_entry[valid], count[valid])
+    in_shared = np.where(has_shared[post_entry], shared, valid & (count == most_used[post_entry]))
+    share = np.where(in_shared & named_kind[post_term], count / np.maximum(size, 1), 0.0)
+    written = _written_share(ix, shared_share)
+    share = np.where(written > 0, written, share)
+    most = np.zeros(n_entries)
+    np.maximum.at(most, post_entry, share)
+    top = most[post_entry]
+    named = np.where(top > 0, (share > 0) & (share >= used_share * top), in_shared)
+    heaviest = np.zeros(n_entries)
+    np.maximum.at(heaviest, post_entry[named], weights[post_term[named]])
+    chosen = np.flatnonzero(named & (weights[post_term] >= rarest_share * heaviest[post_entry]))
+    # postings are sorted by term, then entry: the term → entries side is a slice of them
+    term_ptr = np.zeros(n_terms + 1, dtype=np.int32)
+    np.cumsum(np.bincount(post_term[chosen], minlength=n_terms), out=term_ptr[1:])
+    by_entry = chosen[np.argsort(post_entry[chosen], kind="stable")]
+    entry_ptr = np.zeros(n_entries + 1, dtype=np.int32)
+    np.cumsum(np.bincount(post_entry[chosen], minlength=n_entries), out=entry_ptr[1:])
+    return Subjects(entry_ptr, post_term[by_entry].astype(np.int32), term_ptr,
+                    post_entry[chosen].astype(np.int32))
+
+
+def _written_share(ix: Index, least: float) -> FloatArray:
+    """Per posting (term, entry): the largest share of one language's phrasings of the entry
+    that write the term as a name, when at least `least`; else 0."""
+    n_entries, n_langs = len(ix.entry_ids), max(len(ix.langs), 1)
+    out = np.zeros(len(ix.term_entries))
+    if not len(ix.phrasing_names):
+        return out
+    owner = np.repeat(np.arange(n_entries, dtype=np.int64), np.diff(ix.entry_phrasings))
+    langs = ix.phrasing_langs.astype(np.int64)
+    per_lang = np.bincount(owner * n_langs + langs, minlength=n_entries * n_langs)
+    phrasing = np.repeat(np.arange(len(owner), dtype=np.int64), np.diff(ix.phrasing_name_ptr))
+    entry = owner[phrasing]
+    key = (ix.phrasing_names.astype(np.int64) * n_entries + entry) * n_langs + langs[phrasing]
+    keys, counts = np.unique(key, return_counts=True)
+    slot = keys % n_langs
+    pair = keys // n_langs  # term * n_entries + entry
+    ratio = counts / per_lang[(pair % n_entries) * n_langs + slot]
+    keep = ratio >= least
+    postings = (np.repeat(np.arange(len(ix.terms), dtype=np.int64),
+                          np.diff(ix.term_entry_ptr)) * n_entries + ix.term_entries)
+    where = np.searchsorted(postings, pair[keep])
+    np.maximum.at(out, where, ratio[keep])
+    return out

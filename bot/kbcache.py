@@ -101,7 +101,9 @@ def _pack(index: Index) -> dict[str, Any]:
         if isinstance(value, np.ndarray):
             value = ("ndarray", value.dtype.str, value.shape, value.tobytes())
         elif isinstance(value, Vocabulary):
-            value = ("vocabulary", tuple(value.words))
+            masks = value.word_masks
+            value = ("vocabulary", tuple(value.words),
+                     ("ndarray", masks.dtype.str, masks.shape, masks.tobytes()))
         out[f.name] = value
     return out
 
@@ -117,7 +119,11 @@ def _unpack(fields: Any) -> Index:
                 raise TypeError("unexpected array in the cache")
             value = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
         elif isinstance(value, tuple) and value and value[0] == "vocabulary":
-            value = Vocabulary(list(value[1]))
+            masks = None
+            if len(value) > 2 and isinstance(value[2], tuple) and value[2][1] == "<u8" \
+                    and isinstance(value[2][3], bytes):
+                masks = np.frombuffer(value[2][3], dtype=np.uint64)
+            value = Vocabulary(list(value[1]), masks)
         values[name] = value
     return Index(**values)
 
@@ -257,7 +263,8 @@ def load_compiled(directory: Path | str | None = None, *, use_cache: bool = True
     reuse = source_key(directory, lexicon_only=True)
     stale = _read(path, None) if cached is None else None
     previous = None
-    if stale is not None and _compiled(stale) and stale[3] == reuse:
+    # (the stamp is checked first: a base from other code is not even unpacked)
+    if isinstance(stale, list) and len(stale) == 4 and stale[3] == reuse and _compiled(stale):
         previous = (stale[1], stale[2])
     reader = _FileReader(where, directory)
     kb = load_knowledge(directory, read_yaml=reader)

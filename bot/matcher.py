@@ -13,8 +13,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
-from bot.grounding import Grounder, Verdict, asked_kind, counted_term
-from bot.index import ExactPhrasings, Index, build_index, ranges
+from bot.grounding import (
+    RAREST_SHARE,
+    SUBJECT_SHARE,
+    USED_SHARE,
+    Grounder,
+    Verdict,
+    asked_kind,
+    counted_term,
+    explicit_subject,
+)
+from bot.index import ExactPhrasings, Index, build_index, derived_subjects, ranges
 from bot.knowledge import KnowledgeBase
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
@@ -34,8 +43,10 @@ MIN_TYPO_LENGTH = 5
 TYPO_CUTOFF = 80.0
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
-# Candidates checked by grounding, best first.
+# Candidates on the question's subject checked by grounding, best first.
 MAX_VERIFIED = 5
+# Entries ranked for a question.
+RANK_LIMIT = 8
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
@@ -167,9 +178,14 @@ class Matcher:
                 for phrase in phrases:
                     stems = _stems(phrase)
                     self._outofscope[stems[0]].append((stems, cls))
-        self._max_phrase_len = max((len(p) for p in (*self._stop_phrases, *self._smalltalk)),
-                                   default=1)
+        # the longest filler or small-talk phrase starting with each stem
+        self._phrase_len: dict[str, int] = {}
+        for phrase in (*self._stop_phrases, *self._smalltalk):
+            if phrase:
+                self._phrase_len[phrase[0]] = max(self._phrase_len.get(phrase[0], 0),
+                                                  len(phrase))
         # the longest synonym starting with each stem: longer spans need not be looked up
+        self._one_word_synonyms = {k[0]: v for k, v in self._synonyms.items() if len(k) == 1}
         self._syn_len: dict[str, int] = {}
         for key in self._synonyms:
             self._syn_len[key[0]] = max(self._syn_len.get(key[0], 1), len(key))
@@ -225,12 +241,32 @@ class Matcher:
             (t.startswith(QUESTION_WORD_PREFIX) for t in ix.terms), dtype=bool,
             count=len(ix.terms))
 
+        # every entry's subject at once: which entries a question is about is then a lookup
+        named_kind = np.fromiter((self._kinds.get(t) in NAMED_KINDS for t in ix.terms),
+                                 dtype=bool, count=len(ix.terms))
+        self._subjects = derived_subjects(ix, named_kind, self._is_question_word,
+                                          self._term_weights, SUBJECT_SHARE, USED_SHARE,
+                                          RAREST_SHARE)
+        # subjects stated by maintainers, which replace the derived ones
+        self._explicit_subjects = {
+            self._entry_order[e.id]: found for e in kb.entries.values()
+            if e.subject and (found := explicit_subject(e, self._terms))}
+        self._explicit_by_term: dict[str, list[int]] = defaultdict(list)
+        for e, found in self._explicit_subjects.items():
+            for t in found:
+                self._explicit_by_term[t].append(e)
+        self._explicit_rows = np.fromiter(self._explicit_subjects, dtype=np.int64,
+                                          count=len(self._explicit_subjects))
+        self._no_subject = np.diff(self._subjects.entry_ptr) == 0
+        self._no_subject[self._explicit_rows] = False
         self.grounder = Grounder(kb.entries, self._phrasings_of, self._co_occur,
-                                 answers or {}, self._terms, self._kinds, self._weight)
+                                 answers or {}, self._terms, self._kinds, self._weight,
+                                 self._derived_subject, self._phrasing_words)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
-        answer_words = {w for texts in (answers or {}).values() for t in texts
-                        for w in tx.words(t)}
+        # (all texts read as one: the same words, each distinct one folded once)
+        answer_words = set(tx.words("\n".join(t for texts in (answers or {}).values()
+                                              for t in texts)))
         self._known_words = ix.known_words | answer_words
         self._known_stems = ix.known_stems | {_stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
@@ -242,6 +278,33 @@ class Matcher:
         ix, e = self.index, self._entry_order[entry_id]
         return [ix.phrasing_term_set(p)
                 for p in range(int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1]))]
+
+    def _phrasing_words(self, entry_id: str) -> list[str]:
+        """The words of an entry's phrasings (each phrasing's once)."""
+        ix, e = self.index, self._entry_order[entry_id]
+        ptr = ix.phrasing_word_ptr
+        lo, hi = ptr[ix.entry_phrasings[e]], ptr[ix.entry_phrasings[e + 1]]
+        return [ix.words[w] for w in ix.phrasing_words[lo:hi].tolist()]
+
+    def _derived_subject(self, entry_id: str) -> frozenset[str]:
+        """An entry's subject as derived from its phrasings."""
+        sub, e = self._subjects, self._entry_order[entry_id]
+        return frozenset(self.index.terms[t]
+                         for t in sub.terms[sub.entry_ptr[e]:sub.entry_ptr[e + 1]].tolist())
+
+    def _on_subject(self, terms: Iterable[str]) -> np.ndarray:
+        """Which entries (as a mask) have a subject the terms name, or none at all."""
+        sub = self._subjects
+        mask = self._no_subject.copy()
+        for t in set(terms):
+            tid = self._term_ids.get(t)
+            if tid is not None:
+                mask[sub.entries[sub.term_ptr[tid]:sub.term_ptr[tid + 1]]] = True
+        # a stated subject replaces the derived one
+        mask[self._explicit_rows] = False
+        for t in set(terms):
+            mask[self._explicit_by_term.get(t, [])] = True
+        return mask
 
     def _postings(self, term: str) -> np.ndarray:
         """The entries (as numbers) that have `term` in some phrasing."""
@@ -261,27 +324,37 @@ class Matcher:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
         stems = [_stem(w) for w in words]
         terms: list[str] = []
-        i = 0
-        while i < len(words):
-            skip = self._filler_at(stems, i)
-            if skip:
-                i += skip
-                continue
-            for size in range(min(self._syn_len.get(stems[i], 1), len(words) - i), 0, -1):
-                key = self._synonyms.get(tuple(stems[i : i + size]))
-                if key is not None:
-                    terms.append(key)
+        # (the common case, a word that starts no filler phrase and no longer synonym, is
+        # two dictionary lookups)
+        phrase_len, syn_len, one = self._phrase_len, self._syn_len, self._one_word_synonyms
+        i, n = 0, len(words)
+        while i < n:
+            stem = stems[i]
+            if stem in phrase_len:
+                skip = self._filler_at(stems, i)
+                if skip:
+                    i += skip
+                    continue
+            longest = syn_len.get(stem, 1)
+            if longest > 1 and n - i > 1:
+                size = next((size for size in range(min(longest, n - i), 1, -1)
+                             if tuple(stems[i : i + size]) in self._synonyms), 1)
+                if size > 1:
+                    terms.append(self._synonyms[tuple(stems[i : i + size])])
                     i += size
-                    break
-            else:
-                if words[i] not in self._stopwords:
-                    terms.append(stems[i])
-                i += 1
+                    continue
+            key = one.get(stem)
+            if key is not None:
+                terms.append(key)
+            elif words[i] not in self._stopwords:
+                terms.append(stem)
+            i += 1
         return terms
 
     def _filler_at(self, stems: list[str], i: int) -> int:
         """How many words from `i` on form a filler or small-talk phrase (0: none)."""
-        for size in range(min(self._max_phrase_len, len(stems) - i), 0, -1):
+        # only as long as the longest such phrase starting with this stem
+        for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
             key = tuple(stems[i : i + size])
             if key in self._stop_phrases or key in self._smalltalk:
                 return size
@@ -297,7 +370,7 @@ class Matcher:
         found: set[str] = set()
         i = 0
         while i < len(stems):
-            for size in range(min(self._max_phrase_len, len(stems) - i), 0, -1):
+            for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
                 key = tuple(stems[i : i + size])
                 if key in self._smalltalk:
                     found.add(self._smalltalk[key])
@@ -417,11 +490,17 @@ class Matcher:
             return 0.0
         return sum(self._knownness(w, typed) for w in words) / len(words)
 
-    def _repair(self, word: str) -> str:
-        """The known word a typo most likely meant (or the word itself)."""
+    def _repair(self, word: str, name: bool = False) -> str:
+        """The known word a typo most likely meant (or the word itself).
+
+        A `name` (typed capitalised: Brazil, ACEEO) is taken for another one only a letter
+        longer or shorter: in a base of many names, some other one is always two letters off.
+        """
         if self._known(word) or len(word) < MIN_TYPO_LENGTH:
             return word
         hit = self._nearest(word)
+        if hit and name and abs(len(hit[0]) - len(word)) > 1:
+            return word
         return hit[0] if hit else word
 
     def _read_sentence(self, sentence: str, capitals: set[str]) -> list[str]:
@@ -440,7 +519,7 @@ class Matcher:
                 if best.kind == "typed" and (ACRONYM_RE.match(bare.replace("-", "")) or (
                         n > 0 and bare[:1].isupper() and bare[1:].islower())):
                     capitals.update(best.words)
-        return [self._repair(w) for w in words]
+        return [self._repair(w, w in capitals) for w in words]
 
     def analyse(self, question: str) -> Analysis:
         """Read a question: split it into sentences, repair each chunk, map to terms, guess the
@@ -464,7 +543,9 @@ class Matcher:
             terms.extend(ts)
             if sentence.rstrip().endswith("?"):
                 focus.extend(ts)
-        names = frozenset(tx.stem(w) for w in capitals if self._knownness(w) == 0.0)
+        names = frozenset(tx.stem(w) for w in capitals
+                          if self._knownness(w) == 0.0
+                          or (not self._known(w) and self._repair(w, True) == w))
         smalltalk = None
         if small and not terms:
             smalltalk = next(k for k in SMALLTALK_ORDER if k in small)
@@ -523,16 +604,19 @@ class Matcher:
         """How much a term tells entries apart (rare terms weigh more)."""
         return self._weight(term)
 
-    def rank(self, terms: Iterable[str], limit: int | None = 8,
-             names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+    def rank(self, terms: Iterable[str], limit: int | None = RANK_LIMIT,
+             names: frozenset[str] = frozenset(),
+             among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The best entries for the query's terms (at most `limit`), best first, scored 0..1.
 
         The score blends the best single phrasing (weighted F1: the query and that phrasing
         explain each other) with the entry's coverage, the share of the query that the entry's
         whole vocabulary explains, so a question that mixes words from two phrasings of one
-        entry still finds it. Coverage bounds the score from above, so entries are visited by
-        falling coverage and the walk stops once no remaining entry can make the cut: the cost
-        grows with the entries that share a term with the query, not with all phrasings.
+        entry still finds it. Coverage bounds the score from above: the entries with the best
+        bounds are scored first, and an entry whose bound is below the cut they set is never
+        scored, so the cost grows with the entries that can make the cut, not with all
+        phrasings. The result is the exact top `limit` (ties: base order).
+        `among`: only these entries (a mask), ranked as they would be among all.
         """
         query = set(terms)
         weights = {t: self._weight(t, names) for t in query}
@@ -550,12 +634,17 @@ class Matcher:
         postings = ranges(first, last)
         entries = ix.term_entries[postings]
         posting_weights = np.repeat([w for _, w in known], last - first)
+        is_content = np.repeat(~self._is_question_word[tids], last - first)
+        if among is not None:  # the other entries' postings need not be read at all
+            sel = among[entries]
+            postings, entries = postings[sel], entries[sel]
+            posting_weights, is_content = posting_weights[sel], is_content[sel]
         # summed term by term, in query order, like one addition per term would
         coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
         np.minimum.at(lightest, entries, self._posting_lightest[postings])
         content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
-        content[entries[np.repeat(~self._is_question_word[tids], last - first)]] = True
+        content[entries[is_content]] = True
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
             return []
@@ -570,6 +659,11 @@ class Matcher:
         light = lightest[cand]
         tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, light))
                  + blend * cov + 1e-9)
+        # Also: each query term t of the best phrasing p adds w_t/(q + W_p), and W_p is at
+        # least the weight of the lightest phrasing of the entry with t.
+        by_term = np.bincount(entries, minlength=n, weights=posting_weights / (
+            q_weight + self._posting_lightest[postings]))[cand]
+        tight = np.minimum(tight, (1 - blend) * 2 * by_term + blend * cov + 1e-9)
         # An entry that shares a single term with the query scores exactly through its
         # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
         single = np.bincount(entries, minlength=n)[cand] == 1
@@ -587,46 +681,26 @@ class Matcher:
             return out
 
         floor = -np.inf
+        known_score = np.full(len(cand), np.nan)  # scores worked out so far (NaN: not yet)
         if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
-            # score): the walk never gets past an entry whose bound is below it
+            # score): an entry whose bound is below it cannot make the cut
             size = max(RANK_PROBE, 4 * limit)
             probe = np.argpartition(-tight, size - 1)[:size]
-            floor = np.partition(scores_of(probe), size - limit)[size - limit]
+            known_score[probe] = scores_of(probe)
+            floor = np.partition(known_score[probe], size - limit)[size - limit]
             # (an entry can score an ulp above its bound when F1 reaches it: keep a margin)
             keep = np.flatnonzero(bound >= floor - 1e-9)
             cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
-            direct, single = direct[keep], single[keep]
-        # an entry that cannot reach the floor is walked past but never makes the cut, nor
-        # moves it: it need not be scored
-        score = np.full(len(cand), -np.inf)
+            direct, single, known_score = direct[keep], single[keep], known_score[keep]
+        # An entry whose bound is below the floor scores below the cut: only the others are
+        # scored (some are already), and the best of them are the best of all, ties broken
+        # by base order.
         worth = np.flatnonzero(tight >= floor)
-        score[worth] = scores_of(worth)
-        # The walk of the one-entry-at-a-time algorithm: visit by falling coverage (ties: base
-        # order) and stop at the first entry whose bound cannot beat the `limit`-th best score
-        # seen so far. Bounds only fall and that score only rises along the walk, so the stop
-        # is found by searching; the result is the same as walking.
-        order = np.argsort(-cov, kind="stable")
-        cand, bound, score = cand[order], bound[order], score[order]
-        stop = len(cand)
-        if limit is not None and len(cand) > limit:
-
-            def passes(i: int) -> bool:
-                return bool(bound[i] <= np.partition(score[:i], i - limit)[i - limit])
-
-            # the stop is the first i >= limit that passes: gallop, then bisect
-            lo, step = limit, limit
-            while lo + step < len(cand) and not passes(lo + step):
-                lo, step = lo + step, step * 2
-            hi = min(lo + step, len(cand))
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if passes(mid):
-                    hi = mid
-                else:
-                    lo = mid + 1
-            stop = lo
-        cand, score = cand[:stop], score[:stop]
+        todo = worth[np.isnan(known_score[worth])]
+        if len(todo):
+            known_score[todo] = scores_of(todo)
+        cand, score = cand[worth], known_score[worth]
         if limit is not None and len(score) > limit:  # sort only what can make the cut
             top = np.flatnonzero(score >= np.partition(score, len(score) - limit)[-limit])
             cand, score = cand[top], score[top]
@@ -692,19 +766,58 @@ class Matcher:
         owners = self._exact.get(frozenset(terms), ())
         return owners[0] if len(owners) == 1 else None
 
-    def candidates(self, analysis: Analysis) -> list[tuple[str, float]]:
+    def candidates(self, analysis: Analysis, limit: int = RANK_LIMIT,
+                   among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
+        return self._candidates(analysis, limit, among)[0]
+
+    def _candidates(self, analysis: Analysis, limit: int, among: np.ndarray | None,
+                    ) -> tuple[list[tuple[str, float]], float]:
+        """`candidates`, and a score that no entry left out of them exceeds."""
+        def ranked(terms: Iterable[str]) -> list[tuple[str, float]]:
+            found = self.rank(terms, limit, analysis.names, among)
+            # a ranking cut at `limit` leaves out entries scoring up to its last one
+            rest.append(found[-1][1] if len(found) >= limit else -np.inf)
+            return found
+
+        rest: list[float] = []
         if all(t.startswith(QUESTION_WORD_PREFIX) or self._kinds.get(t) == "name"
                for t in analysis.focus) and analysis.focus != analysis.terms:
             # the asking sentence only points at a name another sentence gives
-            return self._tied(dict(self.rank(analysis.focus, names=analysis.names)))
-        best = dict(self.rank(analysis.terms, names=analysis.names))
+            return self._tied(dict(ranked(analysis.focus))), max(rest)
+        best = dict(ranked(analysis.terms))
         if analysis.focus != analysis.terms:
             named = [t for t in analysis.terms if self._kinds.get(t)]
-            for eid, score in self.rank([*analysis.focus, *named], names=analysis.names):
+            for eid, score in ranked([*analysis.focus, *named]):
                 best[eid] = max(best.get(eid, 0.0), score)
-        return self._tied(best)
+        return self._tied(best), max(rest)
+
+    def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]], rest: float,
+              ) -> tuple[list[tuple[str, float]], dict[str, Verdict]]:
+        """The best candidates on the question's subject (at most MAX_VERIFIED, scoring at
+        least `partial`), and the verdicts of those and of the best few of all, best first.
+
+        The candidates on the subject are ranked among themselves: in a large base many
+        entries about other organisations can outscore the one the question is about by not
+        naming what it names, and they must not hide it. (`rest`: no entry left out of
+        `ranked` scores above it; when those on the subject in `ranked` are enough and score
+        above it, or nothing left out can reach `partial`, they are the answer already.)
+        """
+        th = self.thresholds
+        checked = [(e, s) for e, s in ranked[:MAX_VERIFIED] if s >= th.partial]
+        on = self._on_subject(analysis.terms)
+        listed = [(e, s) for e, s in ranked
+                  if s >= th.partial and on[self._entry_order[e]]][:MAX_VERIFIED]
+        rest = round(rest, 9)
+        if rest < th.partial or (len(listed) == MAX_VERIFIED and listed[-1][1] > rest):
+            pool = listed
+        else:
+            pool = [(e, s) for e, s in self.candidates(analysis, MAX_VERIFIED, on)
+                    if s >= th.partial][:MAX_VERIFIED]
+        verdicts = {e: self.verify(analysis, e) for e, _ in sorted(
+            {*checked, *pool}, key=lambda es: (-es[1], self._entry_order[es[0]]))}
+        return [(e, s) for e, s in pool if verdicts[e].subject_ok], verdicts
 
     def _tied(self, scores: Mapping[str, float]) -> list[tuple[str, float]]:
         """Entries best first; scores equal but for float noise tie, so that the same entries
@@ -752,7 +865,8 @@ class Matcher:
         """Answer, partial, suggest, small talk or decline for an analysed question."""
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
-        ranked = self.candidates(analysis)
+        # (only the best MAX_VERIFIED are ever read: ranking more would only cost)
+        ranked, rest = self._candidates(analysis, MAX_VERIFIED, None)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         exact = self._only_exact(analysis.terms)
@@ -760,10 +874,9 @@ class Matcher:
             return Match("answer", exact, round(top, 4), tuple(ranked[:3]), analysis,
                          (self.verify(analysis, exact),), "the question reads exactly like "
                          "one of the entry's phrasings")
-        pool = [(e, s) for e, s in ranked[:MAX_VERIFIED] if s >= th.partial]
-        verdicts = {e: self.verify(analysis, e) for e, _ in pool}
-        on_subject = [(e, s) for e, s in pool if verdicts[e].subject_ok]
-        checked = tuple(verdicts[e] for e, _ in pool)
+        on_subject, verdicts = self._pool(analysis, ranked, rest)
+        checked = tuple(verdicts.values())
+        pool = verdicts
         if not on_subject:
             why = ("no entry's subject is named in the question" if pool
                    else "no entry shares enough words with the question")
@@ -773,7 +886,11 @@ class Matcher:
         grounded = [(e, s) for e, s in window if verdicts[e].grounded]
         if grounded and not self._beside_the_point(analysis, grounded[0][0]):
             eid, score = grounded[0]
-            rivals = [s for e, s in window if e != eid and verdicts[e].grounded]
+            # a rival that leaves words of the question unexplained counts only when the
+            # phrasings do not settle it (another asks with the question's own question word)
+            settled = self._asks_like(analysis, [e for e, _ in grounded]) in (None, eid)
+            rivals = [s for e, s in window if e != eid and verdicts[e].grounded and not (
+                settled and self._explains_less(analysis, verdicts[e], verdicts[eid]))]
             clear = not rivals or score - rivals[0] >= th.margin
             if score >= th.grounded_answer and clear and (
                     score >= best_score - th.margin or self._outranks(verdicts[best])):
@@ -795,6 +912,13 @@ class Matcher:
                                  f"'{best}' never uses, or {verdicts[best].reason()}")
         return Match("partial", best, round(best_score, 4), tuple(ranked[:3]), analysis, checked,
                      f"on the subject of '{best}', but {verdicts[best].reason()}")
+
+    def _explains_less(self, analysis: Analysis, rival: Verdict, top: Verdict) -> bool:
+        """Whether the top candidate's texts use every content word of the question and the
+        rival's leave some out: close scores then tell only how heavy the shared words are,
+        which depends on the rest of the base."""
+        content = {t for t in analysis.terms if not t.startswith(QUESTION_WORD_PREFIX)}
+        return content <= set(top.matched) and not content <= set(rival.matched)
 
     def _asks_like(self, analysis: Analysis, close: list[str]) -> str | None:
         """Of close, equally grounded entries, the only one with a phrasing that asks with the

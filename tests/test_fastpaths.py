@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
 from bot import text as tx
+from bot.i18n import Catalogs
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import MIN_TYPO_LENGTH, QUESTION_WORD_PREFIX, TYPO_CUTOFF, Matcher, _Reading
 
@@ -76,7 +79,8 @@ class Reference(Matcher):
         return readings
 
     def rank(self, terms: Iterable[str], limit: int | None = 8,
-             names: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+             names: frozenset[str] = frozenset(),
+             among: np.ndarray | None = None) -> list[tuple[str, float]]:
         query = set(terms)
         weights = {t: self._weight(t, names) for t in query}
         q_weight = sum(weights.values())
@@ -97,6 +101,8 @@ class Reference(Matcher):
         scored = []
         for eid, vocab in coverage.items():
             if not any(t in vocab for t in query if not t.startswith(QUESTION_WORD_PREFIX)):
+                continue
+            if among is not None and not among[self._entry_order[eid]]:
                 continue
             cov = sum(weights[t] for t in query & vocab) / q_weight
             scored.append((eid, (1 - blend) * best[eid] + blend * cov))
@@ -209,3 +215,127 @@ def test_weights_keep_their_range_as_the_base_grows(tmp_path: Path) -> None:
     big = Matcher(load_knowledge(generate_base(tmp_path / "kb", 600)))
     assert max(big._weights.values()) <= max(small._weights.values()) + 1e-12
     assert min(big._weights.values()) >= 0.1
+
+
+@pytest.fixture(scope="module")
+def distracted(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Matcher:
+    """The shipped base among 1,500 synthetic entries about made-up organisations, read with
+    the answers in every catalog language, as the bot reads it."""
+    from bot.conversation import answer_texts
+
+    big = load_knowledge(generate_base(tmp_path_factory.mktemp("kb") / "kb", 1500))
+    return Matcher(big, answers=answer_texts(big, catalogs))
+
+
+@pytest.mark.parametrize(("question", "entry_id"), [
+    # dozens of entries ask this about made-up organisations, each naming its own
+    ("Who is responsible for inviting foreign observers?", "observer-invitations"),
+    ("Кто отвечает за приглашение иностранных наблюдателей?", "observer-invitations"),
+    # hundreds of made-up protocols of the same date outrank it by not naming Russia either
+    ("Протокол 4 июня 1998 года — это о чём? Сотрудничество ограничивается только им?",
+     "russia-cec-protocol"),
+    ("What is the Central Election Commission of Belarus?", "cec-about"),
+])
+def test_distractors_about_other_organisations_do_not_hide_the_entry(
+        distracted: Matcher, question: str, entry_id: str) -> None:
+    assert answer(distracted, question) == entry_id
+
+
+@pytest.mark.parametrize("question", [
+    "Did experts from Brazil meet with the CEC?",       # not a made-up BRZL two letters off
+    "What's the weather like in Minsk this weekend?",  # Minsk is not what the CEC entry is about
+])
+def test_distractors_do_not_make_an_answer(distracted: Matcher, question: str) -> None:
+    assert distracted.match(question).status != "answer"
+
+
+def answer(matcher: Matcher, question: str) -> str | None:
+    match = matcher.match(question)
+    return match.entry_id if match.status == "answer" else None
+
+
+def test_no_synthetic_entry_answers_an_eval_question(distracted: Matcher) -> None:
+    questions = [r["q"] for rows in _eval_sets().values() for r in rows] or [
+        q for e in load_knowledge(ROOT / "knowledge").entries.values()
+        for qs in e.questions.values() for q in qs]
+    answered = {q: m.entry_id for q in questions
+                if (m := distracted.match(q)).status == "answer"}
+    assert not {q: e for q, e in answered.items() if "-syn" in str(e)}
+
+
+def _reference_subject(matcher: Matcher, entry_id: str) -> frozenset[str]:
+    """An entry's derived subject, worked out from its texts one phrasing at a time."""
+    from collections import Counter
+
+    from bot.grounding import RAREST_SHARE, SUBJECT_SHARE, USED_SHARE
+    from bot.index import written_names
+
+    entry = matcher.kb.entries[entry_id]
+    phrasings = [frozenset(matcher._terms(tx.words(q)))
+                 for qs in entry.questions.values() for q in qs]
+    if not phrasings:
+        return frozenset()
+    names: dict[str, float] = {}
+    for questions in entry.questions.values():
+        written: Counter[str] = Counter()
+        for q in questions:
+            terms = set(matcher._terms(tx.words(q)))
+            written.update(s for s in written_names(q) if s in terms)
+        for s, n in written.items():
+            if n >= SUBJECT_SHARE * len(questions):
+                names[s] = max(names.get(s, 0.0), n / len(questions))
+    counts = Counter(t for ts in phrasings for t in ts if not t.startswith(QUESTION_WORD_PREFIX))
+    shared = {t for t, n in counts.items() if n >= SUBJECT_SHARE * len(phrasings)}
+    if not shared and counts:
+        top = max(counts.values())
+        shared = {t for t, n in counts.items() if n == top}
+    share = {t: counts[t] / len(phrasings) for t in shared
+             if matcher.kind(t) in ("name", "place")}
+    share.update(names)
+    most = max(share.values(), default=0.0)
+    named = {t for t, v in share.items() if v >= USED_SHARE * most} or shared
+    if not named:
+        return frozenset()
+    rarest = max(matcher.weight(t) for t in named)
+    return frozenset(t for t in named if matcher.weight(t) >= RAREST_SHARE * rarest)
+
+
+def test_derived_subjects_match_reference(matcher: Matcher, distracted: Matcher) -> None:
+    for m in (matcher, distracted):
+        for eid in m.kb.entries:
+            assert m._derived_subject(eid) == _reference_subject(m, eid), eid
+    # the made-up organisations are what their entries are about
+    synthetic = [e for e in distracted.kb.entries if "-syn" in e]
+    assert all(distracted._derived_subject(e) for e in synthetic)
+    assert sum(not any(t.startswith("@") for t in distracted._derived_subject(e))
+               for e in synthetic) > 0.9 * len(synthetic)
+
+
+def test_on_subject_mask_matches_verdicts(distracted: Matcher) -> None:
+    for q in _questions(distracted.kb, 60, seed=5):
+        a = distracted.analyse(q)
+        mask = distracted._on_subject(a.terms)
+        for e in random.Random(q).sample(list(distracted.kb.entries), 40):
+            expected = distracted.verify(a, e).subject_ok
+            assert bool(mask[distracted._entry_order[e]]) == expected, (q, e)
+
+
+def _plain_written_names(text: str) -> set[str]:
+    found: set[str] = set()
+    for n, token in enumerate(text.split()):
+        bare = token.strip(".,;:!?()«»\"'“”„—-")
+        if re.match(r"^[A-ZА-ЯЁІЎ]{2,6}$", bare.replace("-", "")) or (
+                n > 0 and bare[:1].isupper() and bare[1:].islower()):
+            found.update(tx.stem(w) for w in tx.words(bare))
+    return found
+
+
+def test_written_names_match_reference(distracted: Matcher) -> None:
+    from bot.index import written_names
+
+    texts = [q for e in distracted.kb.entries.values() for qs in e.questions.values()
+             for q in qs] + ["  Élan Ñandu Їжак x", "Ünter Den", "A-WEB and «ENEMO»?", "ЦВК-2 ok",
+                             "\tВалмерия\u00a0Торсел"]
+    memo: dict[tuple[str, bool], tuple[str, ...]] = {}
+    for text in texts:
+        assert written_names(text, memo) == _plain_written_names(text), text
