@@ -13,7 +13,7 @@ from typing import IO, Any
 import yaml
 
 from bot.i18n import MAX_LABEL_CHARS, SOURCE_CONTEXT, label_context, topic_context
-from bot.knowledge import LineLoader, Located, paragraphs
+from bot.knowledge import Located, load_yaml, paragraphs
 
 # (lineno, funcname, messages, comments) as Babel expects; "pgettext" makes the first message
 # the context under Babel's default keywords.
@@ -24,7 +24,7 @@ def extract_knowledge(fileobj: IO[bytes], keywords: Collection[str], comment_tag
                       options: Mapping[str, Any]) -> Iterator[Extracted]:
     """Yield the translatable texts of one topic file (lexicon and broken files yield nothing)."""
     try:
-        data = yaml.load(fileobj.read().decode("utf-8"), Loader=LineLoader)
+        data = load_yaml(fileobj.read().decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError):
         return  # `electionbot kb check` reports the error with a fix; extraction just skips it
     if not isinstance(data, Located) or "topic" not in data:

@@ -185,6 +185,65 @@ def _construct_located(loader: LineLoader, node: yaml.MappingNode) -> Located:
 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_located)
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+
+
+class _Cycle(Exception):
+    """A node that contains itself (recursive aliases): left to PyYAML, which handles it."""
+
+
+class _Builder:
+    """Builds what LineLoader would from a composed node, taking the common nodes (strings,
+    lists, mappings of string keys) directly: PyYAML's generic construction was most of the
+    time a 10,000-entry base took to read."""
+
+    def __init__(self, loader: LineLoader) -> None:
+        self.loader = loader
+        self.done: dict[int, Any] = {}
+        self.open: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+            return node.value
+        key = id(node)
+        if key in self.done:  # an alias: the same object, as PyYAML gives
+            return self.done[key]
+        if key in self.open:
+            raise _Cycle
+        self.open.add(key)
+        value = self._build(node)
+        self.open.discard(key)
+        self.done[key] = value
+        return value
+
+    def _build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return [self.build(item) for item in node.value]
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG and all(
+                isinstance(k, yaml.ScalarNode) and k.tag == _STR_TAG for k, _ in node.value):
+            mapping = Located((k.value, self.build(v)) for k, v in node.value)
+            mapping.line = node.start_mark.line + 1
+            return mapping
+        # anything else (numbers, dates, merge keys, other keys...) as PyYAML constructs it
+        return self.loader.construct_object(node, deep=True)
+
+
+def load_yaml(text: str) -> Any:
+    """`yaml.load(text, Loader=LineLoader)`, faster; the same result and the same errors."""
+    loader = LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _Builder(loader).build(node)
+        except _Cycle:
+            return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
 
 def _line(value: Any, default: int | None = None) -> int | None:
     return value.line if isinstance(value, Located) else default
@@ -198,7 +257,7 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
                                 "save it as UTF-8"))
         return None
     try:
-        return yaml.load(text, Loader=LineLoader)
+        return load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,9 +37,13 @@ _HOMOGLYPHS_TO_CYRILLIC = str.maketrans(_LOOK_ALIKE_LATIN, _LOOK_ALIKE_CYRILLIC)
 _HOMOGLYPHS_TO_LATIN = str.maketrans(_LOOK_ALIKE_CYRILLIC, _LOOK_ALIKE_LATIN)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _one_script(word: str) -> str:
     """A word that mixes look-alike Latin and Cyrillic letters, written in the script most of its
-    letters are in."""
+    letters are in (memoised: a base's hundreds of thousands of words are a few tens of
+    thousands of distinct ones)."""
+    if word.isascii():
+        return word
     if not (_CYRILLIC_RE.search(word) and _LATIN_RE.search(word)):
         return word
     cyrillic = len(_CYRILLIC_RE.findall(word))

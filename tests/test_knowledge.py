@@ -136,3 +136,51 @@ def test_lexicon_term_in_two_groups(tmp_path: Path) -> None:
     syn = "groups:\n  - key: a\n    terms: [x, y]\n  - key: b\n    terms: [y]\n"
     [msg] = problems(tmp_path, **{"demo.yaml": VALID, "lexicon/synonyms.yaml": syn})
     assert "term 'y' is in groups 'a' and 'b'" in msg
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, of the same types, and with the same remembered lines, all the way down."""
+    from bot.knowledge import Located
+
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Located) and isinstance(b, Located):
+        return a.line == b.line and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a == b
+
+
+def test_fast_yaml_reading_gives_what_pyyaml_gives() -> None:
+    """load_yaml takes common nodes directly; the result must be PyYAML's, lines included."""
+    import yaml
+
+    from bot.knowledge import LineLoader, load_yaml
+
+    shipped = Path(__file__).resolve().parent.parent / "knowledge"
+    texts = [p.read_text("utf-8") for p in sorted(shipped.rglob("*.yaml"))]
+    texts += [
+        "a: 1\nb: [yes, no, ~, 1.5, 0x1f, 2024-05-01, '007']\nc: {d: e}\n",
+        "base: &b {x: 1, y: two}\nderived:\n  <<: *b\n  y: three\nsame: *b\n",
+        "list: &l [1, 2]\nagain: *l\n1: numeric key\n? [complex, key]\n: value\n",
+        "twice: 1\ntwice: 2\n",
+        "- just\n- a list\n",
+        "plain string\n",
+        "",
+        "!!set {a, b}\n",
+        "&r [*r]\n",
+    ]
+    for text in texts:
+        try:
+            expected = yaml.load(text, Loader=LineLoader)
+        except yaml.YAMLError as exc:
+            with pytest.raises(type(exc)):
+                load_yaml(text)
+            continue
+        got = load_yaml(text)
+        if text == "&r [*r]\n":  # a list that contains itself
+            assert got[0] is got
+        else:
+            assert _same(got, expected), text[:80]
