@@ -25,6 +25,7 @@ STATUSES = ("answer", "partial", "suggest", "none", "smalltalk")
 
 PROG = "electionbot"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
 UserError = UsageError  # a mistake in how the command was called: one line, exit code 2
 
 RUN_SETTINGS = """\
@@ -560,6 +561,12 @@ def run_bot(args: argparse.Namespace) -> int:
             raise UserError("--webhook-url must be an https:// address (Telegram requires it)")
         if not 0 < args.port < 65536:
             raise UserError(f"--port must be from 1 to 65535, got {args.port}")
+        # api.telegram.org calls webhooks on these ports only (a self-hosted Bot API on any)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        if not settings.base_url and port not in TELEGRAM_WEBHOOK_PORTS:
+            raise UserError(f"--webhook-url: Telegram calls webhooks only on ports 443, 80, 88 "
+                            f"or 8443, not {port}; let the reverse proxy listen on one of them "
+                            f"and forward to --port")
         # the path is secret-free; every request is checked against the secret token instead
         webhook = Webhook(args.webhook_url, args.listen, args.port, url.path or "/")
     configure_logging(settings.log_level, [settings.token, settings.webhook_secret],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import socket
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Runner:
         self.servers: list[WebServer] = []
         self.tasks: list[asyncio.Task[None]] = []
         self.app: Any = None
+        self.instance_lock: int | None = None  # held from start-up until the bot stops
 
     def on_signal(self, signum: int) -> None:
         if self.signal is None:
@@ -74,6 +76,9 @@ class Runner:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+            if self.instance_lock is not None:
+                os.close(self.instance_lock)
+                self.instance_lock = None
 
     async def _main(self) -> str:
         starting = asyncio.create_task(self.start())
@@ -98,7 +103,7 @@ class Runner:
 
     async def start(self) -> None:
         from telegram import Update
-        from telegram.error import InvalidToken, NetworkError, TelegramError
+        from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
         from bot.telegram.app import build_application
         from bot.telegram.context import SERVICES
@@ -114,6 +119,7 @@ class Runner:
         ops_sockets = (bind(*settings.metrics_addr, "health and metrics "
                             "(ELECTIONBOT_METRICS_ADDR)") if settings.metrics_addr else [])
         username = await startup.check_telegram(settings)
+        self.instance_lock = await asyncio.to_thread(startup.lock_instance, settings.db_path)
         storage = await asyncio.to_thread(startup.open_storage, settings)
         metrics = metrics_mod.Metrics()
         app = self.app = build_application(settings, conversation, storage, metrics=metrics)
@@ -143,6 +149,11 @@ class Runner:
         except InvalidToken as exc:
             raise TelegramRefused("Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized)",
                                   "get the current token from @BotFather") from exc
+        except BadRequest as exc:  # a NetworkError in python-telegram-bot, but an answer
+            raise TelegramRefused(f"Telegram refused to start the bot: "
+                                  f"{startup.describe_error(exc, settings.token)}",
+                                  "check --webhook-url (public https, port 443, 80, 88 or 8443)"
+                                  if self.webhook else "see docs/operating.md") from exc
         except NetworkError as exc:
             raise TelegramUnreachable(f"lost the Telegram Bot API during start-up: "
                                       f"{startup.describe_error(exc, settings.token)}",

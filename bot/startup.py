@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import sqlite3
@@ -150,6 +151,30 @@ def _check_open_database(db: sqlite3.Connection, path: Path, restore: str) -> No
         raise _unusable(path, str(exc), restore) from exc
     except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed", ...
         raise _unusable(path, f"it is corrupt ({exc})", restore) from exc
+
+
+def lock_instance(path: Path) -> int | None:
+    """An exclusive lock on `<database>.lock`, held until the process ends (the descriptor
+    returned): a second bot on the same database would poll against the first (Telegram
+    refuses that) or answer webhook updates twice."""
+    if str(path) == ":memory:":
+        return None
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise _unusable(path, f"cannot create its lock file {lock_path} ({exc.strerror})",
+                        "fix the permissions of the database's folder") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise DatabaseLocked(
+            f"another electionbot is running with the database {path} (it holds {lock_path})",
+            "stop it first, or give this bot its own file with ELECTIONBOT_DB") from exc
+    return fd
 
 
 def open_storage(settings: Settings) -> Storage:

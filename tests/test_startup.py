@@ -215,6 +215,31 @@ def test_locked_database_stops_before_telegram(env: dict[str, str],
     assert f"the database {db} is locked by another process" in err
 
 
+def test_a_second_bot_on_the_same_database_is_refused(env: dict[str, str],
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    with FakeBotAPI(token=TOKEN) as api:
+        first = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=ROOT, text=True, stderr=subprocess.PIPE,
+            env={**os.environ, "ELECTIONBOT_DB": str(db), "TELEGRAM_BASE_URL": api.base_url})
+        try:
+            api.wait_for_sync("getUpdates", timeout=60)  # the first one is running
+            monkeypatch.setenv("ELECTIONBOT_DB", str(db))
+            monkeypatch.setenv("TELEGRAM_BASE_URL", api.base_url)
+            code, err = run_main(capsys)
+            assert first.poll() is None  # and goes on
+        finally:
+            first.terminate()
+            first.communicate(timeout=30)
+    assert code == errors.DATABASE_LOCKED == 5
+    assert f"another electionbot is running with the database {db}" in err
+    assert first.returncode == 0
+    # once it stopped, the database is free again
+    assert startup.lock_instance(db) is not None
+
+
 # --- Telegram ------------------------------------------------------------------------------------
 
 def test_token_rejected_by_telegram(env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
@@ -254,6 +279,27 @@ def test_address_in_use(env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         assert api.calls == []
     assert code == errors.LISTEN == 8
     assert f"cannot listen on 127.0.0.1:{port} for the webhook" in err
+
+
+def test_webhook_url_refused_by_telegram(env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str],
+                                         closed_port: int) -> None:
+    with FakeBotAPI(token=TOKEN) as api:
+        api.fail_next("setWebhook", 400, description="Bad Request: bad webhook: Failed to "
+                      "resolve host: Name or service not known")
+        monkeypatch.setenv("TELEGRAM_BASE_URL", api.base_url)
+        code, err = run_main(capsys, "--webhook-url", "http://localhost/hook",
+                             "--listen", "127.0.0.1", "--port", str(closed_port))
+    assert code == errors.TELEGRAM_REFUSED == 6
+    assert "bad webhook" in err.lower() and "--webhook-url" in err
+
+
+def test_webhook_port_telegram_does_not_call(env: dict[str, str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "--webhook-url", "https://bot.example.org:9999/telegram"])
+    err = capsys.readouterr().err
+    assert code == errors.USAGE == 2
+    assert "443, 80, 88 or 8443" in err and "Traceback" not in err
 
 
 # --- signals and the command line ----------------------------------------------------------------
