@@ -36,6 +36,8 @@ settings (environment variables):
   ELECTIONBOT_DB            SQLite database file
                             (default ~/.local/share/electionbot/electionbot.sqlite3)
   ELECTIONBOT_KB, ELECTIONBOT_LOCALES   knowledge and catalogs directories
+                            (default ./knowledge and ./locales in a checkout, else the
+                            packaged ones)
   ELECTIONBOT_ADMINS        comma-separated Telegram user ids allowed /stats and /reload
   ELECTIONBOT_METRICS_ADDR  serve /healthz /readyz /metrics on [HOST:]PORT (off when unset;
                             a bare port means 127.0.0.1)
@@ -44,6 +46,10 @@ settings (environment variables):
   ELECTIONBOT_LOG_LEVEL     DEBUG, INFO (default), WARNING or ERROR
   ELECTIONBOT_LOG_FORMAT    plain (default) or json (one JSON object per line)
   ELECTIONBOT_RETENTION_DAYS  days to keep unanswered question texts (default 90)
+  ELECTIONBOT_CACHE_DIR     where the compiled knowledge base is cached
+                            (default ~/.cache/electionbot)
+  HTTPS_PROXY, NO_PROXY     an HTTP proxy for the Bot API
+  SSL_CERT_FILE, SSL_CERT_DIR  certificate authorities for the Bot API (default: certifi's)
 
 exit codes: 0 stopped normally, 2 bad flag or setting, 3 knowledge or catalogs broken,
   4 database unusable, 5 database locked, 6 Telegram refused the token or webhook,
@@ -619,10 +625,15 @@ def run_backup(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
     if args.dest.exists():
         raise UserError(f"{args.dest} exists already: choose a new file name")
+    if not args.dest.parent.is_dir():
+        raise UserError(f"the folder {args.dest.parent} does not exist: create it first "
+                        f"(mkdir -p {args.dest.parent})")
     check_database(db)
     try:
         source = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         try:
+            # the copy holds what the database holds: readable by its owner only
+            os.close(os.open(args.dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             target = sqlite3.connect(args.dest)
             with target:
                 source.backup(target)

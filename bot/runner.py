@@ -105,7 +105,7 @@ class Runner:
         from telegram import Update
         from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
-        from bot.telegram.app import build_application
+        from bot.telegram.app import build_application, start_polling
         from bot.telegram.context import SERVICES
         from bot.telegram.webhook import Intake, WebServer
 
@@ -144,8 +144,7 @@ class Runner:
                 await app.bot.set_webhook(self.webhook.url, secret_token=settings.webhook_secret,
                                           allowed_updates=Update.ALL_TYPES)
             else:
-                assert app.updater is not None
-                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                await start_polling(app)
         except InvalidToken as exc:
             raise TelegramRefused("Telegram rejected TELEGRAM_BOT_TOKEN (Unauthorized)",
                                   "get the current token from @BotFather") from exc

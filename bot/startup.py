@@ -27,6 +27,7 @@ from bot.errors import (
 )
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError
+from bot.paths import resolve_data_dir
 from bot.storage import SCHEMA_VERSION, Storage
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def load_conversation(settings: Settings) -> Conversation:
         return Conversation.load(settings.kb_dir, settings.locales_dir)
     except KnowledgeError as exc:
         problems = exc.problems
-        where = settings.kb_dir or "the packaged knowledge/"
+        where = settings.kb_dir or resolve_data_dir("knowledge").path
         first = str(problems[0]) if problems else str(exc)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise KnowledgeUnavailable(
@@ -50,7 +51,7 @@ def load_conversation(settings: Settings) -> Conversation:
             "run `electionbot kb check` for every problem; ELECTIONBOT_KB sets the directory"
         ) from exc
     except I18nError as exc:
-        where = settings.locales_dir or "the packaged locales/"
+        where = settings.locales_dir or resolve_data_dir("locales").path
         raise KnowledgeUnavailable(
             f"the catalogs in {where} cannot be loaded: {exc}",
             "run `electionbot locales check`; ELECTIONBOT_LOCALES sets the directory") from exc

@@ -128,8 +128,9 @@ async def test_5xx_eight_times_loses_and_doubles_nothing(api: FakeBotAPI, db: Pa
     assert [c.status for c in api.calls if c.method == "sendMessage"].count(500) == 4
 
 
-async def test_connection_refused_for_10_seconds_loses_nothing(api: FakeBotAPI,
-                                                               db: Path) -> None:
+async def test_connection_refused_for_10_seconds_loses_nothing(
+        api: FakeBotAPI, db: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
     outage = 10 * SCALE
     async with running(api, db, **FAST):
         await ask(api, user(29_999), "What is ENEMO?")
@@ -142,6 +143,10 @@ async def test_connection_refused_for_10_seconds_loses_nothing(api: FakeBotAPI,
     figure(f"connection refused for {outage:.0f} s",
            f"{len(updates)} questions, {lost} lost, {doubled} doubled")
     assert (lost, doubled) == (0, 0)
+    # polling's failures are a line a minute, not a traceback per attempt
+    assert not [r for r in caplog.records if r.exc_info]
+    polling = [r for r in caplog.records if "polling for updates failed" in r.getMessage()]
+    assert 1 <= len(polling) <= outage / 60 + 1
 
 
 async def test_an_update_served_again_is_answered_once(api: FakeBotAPI, db: Path,

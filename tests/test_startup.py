@@ -341,7 +341,8 @@ def test_run_help_lists_settings_and_exit_codes(capsys: pytest.CaptureFixture[st
         main(["run", "--help"])
     out = capsys.readouterr().out
     for name in ("TELEGRAM_BOT_TOKEN", "ELECTIONBOT_METRICS_ADDR", "ELECTIONBOT_LOG_FORMAT",
-                 "ELECTIONBOT_CONNECT_TIMEOUT", "exit codes"):
+                 "ELECTIONBOT_CONNECT_TIMEOUT", "ELECTIONBOT_CACHE_DIR", "HTTPS_PROXY",
+                 "SSL_CERT_FILE", "exit codes"):
         assert name in out
 
 
@@ -357,6 +358,9 @@ def test_backup_while_the_database_is_in_use(tmp_path: Path,
     restored = Storage(copy)
     assert restored.language(1) == "be" and restored.questions()[0].text == "пытанне без адказу"
     restored.close()
+    assert copy.stat().st_mode & 0o777 == 0o600  # as private as the database
     assert main(["backup", "--db", str(db), str(copy)]) == 2  # never overwrites
     assert "exists already" in capsys.readouterr().err
+    assert main(["backup", "--db", str(db), str(tmp_path / "no" / "such" / "x.sqlite3")]) == 2
+    assert "the folder" in capsys.readouterr().err
     live.close()

@@ -28,7 +28,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.telegram import build_application, post_init, post_shutdown
+from bot.telegram import build_application, post_init, post_shutdown, start_polling
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import Call, FakeBotAPI
@@ -51,8 +51,7 @@ async def running(api: FakeBotAPI, db: Path, conversation: Conversation | None =
     await app.initialize()
     await post_init(app)
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await start_polling(app, poll_interval=0.0, timeout=1)
     try:
         yield app
     finally:

@@ -6,6 +6,6 @@ messages; delivery.py the retry rules and update intake; webhook.py the webhook 
 reload.py the live reload of knowledge and catalogs.
 """
 
-from bot.telegram.app import build_application, post_init, post_shutdown
+from bot.telegram.app import build_application, post_init, post_shutdown, start_polling
 
-__all__ = ["build_application", "post_init", "post_shutdown"]
+__all__ = ["build_application", "post_init", "post_shutdown", "start_polling"]

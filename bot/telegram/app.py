@@ -41,7 +41,7 @@ from bot.metrics import METRICS, Metrics, metered_request
 from bot.storage import BackgroundStorage, Storage
 from bot.telegram import handlers as h
 from bot.telegram.context import SERVICES, BotContext, Services
-from bot.telegram.delivery import DeliveryLimiter, PrivateBot
+from bot.telegram.delivery import DeliveryLimiter, PollingErrors, PrivateBot
 from bot.telegram.reload import watch_knowledge
 from bot.telegram.webhook import Intake, Route, WebServer
 
@@ -146,6 +146,13 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     ])
     app.add_error_handler(h.on_error)
     return app
+
+
+async def start_polling(app: BotApp, **kwargs: Any) -> None:
+    """Long polling for every kind of update, failures reported in one line (see delivery)."""
+    assert app.updater is not None
+    await app.updater.start_polling(allowed_updates=Update.ALL_TYPES,
+                                    error_callback=PollingErrors(), **kwargs)
 
 
 async def serve_webhook(app: BotApp, settings: Settings, webhook_url: str, listen: str,

@@ -125,6 +125,28 @@ class DeliveryLimiter(AIORateLimiter):
         return True
 
 
+class PollingErrors:
+    """python-telegram-bot's `error_callback` for polling: a failed getUpdates is one line, at
+    most once a minute, instead of a chained traceback for every attempt (polling goes on)."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self._last = -every
+        self._since = 0
+
+    def __call__(self, exc: TelegramError) -> None:
+        now = time.monotonic()
+        if now - self._last < self.every:
+            self._since += 1
+            return
+        more = f"; {self._since} more failures since the last report" if self._since else ""
+        self._last, self._since = now, 0
+        # the exception's text names the transport error, never an update (and the formatter
+        # redacts the token)
+        log.warning("polling for updates failed (%s: %s); retrying%s", type(exc).__name__,
+                    str(exc).removeprefix("aiohttp.") or "no details", more)
+
+
 def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
     """`data` when python-telegram-bot can read it as an Update, else an empty update with its
     id (so that polling moves on), or None without a usable id. Logs the id only."""
