@@ -20,6 +20,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize, unescape, write_po
 
+from bot.errors import UsageError
 from bot.i18n import DOMAINS, SOURCE_LANGUAGE, I18nError, available_languages, read_catalog
 from bot.paths import PROJECT_NAME
 
@@ -235,14 +236,14 @@ def init(root: Path, lang: str) -> list[Written]:
     try:
         locale = Locale.parse(lang)
     except (UnknownLocaleError, ValueError) as exc:
-        raise I18nError(f"'{lang}' is not a language code babel knows (e.g. pl, uk, de)") from exc
+        raise UsageError(f"'{lang}' is not a language code babel knows (e.g. pl, uk, de)") from exc
     if str(locale) != lang:
-        raise I18nError(f"write the language code as '{locale}', not '{lang}'")
+        raise UsageError(f"write the language code as '{locale}', not '{lang}'")
     written = []
     for domain in DOMAINS:
         path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
         if path.exists():
-            raise I18nError(f"{path} already exists: use `electionbot locales update`")
+            raise UsageError(f"{path} already exists: use `electionbot locales update`")
         template = extract(root, domain)
         catalog = Catalog(locale=lang, domain=domain, project=PROJECT_NAME, version=None,
                           copyright_holder=COPYRIGHT, msgid_bugs_address=BUGS_ADDRESS,

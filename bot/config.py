@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import UsageError
 from bot.storage import DEFAULT_RETENTION_DAYS
@@ -26,6 +27,21 @@ LOG_FORMATS = ("plain", "json")
 
 class ConfigError(UsageError):
     """A setting is missing or malformed."""
+
+
+def check_base_url(url: str) -> None:
+    """TELEGRAM_BASE_URL in python-telegram-bot's form: the token is appended to it (".../bot")
+    or put where it says {token}; anything else fails later with a misleading error."""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in ("http", "https") or not parts.netloc or not (
+            url.endswith("/bot") or "{token}" in url):
+        raise ConfigError(f"TELEGRAM_BASE_URL must be an http(s) address ending in /bot, like "
+                          f"https://api.telegram.org/bot or http://127.0.0.1:8081/bot; got "
+                          f"{url!r}")
 
 
 def parse_address(value: str, setting: str) -> tuple[str, int]:
@@ -124,12 +140,15 @@ class Settings:
         if not 0 < connect_timeout <= 3600:
             raise ConfigError(f"ELECTIONBOT_CONNECT_TIMEOUT must be a number of seconds "
                               f"(0 < s <= 3600), got {wait!r}")
+        base_url = env.get("TELEGRAM_BASE_URL", "").strip() or None
+        if base_url is not None:
+            check_base_url(base_url)
         log_format = env.get("ELECTIONBOT_LOG_FORMAT", "plain").strip().lower() or "plain"
         if log_format not in LOG_FORMATS:
             raise ConfigError(f"ELECTIONBOT_LOG_FORMAT must be plain or json, got {log_format!r}")
         return cls(
             token=token,
-            base_url=env.get("TELEGRAM_BASE_URL") or None,
+            base_url=base_url,
             db_path=db_path(env),
             kb_dir=Path(env["ELECTIONBOT_KB"]) if env.get("ELECTIONBOT_KB") else None,
             locales_dir=Path(env["ELECTIONBOT_LOCALES"]) if env.get("ELECTIONBOT_LOCALES")

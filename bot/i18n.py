@@ -7,6 +7,7 @@ Every catalog is read from its .po file and compiled in memory once at start-up,
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,11 +109,32 @@ def read_catalog(path: Path, lang: str | None) -> Catalog:
     if not path.is_file():
         raise I18nError(f"missing catalog {path}: run `electionbot locales init {lang}` "
                         "(see docs/translating.md)")
+    data = path.read_bytes()
+    line = unclosed_string(data.decode("utf-8", errors="replace"))
+    if line is not None:
+        raise I18nError(f"broken catalog {path}:{line}: a string is not closed with \" "
+                        "(msgfmt: end-of-line within string)")
     try:
-        with path.open("rb") as fp:
-            return read_po(fp, locale=lang, abort_invalid=True)
+        return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except (PoFileError, ValueError, UnknownLocaleError) as exc:
         raise I18nError(f"broken catalog {path}: {exc}") from exc
+
+
+# a line that holds a quoted string: a keyword and its string, or a continued string
+_STRING_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"')
+
+
+def unclosed_string(text: str) -> int | None:
+    """The first line whose string is not closed, which babel reads anyway (msgfmt refuses)."""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not _STRING_LINE.match(line):
+            continue
+        body = line[line.index('"'):]
+        backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+        if len(body) < 2 or not body.endswith('"') or backslashes % 2:
+            return number
+    return None
 
 
 def _native_name(lang: str) -> str:

@@ -110,8 +110,8 @@ def spec_path_or_skip() -> Path:
     value = _spec_setting()
     if not value:
         pytest.skip(
-            f"{SPEC_ENV_VAR} is not set: point it at the Bot API spec JSON "
-            "(e.g. /work/shared/telegram-bot-api/api.json) to run the spec-validation tests"
+            f"{SPEC_ENV_VAR} is not set and {SHARED_SPEC} does not exist: point it at the Bot "
+            "API spec JSON (api.json) to run the spec-validation tests"
         )
     path = Path(value)
     if not path.is_file():

@@ -163,3 +163,20 @@ def test_language_names_are_native() -> None:
     assert catalogs["be"].name == "Беларуская"
     assert catalogs["ru"].name == "Русский"
     assert catalogs["en"].name == "English"
+
+
+def test_a_string_left_open_is_a_broken_catalog(tmp_path: Path) -> None:
+    """babel reads `msgstr "...` without its closing quote; msgfmt and the bot refuse it."""
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    po = locales / "be" / "LC_MESSAGES" / "messages.po"
+    lines = po.read_text("utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines)
+             if line.startswith('msgstr "') and len(line) > 12 and i > 20)
+    lines[n] = lines[n].rstrip('"')
+    po.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(I18nError, match=rf"messages.po:{n + 1}: a string is not closed"):
+        load_catalogs(locales)
+    checked = subprocess.run([sys.executable, "-m", "bot", "locales", "check",
+                              "--locales", str(locales)], capture_output=True, text=True)
+    assert checked.returncode != 0 and f"messages.po:{n + 1}" in checked.stdout + checked.stderr

@@ -235,6 +235,11 @@ def _fill(po: Path, lang: str, share: float) -> None:
 def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
     result = run("locales", "init", "pl", cwd=repo)
     assert result.returncode == 0, result.stderr
+    for wrong in ("pl", "xx"):  # exists already; not a language: a mistake in the call
+        again = run("locales", "init", wrong, cwd=repo)
+        assert again.returncode == 2 and "Traceback" not in again.stderr, again.stderr
+    if not shutil.which("msgfmt"):
+        pytest.fail("GNU gettext's msgfmt is missing: apt-get install gettext (CI does)")
     for domain in ("messages", "knowledge"):
         po = repo / "locales" / "pl" / "LC_MESSAGES" / f"{domain}.po"
         checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)],
