@@ -97,17 +97,21 @@ _TRANSLIT = {
         "č": "ч", "š": "ш", "ž": "ж", "ć": "ць", "ś": "сь", "ź": "зь", "ń": "нь", "ł": "л",
     },
 }
-_TRANSLIT_KEYS = {lang: sorted(table, key=len, reverse=True) for lang, table in _TRANSLIT.items()}
+_TRANSLIT_LENGTHS = {lang: sorted({len(k) for k in table}, reverse=True)
+                     for lang, table in _TRANSLIT.items()}
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def transliterate(word: str, lang: str) -> str:
     """Latin-script `word` read as Russian or Belarusian translit ("kto takie" → "кто такие")."""
-    table, keys = _TRANSLIT[lang], _TRANSLIT_KEYS[lang]
+    table, lengths = _TRANSLIT[lang], _TRANSLIT_LENGTHS[lang]
     out: list[str] = []
     i = 0
     while i < len(word):
-        for key in keys:
-            if word.startswith(key, i):
+        # the longest letter group that has a reading (at most one of each length can match)
+        for size in lengths:
+            key = word[i:i + size]
+            if len(key) == size and key in table:
                 piece = table[key]
                 # "y" after a vowel is й (takoy → такой), elsewhere ы (vybory → выборы).
                 if key == "y" and out and out[-1][-1:] in _VOWELS - {"й", "ь", "ў"}:

@@ -49,3 +49,38 @@ def test_layout_repair_both_ways() -> None:
 def test_script_detection() -> None:
     assert tx.is_cyrillic("цвк") and not tx.is_latin("цвк")
     assert tx.is_latin("enemo") and not tx.is_cyrillic("enemo")
+
+
+def test_transliteration_takes_the_longest_letter_group() -> None:
+    """The table lookup by length gives what trying every key, longest first, gives."""
+    import random
+
+    from bot import text as tx
+
+    def reference(word: str, lang: str) -> str:
+        table = tx._TRANSLIT[lang]
+        keys = sorted(table, key=len, reverse=True)
+        out: list[str] = []
+        i = 0
+        while i < len(word):
+            for key in keys:
+                if word.startswith(key, i):
+                    piece = table[key]
+                    if key == "y" and out and out[-1][-1:] in tx._VOWELS - {"й", "ь", "ў"}:
+                        piece = "й"
+                    if key == "e" and i == 0:
+                        piece = "э"
+                    out.append(piece)
+                    i += len(key)
+                    break
+            else:
+                out.append(word[i])
+                i += 1
+        return "".join(out)
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        word = "".join(rng.choice("abcdeghijklmnoprstuvyzchkhshjw'")
+                       for _ in range(rng.randint(1, 10)))
+        for lang in tx._TRANSLIT:
+            assert tx.transliterate(word, lang) == reference(word, lang), (word, lang)
