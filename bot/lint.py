@@ -84,7 +84,7 @@ class Report:
         looked = (f"{s.get('topics', 0)} topics, {s.get('entries', 0)} entries, "
                   f"{s.get('phrasings', 0)} phrasings, {s.get('languages', 0)} languages")
         return (f"{self.count('error')} error(s), {self.count('warning')} warning(s), "
-                f"{self.count('info')} note(s) — {looked}")
+                f"{self.count('info')} info — {looked}")
 
     def as_dict(self) -> dict[str, object]:
         return {"findings": [asdict(f) for f in self.findings], "stats": self.stats,
