@@ -36,9 +36,10 @@ def check_base_url(url: str) -> None:
     try:
         parts.port  # noqa: B018 -- raises on a port that is not a number
     except ValueError:
-        parts = parts._replace(netloc="")
-    if parts.scheme not in ("http", "https") or not parts.netloc or not (
-            url.endswith("/bot") or "{token}" in url):
+        address = False
+    else:
+        address = parts.scheme in ("http", "https") and bool(parts.netloc)
+    if not address or not (url.endswith("/bot") or "{token}" in url):
         raise ConfigError(f"TELEGRAM_BASE_URL must be an http(s) address ending in /bot, like "
                           f"https://api.telegram.org/bot or http://127.0.0.1:8081/bot; got "
                           f"{url!r}")

@@ -11,6 +11,7 @@ NO_PROXY).
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from typing import Any
@@ -41,11 +42,17 @@ def tls_context() -> ssl.SSLContext:
     if cafile is None and capath is None:
         cafile = certifi.where()
     try:
-        return ssl.create_default_context(cafile=cafile, capath=capath)
+        return _context(cafile, capath)
     except (OSError, ssl.SSLError) as exc:
         raise UsageError(f"SSL_CERT_FILE / SSL_CERT_DIR cannot be used: {exc}",
                          "name a PEM file (or folder) of certificate authorities, or unset "
                          "them to use the bundled ones") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    # read once: start-up checks the setting, then getMe's client and the bot's two use it
+    return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
 def env_proxy(url: URL) -> Proxy:

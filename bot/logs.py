@@ -4,10 +4,30 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 REDACTED = "[REDACTED]"
+
+
+class Throttle:
+    """Lets each kind of a repeated log line through at most once every `every` seconds, and
+    counts the ones held back, so that a failure that repeats is one line a minute."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def allow(self, kind: str = "") -> int | None:
+        """None: hold this line back; else how many of its kind were held back since the last."""
+        now = time.monotonic()
+        if now - self._last.get(kind, -self.every) < self.every:
+            self._held[kind] = self._held.get(kind, 0) + 1
+            return None
+        self._last[kind] = now
+        return self._held.pop(kind, 0)
 
 
 class RedactingFormatter(logging.Formatter):

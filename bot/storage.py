@@ -23,6 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from bot.logs import Throttle
+
 log = logging.getLogger(__name__)
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -255,6 +257,10 @@ class Storage:
                 (ref, entry_id, self._today(), ref))
         return cur.rowcount == 1
 
+    def _days_ago(self, days: int) -> str:
+        """The date `days` before today, as the tables store days."""
+        return (date.fromisoformat(self._today()) - timedelta(days=days)).isoformat()
+
     def choices(self, since_days: int | None = None) -> list[StoredChoice]:
         """Pressed suggestions with their question texts, oldest first."""
         query = ("SELECT q.day, q.lang, q.status, q.text, c.entry_id FROM choices c "
@@ -262,7 +268,7 @@ class Storage:
         args: tuple[str, ...] = ()
         if since_days is not None:
             query += " WHERE q.day >= ?"
-            args = ((date.fromisoformat(self._today()) - timedelta(days=since_days)).isoformat(),)
+            args = (self._days_ago(since_days),)
         with self._lock:
             rows = self._db.execute(query + " ORDER BY q.id", args).fetchall()
         return [StoredChoice(*row) for row in rows]
@@ -297,7 +303,7 @@ class Storage:
         args: tuple[str, ...] = ()
         if since_days is not None:
             query += " AND day >= ?"
-            args = ((date.fromisoformat(self._today()) - timedelta(days=since_days)).isoformat(),)
+            args = (self._days_ago(since_days),)
         with self._ro_lock:
             rows = self._ro.execute(query + " ORDER BY id", args).fetchall()
         return [StoredQuestion(*row) for row in rows]
@@ -305,7 +311,7 @@ class Storage:
     def expire(self) -> int:
         """Delete question texts older than the retention period; returns how many."""
         today = self._today()
-        cutoff = (date.fromisoformat(today) - timedelta(days=self.retention_days)).isoformat()
+        cutoff = self._days_ago(self.retention_days)
         with self._lock:
             cur = self._db.execute("DELETE FROM questions WHERE day < ?", (cutoff,))
             self._db.execute("DELETE FROM choices WHERE day < ? OR ref NOT IN "
@@ -334,19 +340,14 @@ class BackgroundStorage:
         self._queued: list[Callable[[], None]] = []
         self._queue_lock = threading.Lock()
         self._draining = False
-        self._log_every = log_every
-        self._last_logged: dict[str, float] = {}
-        self._suppressed: dict[str, int] = {}
+        self._throttle = Throttle(log_every)
         self.failures = 0
 
     def _failed(self, what: str, exc: BaseException) -> None:
         self.failures += 1
-        now = time.monotonic()
-        if now - self._last_logged.get(what, -self._log_every) < self._log_every:
-            self._suppressed[what] = self._suppressed.get(what, 0) + 1
+        skipped = self._throttle.allow(what)
+        if skipped is None:
             return
-        self._last_logged[what] = now
-        skipped = self._suppressed.pop(what, 0)
         # the exception text names the database problem, never stored values
         log.warning("storage %s failed: %s: %s%s", what, type(exc).__name__, exc,
                     f" ({skipped} more failures since the last message)" if skipped else "")

@@ -35,6 +35,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.logs import Throttle
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class DeliveryLimiter(AIORateLimiter):
         self.deadline = deadline
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self._last_warned: dict[str, float] = {}
+        self._warnings = Throttle(WARN_EVERY)
 
     async def process_request(
         self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: Any,
@@ -111,18 +112,10 @@ class DeliveryLimiter(AIORateLimiter):
                 self.metrics.give_up(endpoint)
                 raise last
             self.metrics.retry(endpoint)
-            if attempt == 1 and self._warn_now(endpoint):
+            if attempt == 1 and self._warnings.allow(endpoint) is not None:
                 log.warning("%s failed (%s); retrying for up to %.0f s (reported once per "
                             "%.0f s)", endpoint, why, self.deadline, WARN_EVERY)
             await asyncio.sleep(wait)
-
-
-    def _warn_now(self, endpoint: str) -> bool:
-        now = time.monotonic()
-        if now - self._last_warned.get(endpoint, -WARN_EVERY) < WARN_EVERY:
-            return False
-        self._last_warned[endpoint] = now
-        return True
 
 
 class PollingErrors:
@@ -130,17 +123,13 @@ class PollingErrors:
     most once a minute, instead of a chained traceback for every attempt (polling goes on)."""
 
     def __init__(self, every: float = 60.0) -> None:
-        self.every = every
-        self._last = -every
-        self._since = 0
+        self._throttle = Throttle(every)
 
     def __call__(self, exc: TelegramError) -> None:
-        now = time.monotonic()
-        if now - self._last < self.every:
-            self._since += 1
+        held = self._throttle.allow()
+        if held is None:
             return
-        more = f"; {self._since} more failures since the last report" if self._since else ""
-        self._last, self._since = now, 0
+        more = f"; {held} more failures since the last report" if held else ""
         # the exception's text names the transport error, never an update (and the formatter
         # redacts the token)
         log.warning("polling for updates failed (%s: %s); retrying%s", type(exc).__name__,
@@ -179,7 +168,9 @@ class RecentUpdates:
         self._size = size
 
     def first_time(self, update_id: int) -> bool:
+        """Whether this update is new; one seen before is logged (its id only)."""
         if update_id in self._seen:
+            log.info("update %d arrived again; answered already", update_id)
             return False
         self._seen.add(update_id)
         self._order.append(update_id)
@@ -231,9 +222,5 @@ class PrivateBot(ExtBot[int]):
             finally:
                 _READ_EACH.reset(careful)
         # one delivered again stays in the batch as an empty update: polling still moves past it
-        return tuple(u if self.taken.first_time(u.update_id) else _again(u) for u in updates)
-
-
-def _again(update: Update) -> Update:
-    log.info("update %d arrived again; answered already", update.update_id)
-    return Update(update.update_id)
+        return tuple(u if self.taken.first_time(u.update_id) else Update(u.update_id)
+                     for u in updates)

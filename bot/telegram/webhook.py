@@ -57,7 +57,6 @@ class Intake:
         if checked is None:
             return
         if not self.taken.first_time(checked["update_id"]):
-            log.info("webhook: update %d arrived again; answered already", checked["update_id"])
             return
         if len(checked) > 1:
             await self.application.update_queue.put(Update.de_json(checked, bot))
