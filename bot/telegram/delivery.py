@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from telegram import Update
@@ -136,9 +136,9 @@ class PollingErrors:
                     str(exc).removeprefix("aiohttp.") or "no details", more)
 
 
-def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
-    """`data` when python-telegram-bot can read it as an Update, else an empty update with its
-    id (so that polling moves on), or None without a usable id. Logs the id only."""
+def read_update(data: object, bot: ExtBot[Any]) -> tuple[int, Update | None] | None:
+    """(update_id, the Update, or None when python-telegram-bot cannot read it), or None
+    without a usable id. Logs the id only."""
     if not isinstance(data, dict):
         log.warning("skipped an update that is not a JSON object")
         return None
@@ -147,12 +147,21 @@ def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
         log.warning("skipped an update without a valid update_id")
         return None
     try:
-        Update.de_json(data, bot)  # python-telegram-bot leaves its input unchanged
+        return update_id, Update.de_json(data, bot)  # which leaves its input unchanged
     except Exception as exc:
         # the exception text may quote the update's content: only its type is logged
         log.warning("skipped update %d: it cannot be read (%s)", update_id, type(exc).__name__)
-        return {"update_id": update_id}
-    return data
+        return update_id, None
+
+
+def checked_update(data: object, bot: ExtBot[Any]) -> dict[str, Any] | None:
+    """`data` when python-telegram-bot can read it as an Update, else an empty update with its
+    id (so that polling moves on), or None without a usable id."""
+    read = read_update(data, bot)
+    if read is None:
+        return None
+    update_id, update = read
+    return {"update_id": update_id} if update is None else cast(dict[str, Any], data)
 
 
 # How many update ids are remembered to take each update at most once (a few minutes of traffic).

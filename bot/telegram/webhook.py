@@ -18,10 +18,9 @@ from typing import Any
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
-from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.delivery import REMEMBERED_UPDATES, RecentUpdates, checked_update
+from bot.telegram.delivery import REMEMBERED_UPDATES, RecentUpdates, read_update
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +52,13 @@ class Intake:
             log.warning("webhook: skipped a body of %d bytes that is not UTF-8 JSON", len(body))
             return
         bot = self.application.bot
-        checked = checked_update(data, bot)
-        if checked is None:
+        read = read_update(data, bot)
+        if read is None:
             return
-        if not self.taken.first_time(checked["update_id"]):
-            return
-        if len(checked) > 1:
-            await self.application.update_queue.put(Update.de_json(checked, bot))
+        update_id, update = read
+        # an unreadable one is taken too: a redelivery of it is not read again
+        if self.taken.first_time(update_id) and update is not None:
+            await self.application.update_queue.put(update)
 
 
 @tornado.web.stream_request_body
