@@ -219,12 +219,15 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
 
     def __init__(self, index: Index, term_ids: Mapping[str, int]) -> None:
         self._ix, self._term_ids = index, term_ids
-        self._hashes: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None = None
+        self._hashes: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64],
+                            npt.NDArray[np.uint64]] | None = None
 
-    def _phrasing_hashes(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-        """A random 64-bit number per term, and per phrasing the sum of its terms' (made
-        when first needed): phrasings with other terms almost never share the sum, so the
-        exact comparison that follows reads a handful of phrasings."""
+    def _phrasing_hashes(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64],
+                                        npt.NDArray[np.uint64]]:
+        """A random 64-bit number per term, per phrasing the sum of its terms', and those sums
+        sorted (made when first needed): phrasings with other terms almost never share the
+        sum, so a question that reads like no phrasing is turned away by one binary search,
+        and the exact comparison that follows reads a handful of phrasings."""
         if self._hashes is None:
             ix = self._ix
             term_hash = np.random.default_rng(11).integers(
@@ -233,7 +236,8 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
             with np.errstate(over="ignore"):
                 sums = np.add.reduceat(np.append(term_hash[ix.phrasing_terms], np.uint64(0)),
                                        ptr[:-1]) if len(ptr) > 1 else np.zeros(0, np.uint64)
-            self._hashes = (term_hash, np.where(np.diff(ptr) > 0, sums, np.uint64(0)))
+            sums = np.where(np.diff(ptr) > 0, sums, np.uint64(0))
+            self._hashes = (term_hash, sums, np.sort(sums))
         return self._hashes
 
     def __getitem__(self, terms: frozenset[str]) -> tuple[str, ...]:
@@ -243,13 +247,16 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
             raise KeyError(terms)
         # only phrasings that have the rarest of the terms (one slice of the postings), with
         # as many terms, the same sum of term numbers, and all of them wanted
+        term_hash, hashes, ordered = self._phrasing_hashes()
+        with np.errstate(over="ignore"):
+            target = term_hash[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
+        at = int(np.searchsorted(ordered, target))
+        if at == len(ordered) or ordered[at] != target:
+            raise KeyError(terms)
         rarest = min(wanted, key=lambda t: ix.term_entry_ptr[t + 1] - ix.term_entry_ptr[t])
         pp = ix.posting_phrasing_ptr
         phrasings = ix.posting_phrasings[pp[ix.term_entry_ptr[rarest]]:
                                          pp[ix.term_entry_ptr[rarest + 1]]]
-        term_hash, hashes = self._phrasing_hashes()
-        with np.errstate(over="ignore"):
-            target = term_hash[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
         phrasings = phrasings[hashes[phrasings] == target]
         ptr = ix.phrasing_term_ptr
         phrasings = phrasings[ptr[phrasings + 1] - ptr[phrasings] == len(wanted)]

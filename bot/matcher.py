@@ -50,8 +50,10 @@ RANK_LIMIT = 8
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
-# typo-repair answers remembered (a pure function of the word and the base)
+# typo-repair answers and readings of typed chunks remembered (pure functions of the text
+# and the base)
 NEAREST_MEMO = 4096
+READINGS_MEMO = 8192
 # the same few thousand words recur in every phrasing and question: stem each once
 _stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
 
@@ -135,13 +137,34 @@ class Match:
         return None
 
 
+@dataclass(frozen=True, eq=False)
+class _Scoring:
+    """One query's candidate entries (those sharing a content term) with their score bounds.
+
+    `score` holds the exact scores worked out so far (NaN: not yet), so that rankings of the
+    same terms among different entries share the work.
+    """
+
+    cand: np.ndarray
+    cov: np.ndarray
+    bound: np.ndarray
+    tight: np.ndarray
+    score: np.ndarray
+    q_weight: float
+    postings: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+# the queries scored for one analysis, by their terms
+_Scorings = dict[frozenset[str], _Scoring | None]
+
+
+@dataclass(frozen=True, slots=True)
 class _Reading:
     """One way to read a chunk of typed text (as typed, transliterated, other layout)."""
 
-    __slots__ = ("kind", "score", "words")
-
-    def __init__(self, kind: str, words: list[str], score: float) -> None:
-        self.kind, self.words, self.score = kind, words, score
+    kind: str
+    words: tuple[str, ...]
+    score: float
 
 
 class Matcher:
@@ -272,6 +295,7 @@ class Matcher:
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
+        self._readings_memo: dict[str, tuple[_Reading, ...]] = {}
 
     def _phrasings_of(self, entry_id: str) -> list[frozenset[str]]:
         """The terms of each phrasing of one entry."""
@@ -430,7 +454,7 @@ class Matcher:
         self._nearest_memo[word] = found
         return found
 
-    def _readings(self, chunk: str) -> list[_Reading]:
+    def _readings(self, chunk: str) -> tuple[_Reading, ...]:
         """The ways to read `chunk` (as typed, transliterated, in another keyboard layout)
         that can still win, in that order, scored.
 
@@ -439,6 +463,15 @@ class Matcher:
         promising on, and one that cannot beat (or, coming later, equal) the best so far is
         left out.
         """
+        # the same chunks ("the", "CEC?", "выбарах") recur in message after message
+        found = self._readings_memo.get(chunk)
+        if found is None:
+            if len(self._readings_memo) >= READINGS_MEMO:
+                self._readings_memo.clear()  # a bound, not an eviction policy: rare and cheap
+            found = self._readings_memo[chunk] = tuple(self._read_chunk(chunk))
+        return found
+
+    def _read_chunk(self, chunk: str) -> list[_Reading]:
         folded = tx.fold(chunk)
         as_typed = tx.words(folded)
         if not as_typed:
@@ -446,7 +479,8 @@ class Matcher:
         # No other reading scores above 1 - its penalty (0.02 at least) and the typed one wins
         # ties: when typed text reaches that, the others are not even spelled out.
         if self._best_possible(as_typed, True) >= 0.98:
-            plain = _Reading("typed", as_typed, self._score_words(as_typed, typed=True))
+            plain = _Reading("typed", tuple(as_typed),
+                             self._score_words(as_typed, typed=True))
             if plain.score >= 0.98:
                 return [plain]
         # (kind, words, penalty, typed)
@@ -470,7 +504,7 @@ class Matcher:
             if bounds[i] < best or (bounds[i] == best and i > best_at):
                 continue  # cannot win: skip its fuzzy searches
             kind, words, penalty, typed = options[i]
-            reading = _Reading(kind, words, self._score_words(words, typed) - penalty)
+            reading = _Reading(kind, tuple(words), self._score_words(words, typed) - penalty)
             scored[i] = reading
             if reading.score > best or (reading.score == best and i < best_at):
                 best, best_at = reading.score, i
@@ -618,36 +652,38 @@ class Matcher:
         phrasings. The result is the exact top `limit` (ties: base order).
         `among`: only these entries (a mask), ranked as they would be among all.
         """
+        return self._top(self._scoring(terms, names), limit, among)
+
+    def _scoring(self, terms: Iterable[str], names: frozenset[str]) -> _Scoring | None:
+        """A query's candidate entries and their score bounds (None: no entry can match)."""
         query = set(terms)
         weights = {t: self._weight(t, names) for t in query}
         q_weight = sum(weights.values())
         if not q_weight:
-            return []
+            return None
         ix = self.index
         n = len(ix.entry_ids)
         # the query's terms that the base has, with their weights, and all their postings
         known = [(tid, w) for t, w in weights.items() if (tid := self._term_ids.get(t)) is not None]
         if not known:
-            return []
+            return None
         tids = np.fromiter((tid for tid, _ in known), dtype=np.int32, count=len(known))
         first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
         postings = ranges(first, last)
         entries = ix.term_entries[postings]
         posting_weights = np.repeat([w for _, w in known], last - first)
-        is_content = np.repeat(~self._is_question_word[tids], last - first)
-        if among is not None:  # the other entries' postings need not be read at all
-            sel = among[entries]
-            postings, entries = postings[sel], entries[sel]
-            posting_weights, is_content = posting_weights[sel], is_content[sel]
         # summed term by term, in query order, like one addition per term would
         coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
-        np.minimum.at(lightest, entries, self._posting_lightest[postings])
-        content = np.zeros(n, dtype=bool)  # question words alone ("what?") never make a match
+        posting_lightest = self._posting_lightest[postings]
+        np.minimum.at(lightest, entries, posting_lightest)
+        # question words alone ("what?") never make a match
+        is_content = np.repeat(~self._is_question_word[tids], last - first)
+        content = np.zeros(n, dtype=bool)
         content[entries[is_content]] = True
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
-            return []
+            return None
         blend = self.thresholds.coverage_blend
         covered = coverage[cand]
         cov = covered / q_weight
@@ -662,68 +698,65 @@ class Matcher:
         # Also: each query term t of the best phrasing p adds w_t/(q + W_p), and W_p is at
         # least the weight of the lightest phrasing of the entry with t.
         by_term = np.bincount(entries, minlength=n, weights=posting_weights / (
-            q_weight + self._posting_lightest[postings]))[cand]
+            q_weight + posting_lightest))[cand]
         tight = np.minimum(tight, (1 - blend) * 2 * by_term + blend * cov + 1e-9)
         # An entry that shares a single term with the query scores exactly through its
         # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
         single = np.bincount(entries, minlength=n)[cand] == 1
-        direct = np.where(single, (1 - blend) * 2 * covered / (q_weight + light) + blend * cov,
-                          np.nan)
+        score = np.where(single, (1 - blend) * 2 * covered / (q_weight + light) + blend * cov,
+                         np.nan)
+        return _Scoring(cand, cov, bound, tight, score, q_weight,
+                        (postings, entries, posting_weights))
 
-        def scores_of(picked: np.ndarray) -> np.ndarray:
-            out = direct[picked]
-            multi = np.flatnonzero(~single[picked])
-            if len(multi):
-                chosen = picked[multi]
-                out[multi] = ((1 - blend) * self._best_f1(
-                    cand[chosen], known, q_weight, (postings, entries, posting_weights))
-                              + blend * cov[chosen])
-            return out
+    def _scores(self, scoring: _Scoring, picked: np.ndarray) -> np.ndarray:
+        """The scores of these candidates (positions in `scoring`), worked out once each."""
+        todo = picked[np.isnan(scoring.score[picked])]
+        if len(todo):
+            blend = self.thresholds.coverage_blend
+            scoring.score[todo] = ((1 - blend) * self._best_f1(
+                scoring.cand[todo], scoring.q_weight, scoring.postings) + blend * scoring.cov[todo])
+        return scoring.score[picked]
 
+    def _top(self, scoring: _Scoring | None, limit: int | None,
+             among: np.ndarray | None) -> list[tuple[str, float]]:
+        """The exact best `limit` of a query's candidates (`among`: of these entries only)."""
+        if scoring is None:
+            return []
+        at = (np.arange(len(scoring.cand)) if among is None
+              else np.flatnonzero(among[scoring.cand]))
         floor = -np.inf
-        known_score = np.full(len(cand), np.nan)  # scores worked out so far (NaN: not yet)
-        if limit is not None and len(cand) > max(RANK_PROBE, 4 * limit):
+        if limit is not None and len(at) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
             # score): an entry whose bound is below it cannot make the cut
             size = max(RANK_PROBE, 4 * limit)
-            probe = np.argpartition(-tight, size - 1)[:size]
-            known_score[probe] = scores_of(probe)
-            floor = np.partition(known_score[probe], size - limit)[size - limit]
+            probe = at[np.argpartition(-scoring.tight[at], size - 1)[:size]]
+            floor = np.partition(self._scores(scoring, probe), size - limit)[size - limit]
             # (an entry can score an ulp above its bound when F1 reaches it: keep a margin)
-            keep = np.flatnonzero(bound >= floor - 1e-9)
-            cand, cov, bound, tight = cand[keep], cov[keep], bound[keep], tight[keep]
-            direct, single, known_score = direct[keep], single[keep], known_score[keep]
+            at = at[scoring.bound[at] >= floor - 1e-9]
         # An entry whose bound is below the floor scores below the cut: only the others are
         # scored (some are already), and the best of them are the best of all, ties broken
         # by base order.
-        worth = np.flatnonzero(tight >= floor)
-        todo = worth[np.isnan(known_score[worth])]
-        if len(todo):
-            known_score[todo] = scores_of(todo)
-        cand, score = cand[worth], known_score[worth]
+        at = at[scoring.tight[at] >= floor]
+        score = self._scores(scoring, at)
+        cand = scoring.cand[at]
         if limit is not None and len(score) > limit:  # sort only what can make the cut
             top = np.flatnonzero(score >= np.partition(score, len(score) - limit)[-limit])
             cand, score = cand[top], score[top]
         best = np.lexsort((cand, -score))[:limit]
-        return [(ix.entry_ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
-                                                     strict=True)]
+        ids = self.index.entry_ids
+        return [(ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
+                                            strict=True)]
 
-    def _best_f1(self, entries: np.ndarray, query: list[tuple[int, float]], q_weight: float,
-                 read: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    def _best_f1(self, entries: np.ndarray, q_weight: float,
+                 read: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
         """Each entry's best weighted F1 over its phrasings, computed for all at once.
 
         Only the phrasings that share a term with the query are read, through the postings
-        (`read`: the query terms' postings, their entries and weights, if already at hand).
+        (`read`: the query terms' postings, their entries and weights).
         """
         ix = self.index
         local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
         local[entries] = np.arange(len(entries), dtype=np.int32)
-        if read is None:
-            tids = np.fromiter((tid for tid, _ in query), dtype=np.int32, count=len(query))
-            first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
-            postings = ranges(first, last)
-            read = (postings, ix.term_entries[postings],
-                    np.repeat([w for _, w in query], last - first))
         postings, posting_entries, posting_weights = read
         owner = local[posting_entries]
         picked = np.flatnonzero(owner >= 0)
@@ -770,13 +803,20 @@ class Matcher:
                    among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
-        return self._candidates(analysis, limit, among)[0]
+        return self._candidates(analysis, limit, among, {})[0]
 
     def _candidates(self, analysis: Analysis, limit: int, among: np.ndarray | None,
+                    scorings: _Scorings,
                     ) -> tuple[list[tuple[str, float]], float]:
-        """`candidates`, and a score that no entry left out of them exceeds."""
+        """`candidates`, and a score that no entry left out of them exceeds.
+
+        `scorings`: the queries scored so far for this analysis, to be reused and added to.
+        """
         def ranked(terms: Iterable[str]) -> list[tuple[str, float]]:
-            found = self.rank(terms, limit, analysis.names, among)
+            key = frozenset(terms)
+            if key not in scorings:
+                scorings[key] = self._scoring(key, analysis.names)
+            found = self._top(scorings[key], limit, among)
             # a ranking cut at `limit` leaves out entries scoring up to its last one
             rest.append(found[-1][1] if len(found) >= limit else -np.inf)
             return found
@@ -794,6 +834,7 @@ class Matcher:
         return self._tied(best), max(rest)
 
     def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]], rest: float,
+              scorings: _Scorings,
               ) -> tuple[list[tuple[str, float]], dict[str, Verdict]]:
         """The best candidates on the question's subject (at most MAX_VERIFIED, scoring at
         least `partial`), and the verdicts of those and of the best few of all, best first.
@@ -813,7 +854,7 @@ class Matcher:
         if rest < th.partial or (len(listed) == MAX_VERIFIED and listed[-1][1] > rest):
             pool = listed
         else:
-            pool = [(e, s) for e, s in self.candidates(analysis, MAX_VERIFIED, on)
+            pool = [(e, s) for e, s in self._candidates(analysis, MAX_VERIFIED, on, scorings)[0]
                     if s >= th.partial][:MAX_VERIFIED]
         verdicts = {e: self.verify(analysis, e) for e, _ in sorted(
             {*checked, *pool}, key=lambda es: (-es[1], self._entry_order[es[0]]))}
@@ -866,7 +907,8 @@ class Matcher:
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
         # (only the best MAX_VERIFIED are ever read: ranking more would only cost)
-        ranked, rest = self._candidates(analysis, MAX_VERIFIED, None)
+        scorings: _Scorings = {}
+        ranked, rest = self._candidates(analysis, MAX_VERIFIED, None, scorings)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         exact = self._only_exact(analysis.terms)
@@ -874,7 +916,7 @@ class Matcher:
             return Match("answer", exact, round(top, 4), tuple(ranked[:3]), analysis,
                          (self.verify(analysis, exact),), "the question reads exactly like "
                          "one of the entry's phrasings")
-        on_subject, verdicts = self._pool(analysis, ranked, rest)
+        on_subject, verdicts = self._pool(analysis, ranked, rest, scorings)
         checked = tuple(verdicts.values())
         pool = verdicts
         if not on_subject:
