@@ -18,6 +18,8 @@ STEM_LENGTH = 6
 
 def fold(text: str) -> str:
     """Unicode-normalised, lower-cased text with ё→е and one kind of apostrophe."""
+    if text.isascii():  # most phrasings and messages in English: nothing to normalise
+        return text.lower().replace("`", "'")
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("ё", "е")
     for mark in _APOSTROPHES:
@@ -27,7 +29,11 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of `text` (folded; punctuation, emoji and symbols dropped)."""
-    return [_one_script(w[:-2] if w.endswith("'s") else w) for w in _WORD_RE.findall(fold(text))]
+    folded = fold(text)
+    found = _WORD_RE.findall(folded)
+    if "'" in folded:
+        found = [w[:-2] if w.endswith("'s") else w for w in found]
+    return found if folded.isascii() else [_one_script(w) for w in found]
 
 
 # Latin and Cyrillic letters that look alike: a word typed half on each keyboard ("аcеееo")

@@ -1,5 +1,7 @@
 """Normalisation, stems, transliteration and keyboard-layout repair."""
 
+import unicodedata
+
 import pytest
 
 from bot import text as tx
@@ -11,6 +13,21 @@ def test_fold_lowercases_and_unifies_yo_and_apostrophes() -> None:
 
 def test_words_drop_punctuation_and_emoji_but_keep_apostrophe_words() -> None:
     assert tx.words("Што такое ЦВК??? 🙂 сям’я, OSCE!") == ["што", "такое", "цвк", "сям'я", "osce"]
+
+
+@pytest.mark.parametrize("text", [
+    "What's the OSCE's role?", "Who `invites` observers", "ENEMO's report, 2024!",
+    "Кто такой ЦИК?", "Што такое аcеееo", "mixed ЦВК and OSCE's view", "Café ﬁnal", "",
+])
+def test_words_fast_paths_read_like_the_general_one(text: str) -> None:
+    # fold and words skip normalisation and script repair for ASCII text; the result must be
+    # what the general path gives
+    folded = unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+    for mark in tx._APOSTROPHES:
+        folded = folded.replace(mark, "'")
+    assert tx.fold(text) == folded
+    assert tx.words(text) == [tx._one_script(w[:-2] if w.endswith("'s") else w)
+                              for w in tx._WORD_RE.findall(folded)]
 
 
 @pytest.mark.parametrize(("a", "b"), [
