@@ -219,26 +219,19 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
 
     def __init__(self, index: Index, term_ids: Mapping[str, int]) -> None:
         self._ix, self._term_ids = index, term_ids
-        self._hashes: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64],
-                            npt.NDArray[np.uint64]] | None = None
-
-    def _phrasing_hashes(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64],
-                                        npt.NDArray[np.uint64]]:
-        """A random 64-bit number per term, per phrasing the sum of its terms', and those sums
-        sorted (made when first needed): phrasings with other terms almost never share the
-        sum, so a question that reads like no phrasing is turned away by one binary search,
-        and the exact comparison that follows reads a handful of phrasings."""
-        if self._hashes is None:
-            ix = self._ix
-            term_hash = np.random.default_rng(11).integers(
-                1, np.iinfo(np.int64).max, size=len(ix.terms), dtype=np.int64).astype(np.uint64)
-            ptr = ix.phrasing_term_ptr
-            with np.errstate(over="ignore"):
-                sums = np.add.reduceat(np.append(term_hash[ix.phrasing_terms], np.uint64(0)),
-                                       ptr[:-1]) if len(ptr) > 1 else np.zeros(0, np.uint64)
-            sums = np.where(np.diff(ptr) > 0, sums, np.uint64(0))
-            self._hashes = (term_hash, sums, np.sort(sums))
-        return self._hashes
+        # A random 64-bit number per term, per phrasing the sum of its terms', and those sums
+        # sorted (milliseconds at start-up): phrasings with other terms almost never share the
+        # sum, so a question that reads like no phrasing is turned away by one binary search,
+        # and the exact comparison that follows reads a handful of phrasings.
+        ix = index
+        self._term_hash = np.random.default_rng(11).integers(
+            1, np.iinfo(np.int64).max, size=len(ix.terms), dtype=np.int64).astype(np.uint64)
+        ptr = ix.phrasing_term_ptr
+        with np.errstate(over="ignore"):
+            sums = np.add.reduceat(np.append(self._term_hash[ix.phrasing_terms], np.uint64(0)),
+                                   ptr[:-1]) if len(ptr) > 1 else np.zeros(0, np.uint64)
+        self._hashes = np.where(np.diff(ptr) > 0, sums, np.uint64(0))
+        self._sorted_hashes = np.sort(self._hashes)
 
     def __getitem__(self, terms: frozenset[str]) -> tuple[str, ...]:
         ix = self._ix
@@ -247,9 +240,9 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
             raise KeyError(terms)
         # only phrasings that have the rarest of the terms (one slice of the postings), with
         # as many terms, the same sum of term numbers, and all of them wanted
-        term_hash, hashes, ordered = self._phrasing_hashes()
         with np.errstate(over="ignore"):
-            target = term_hash[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
+            target = self._term_hash[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
+        ordered = self._sorted_hashes
         at = int(np.searchsorted(ordered, target))
         if at == len(ordered) or ordered[at] != target:
             raise KeyError(terms)
@@ -257,7 +250,7 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         pp = ix.posting_phrasing_ptr
         phrasings = ix.posting_phrasings[pp[ix.term_entry_ptr[rarest]]:
                                          pp[ix.term_entry_ptr[rarest + 1]]]
-        phrasings = phrasings[hashes[phrasings] == target]
+        phrasings = phrasings[self._hashes[phrasings] == target]
         ptr = ix.phrasing_term_ptr
         phrasings = phrasings[ptr[phrasings + 1] - ptr[phrasings] == len(wanted)]
         found = ix.phrasing_terms[ranges(ptr[phrasings], ptr[phrasings + 1])]
@@ -296,7 +289,9 @@ class Vocabulary:
     rapidfuzz's ratio is 100·(1 − d/(|a|+|b|)) with d the insert/delete distance, and d is at
     least the length difference and at least the number of letters found in only one of the
     two words. Words whose bound already misses the cutoff are skipped; the rest keep their
-    order, so extractOne returns exactly what it would over the whole list.
+    order, so extractOne returns exactly what it would over the whole list. Words written in
+    other characters altogether (Cyrillic for a Latin word) share no letter and score 0: they
+    are kept apart by script and not even looked at.
     """
 
     def __init__(self, words: list[str], masks: npt.NDArray[np.uint64] | None = None) -> None:
@@ -307,36 +302,71 @@ class Vocabulary:
             masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
                                 count=len(words))
         self.word_masks = masks
-        # words by length, so that a length window is one contiguous slice
-        self.by_length = np.argsort(lengths, kind="stable").astype(np.int32)
-        self.lengths, self.masks = lengths[self.by_length], masks[self.by_length]
-        self.length_starts = np.searchsorted(self.lengths, np.arange(lengths.max(initial=0) + 2))
+        # The scripts a word uses are in its letter mask's top bits: a group per combination,
+        # and in each group the words by length, so that a length window is one slice.
+        scripts = (masks >> np.uint64(_SCRIPT_SHIFT)).astype(np.int64)
+        self.groups: list[_Group] = []
+        for script in np.unique(scripts).tolist():
+            members = np.flatnonzero(scripts == script)
+            order = members[np.argsort(lengths[members], kind="stable")].astype(np.int32)
+            ordered = lengths[order]
+            starts = np.searchsorted(ordered, np.arange(ordered.max(initial=0) + 2))
+            self.groups.append(_Group(script, order, ordered,
+                                      masks[order] & np.uint64(_LETTERS), starts.astype(np.int32)))
 
     def candidates(self, word: str, cutoff: float) -> list[str]:
         """The words that may score at least `cutoff` against `word`, in list order."""
         n = len(word)
+        mask = _letter_mask(word)
         slack = 1 - cutoff / 100
         # d >= |n - m| and d <= slack·(n + m) bound m; a small margin keeps float edges in
         lo = max(0, int(np.floor(n * (1 - slack) / (1 + slack) - 1e-9)))
         hi = int(np.ceil(n * (1 + slack) / (1 - slack) + 1e-9)) if slack < 1 else n * 100
-        starts = self.length_starts
-        a = starts[min(lo, len(starts) - 1)]
-        b = starts[min(hi + 1, len(starts) - 1)]
-        if a >= b:
+        found = []
+        for group in self.groups:
+            if not group.script & (mask >> _SCRIPT_SHIFT) and cutoff > 0:
+                continue  # no character in common
+            starts = group.length_starts
+            a = starts[min(lo, len(starts) - 1)]
+            b = starts[min(hi + 1, len(starts) - 1)]
+            if a >= b:
+                continue
+            lengths = group.lengths[a:b]
+            differ = np.bitwise_count(group.masks[a:b] ^ np.uint64(mask & _LETTERS))
+            bound = np.maximum(np.abs(lengths - n), differ)
+            found.append(group.words[a:b][bound <= slack * (lengths + n) + 1e-9])
+        if not found:
             return []
-        lengths = self.lengths[a:b]
-        differ = np.bitwise_count(self.masks[a:b] ^ np.uint64(_letter_mask(word)))
-        bound = np.maximum(np.abs(lengths - n), differ)
-        keep = self.by_length[a:b][bound <= slack * (lengths + n) + 1e-9]
+        keep = np.concatenate(found)
         keep.sort()
         return [self.words[i] for i in keep.tolist()]
 
 
+@dataclass(frozen=True)
+class _Group:
+    """The vocabulary's words in one combination of scripts, by length."""
+
+    script: int  # bits: ASCII, Cyrillic, anything else
+    words: IntArray  # word numbers, shortest first
+    lengths: IntArray
+    masks: npt.NDArray[np.uint64]
+    length_starts: IntArray  # words of length L: words[length_starts[L]:length_starts[L + 1]]
+
+
+# A letter mask: which letters a word has, folded into 61 bits, and in the top 3 bits which
+# scripts it uses (ASCII, Cyrillic, other), which set words with no character in common apart.
+_SCRIPT_SHIFT = 61
+_FOLD_BITS = 61
+_LETTERS = (1 << _FOLD_BITS) - 1
+
+
 def _letter_mask(word: str) -> int:
-    """Which letters a word has, folded into 64 bits (a shared bit only weakens the bound)."""
+    """Which letters a word has (a shared bit only weakens the bound), and its scripts."""
     mask = 0
     for c in word:
-        mask |= 1 << (ord(c) % 64)
+        code = ord(c)
+        mask |= (1 << (code % _FOLD_BITS)) | (1 << (_SCRIPT_SHIFT + (
+            0 if code < 128 else 1 if 0x400 <= code < 0x500 else 2)))
     return mask
 
 

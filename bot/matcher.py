@@ -53,6 +53,7 @@ RANK_PROBE = 64
 # typo-repair answers and readings of typed chunks remembered (pure functions of the text
 # and the base)
 NEAREST_MEMO = 4096
+SIMPLE_TERMS_MEMO = 1 << 17
 READINGS_MEMO = 8192
 # the same few thousand words recur in every phrasing and question: stem each once
 _stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
@@ -212,6 +213,15 @@ class Matcher:
         self._syn_len: dict[str, int] = {}
         for key in self._synonyms:
             self._syn_len[key[0]] = max(self._syn_len.get(key[0], 1), len(key))
+        # the stems that can follow each stem in a longer phrase (filler, small talk, synonym):
+        # where the next word is not one of them, the word alone decides its term
+        self._follows: dict[str, set[str]] = defaultdict(set)
+        for phrase in (*self._stop_phrases, *self._smalltalk, *self._synonyms):
+            if len(phrase) > 1:
+                self._follows[phrase[0]].add(phrase[1])
+        # each word's term(s) when it starts no phrase (everywhere / where nothing follows)
+        self._simple_terms: dict[str, tuple[str, ...]] = {}
+        self._alone_terms: dict[str, tuple[str, ...]] = {}
         # words per language: what a typed word is checked against to tell be/ru/en apart
         self._lang_words: dict[str, set[str]] = defaultdict(set)
         for lang, words in lex.stopwords.items():
@@ -346,34 +356,55 @@ class Matcher:
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
+        # Most words start no longer phrase (filler, small talk, synonym): such a word gives a
+        # term (or none) of its own, remembered the first time; only the others are looked at.
+        mapped = [self._simple_terms.get(w) for w in words]
+        if None not in mapped:
+            return [t for found in mapped if found for t in found]
         stems = [_stem(w) for w in words]
         terms: list[str] = []
-        # (the common case, a word that starts no filler phrase and no longer synonym, is
-        # two dictionary lookups)
-        phrase_len, syn_len, one = self._phrase_len, self._syn_len, self._one_word_synonyms
-        i, n = 0, len(words)
-        while i < n:
-            stem = stems[i]
-            if stem in phrase_len:
-                skip = self._filler_at(stems, i)
-                if skip:
-                    i += skip
-                    continue
-            longest = syn_len.get(stem, 1)
-            if longest > 1 and n - i > 1:
-                size = next((size for size in range(min(longest, n - i), 1, -1)
-                             if tuple(stems[i : i + size]) in self._synonyms), 1)
-                if size > 1:
-                    terms.append(self._synonyms[tuple(stems[i : i + size])])
-                    i += size
-                    continue
-            key = one.get(stem)
-            if key is not None:
-                terms.append(key)
-            elif words[i] not in self._stopwords:
-                terms.append(stem)
-            i += 1
+        i = 0
+        for j in [j for j, found in enumerate(mapped) if found is None]:
+            if j >= i:  # (not inside a phrase read already)
+                terms += [t for found in mapped[i:j] if found for t in found]
+                i = j + self._term_at(words, stems, j, terms)
+        terms += [t for found in mapped[i:] if found for t in found]
         return terms
+
+    def _term_at(self, words: list[str], stems: list[str], i: int, terms: list[str]) -> int:
+        """Add the term that starts at word `i` (if any) to `terms`; the words it took."""
+        stem = stems[i]
+        follows = self._follows.get(stem)
+        if follows is None or i + 1 == len(words) or stems[i + 1] not in follows:
+            # the word alone decides; a word that starts no longer phrase does so everywhere
+            memo = self._simple_terms if follows is None else self._alone_terms
+            found = memo.get(words[i])
+            if found is None:
+                if len(memo) >= SIMPLE_TERMS_MEMO:
+                    memo.clear()  # a bound, not an eviction policy: rare and cheap
+                found = memo[words[i]] = (
+                    () if (stem,) in self._stop_phrases or (stem,) in self._smalltalk
+                    else self._word_terms(words[i], stem))
+            terms += found
+            return 1
+        if stem in self._phrase_len:
+            skip = self._filler_at(stems, i)
+            if skip:
+                return skip
+        longest = self._syn_len.get(stem, 1)
+        if longest > 1 and len(words) - i > 1:
+            size = next((size for size in range(min(longest, len(words) - i), 1, -1)
+                         if tuple(stems[i : i + size]) in self._synonyms), 1)
+            if size > 1:
+                terms.append(self._synonyms[tuple(stems[i : i + size])])
+                return size
+        terms += self._word_terms(words[i], stem)
+        return 1
+
+    def _word_terms(self, word: str, stem: str) -> tuple[str, ...]:
+        """The term of a word that starts no phrase: its synonym group, its stem, or none."""
+        key = self._one_word_synonyms.get(stem)
+        return (key,) if key is not None else () if word in self._stopwords else (stem,)
 
     def _filler_at(self, stems: list[str], i: int) -> int:
         """How many words from `i` on form a filler or small-talk phrase (0: none)."""

@@ -172,6 +172,23 @@ def test_exact_phrasings_match_a_plain_dict(kb: KnowledgeBase) -> None:
         assert ref._exact.get(terms, ()) == tuple(plain.get(terms, ())), q
 
 
+def test_terms_read_like_the_reference(kb: KnowledgeBase) -> None:
+    """Words remembered with their terms give what reading every span gives, memo cold or warm
+    (fillers, small talk and synonyms of several words included)."""
+    fast, ref = Matcher(kb), Reference(kb)
+    texts = [q for e in kb.entries.values() for qs in e.questions.values() for q in qs]
+    texts += [e.answer for e in kb.entries.values()]
+    texts += [r["q"] for rows in _eval_sets().values() for r in rows]
+    phrases = [" ".join(p) for p in (*fast._stop_phrases, *fast._smalltalk, *fast._synonyms)]
+    rng = random.Random(5)
+    texts += [" ".join(rng.sample(phrases, 3)) for _ in range(300)]
+    for _ in range(2):
+        for text in texts:
+            words = tx.words(text)
+            assert fast._terms(words) == ref._terms(words), text
+            assert fast._terms(words[::-1]) == ref._terms(words[::-1]), text
+
+
 def test_shipped_base_matches_reference(kb: KnowledgeBase) -> None:
     _same(Matcher(kb), Reference(kb), _questions(kb, 300, seed=1))
 
@@ -186,7 +203,9 @@ def test_vocabulary_filter_loses_no_hit(matcher: Matcher) -> None:
     vocab = matcher._vocab
     rng = random.Random(3)
     for word in rng.sample(vocab.words, 200):
-        for typo in (word[1:], word + "x", word[:-2] + word[-1:] + word[-2], word.upper()):
+        # (also typos in another script, or with a digit: words are kept apart by script)
+        for typo in (word[1:], word + "x", word[:-2] + word[-1:] + word[-2], word.upper(),
+                     word + "1", word[:-1] + "ж", "x" + word[1:]):
             full = process.extractOne(typo, vocab.words, scorer=fuzz.ratio,
                                       score_cutoff=TYPO_CUTOFF)
             fast = process.extractOne(typo, vocab.candidates(typo, TYPO_CUTOFF),
