@@ -297,7 +297,7 @@ class Vocabulary:
     def __init__(self, words: list[str], masks: npt.NDArray[np.uint64] | None = None) -> None:
         """`masks`: each word's letter mask, in word order (`self.word_masks`), if known."""
         self.words = words  # sorted: the order extractOne breaks ties by
-        lengths = np.fromiter((len(w) for w in words), dtype=np.int32, count=len(words))
+        lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
         if masks is None or len(masks) != len(words):
             masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
                                 count=len(words))

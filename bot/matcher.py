@@ -297,9 +297,9 @@ class Matcher:
                                  self._derived_subject, self._phrasing_words)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
-        # (all texts read as one: the same words, each distinct one folded once)
-        answer_words = set(tx.words("\n".join(t for texts in (answers or {}).values()
-                                              for t in texts)))
+        # (all texts read as one, each distinct word once)
+        answer_words = tx.word_set("\n".join(t for texts in (answers or {}).values()
+                                             for t in texts))
         self._known_words = ix.known_words | answer_words
         self._known_stems = ix.known_stems | {_stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here

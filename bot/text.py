@@ -36,6 +36,11 @@ def words(text: str) -> list[str]:
     return found if folded.isascii() else [_one_script(w) for w in found]
 
 
+def word_set(text: str) -> set[str]:
+    """The distinct words of `text`, as `words` reads them (each distinct token read once)."""
+    return set(words(" ".join(set(_WORD_RE.findall(fold(text))))))
+
+
 # Latin and Cyrillic letters that look alike: a word typed half on each keyboard ("аcеееo")
 # (lower-case pairs of letters that look alike at least in capitals: М/M, Н/H, В/B, Т/T)
 _LOOK_ALIKE_LATIN, _LOOK_ALIKE_CYRILLIC = "abcehikmoptxy", "авсенікмортху"

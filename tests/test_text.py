@@ -28,6 +28,7 @@ def test_words_fast_paths_read_like_the_general_one(text: str) -> None:
     assert tx.fold(text) == folded
     assert tx.words(text) == [tx._one_script(w[:-2] if w.endswith("'s") else w)
                               for w in tx._WORD_RE.findall(folded)]
+    assert tx.word_set(text) == set(tx.words(text))
 
 
 @pytest.mark.parametrize(("a", "b"), [
