@@ -51,6 +51,11 @@ class Index:
     known_words: frozenset[str]  # every word of the phrasings and the lexicon
     known_stems: frozenset[str]
     vocabulary: Vocabulary  # typo repair's choices
+    # a random 64-bit number per term, per phrasing the sum of its terms' (see ExactPhrasings),
+    # and those sums sorted
+    term_hashes: npt.NDArray[np.uint64]
+    phrasing_hashes: npt.NDArray[np.uint64]
+    sorted_phrasing_hashes: npt.NDArray[np.uint64]
 
     @property
     def term_ids(self) -> dict[str, int]:
@@ -165,6 +170,7 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         mask = np.repeat(p_lang == li, w_sizes)
         lang_words[lang].update(word_table[w] for w in np.unique(p_words[mask]).tolist())
     known = frozenset(extra_words.union(*lang_words.values()))
+    term_hashes, phrasing_hashes = _hashes(len(term_id), pointers(p_sizes), p_terms)
     return Index(
         entry_ids=tuple(kb.entries),
         terms=tuple(term_id),
@@ -186,7 +192,21 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         known_words=known,
         known_stems=frozenset(tx.stem(w) for w in known),
         vocabulary=Vocabulary(sorted(w for w in known if len(w) >= min_typo_length)),
+        term_hashes=term_hashes,
+        phrasing_hashes=phrasing_hashes,
+        sorted_phrasing_hashes=np.sort(phrasing_hashes),
     )
+
+
+def _hashes(n_terms: int, ptr: IntArray, terms: IntArray,
+            ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """A random 64-bit number per term, and per phrasing the sum of its terms' (0: none)."""
+    term_hash = np.random.default_rng(11).integers(
+        1, np.iinfo(np.int64).max, size=n_terms, dtype=np.int64).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        sums = np.add.reduceat(np.append(term_hash[terms], np.uint64(0)),
+                               ptr[:-1]) if len(ptr) > 1 else np.zeros(0, np.uint64)
+    return term_hash, np.where(np.diff(ptr) > 0, sums, np.uint64(0))
 
 
 def written_names(text: str, memo: dict[tuple[str, bool], tuple[str, ...]] | None = None,
@@ -214,24 +234,14 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
     """A phrasing's set of terms → the entries that have a phrasing with exactly those terms.
 
     Looked up from the postings on demand: a dict of every phrasing's terms would be the
-    largest part of the compiled base and of its loading time.
+    largest part of the compiled base and of its loading time. Each phrasing's hash (the sum
+    of its terms' random numbers) is in the index: phrasings with other terms almost never
+    share it, so a question that reads like no phrasing is turned away by one binary search,
+    and the exact comparison that follows reads a handful of phrasings.
     """
 
     def __init__(self, index: Index, term_ids: Mapping[str, int]) -> None:
         self._ix, self._term_ids = index, term_ids
-        # A random 64-bit number per term, per phrasing the sum of its terms', and those sums
-        # sorted (milliseconds at start-up): phrasings with other terms almost never share the
-        # sum, so a question that reads like no phrasing is turned away by one binary search,
-        # and the exact comparison that follows reads a handful of phrasings.
-        ix = index
-        self._term_hash = np.random.default_rng(11).integers(
-            1, np.iinfo(np.int64).max, size=len(ix.terms), dtype=np.int64).astype(np.uint64)
-        ptr = ix.phrasing_term_ptr
-        with np.errstate(over="ignore"):
-            sums = np.add.reduceat(np.append(self._term_hash[ix.phrasing_terms], np.uint64(0)),
-                                   ptr[:-1]) if len(ptr) > 1 else np.zeros(0, np.uint64)
-        self._hashes = np.where(np.diff(ptr) > 0, sums, np.uint64(0))
-        self._sorted_hashes = np.sort(self._hashes)
 
     def __getitem__(self, terms: frozenset[str]) -> tuple[str, ...]:
         ix = self._ix
@@ -241,8 +251,8 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         # only phrasings that have the rarest of the terms (one slice of the postings), with
         # as many terms, the same sum of term numbers, and all of them wanted
         with np.errstate(over="ignore"):
-            target = self._term_hash[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
-        ordered = self._sorted_hashes
+            target = ix.term_hashes[np.fromiter(wanted, dtype=np.int64)].sum(dtype=np.uint64)
+        ordered = ix.sorted_phrasing_hashes
         at = int(np.searchsorted(ordered, target))
         if at == len(ordered) or ordered[at] != target:
             raise KeyError(terms)
@@ -250,7 +260,7 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         pp = ix.posting_phrasing_ptr
         phrasings = ix.posting_phrasings[pp[ix.term_entry_ptr[rarest]]:
                                          pp[ix.term_entry_ptr[rarest + 1]]]
-        phrasings = phrasings[self._hashes[phrasings] == target]
+        phrasings = phrasings[ix.phrasing_hashes[phrasings] == target]
         ptr = ix.phrasing_term_ptr
         phrasings = phrasings[ptr[phrasings + 1] - ptr[phrasings] == len(wanted)]
         found = ix.phrasing_terms[ranges(ptr[phrasings], ptr[phrasings + 1])]

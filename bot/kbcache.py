@@ -13,7 +13,9 @@ travel as raw bytes). Anything else — stale, corrupt, foreign — is ignored a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import io
 import logging
@@ -22,7 +24,7 @@ import pickle
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -243,6 +245,30 @@ def load_compiled(directory: Path | str | None = None, *, use_cache: bool = True
     Raises KnowledgeError like load_knowledge; the cache never hides a problem, because only a
     base that loaded without problems is ever stored.
     """
+    with _collector_paused():
+        return _load_compiled(directory, use_cache, thresholds, answers)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a base loads.
+
+    A load makes hundreds of thousands of objects that all live on, and the collector would
+    scan the growing heap again and again meanwhile (a sixth of a cold start at 10,000
+    entries); it looks at them once afterwards instead. Reference counting still frees
+    everything else as usual.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _load_compiled(directory: Path | str | None, use_cache: bool,
+                   thresholds: Thresholds | None, answers: AnswersOf | None) -> Matcher:
     def matcher(kb: KnowledgeBase, **index: Any) -> Matcher:
         return Matcher(kb, thresholds, answers=answers(kb) if answers else None, **index)
 

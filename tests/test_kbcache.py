@@ -193,3 +193,32 @@ def test_kb_compile_warms_the_cache(kb_dir: Path, parses: list[str],
     parses.clear()
     kbcache.load_matcher(kb_dir)
     assert parses == []
+
+
+def test_loading_gives_the_cycle_collector_back_as_it_was(
+        kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector is paused while a base loads (it would rescan the growing heap), and is
+    on again afterwards, also when the base is broken; one that was off stays off."""
+    import gc
+
+    seen: list[bool] = []
+    real = kbcache.Matcher
+
+    def watching(*args: Any, **kwargs: Any) -> Matcher:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    assert gc.isenabled()
+    monkeypatch.setattr(kbcache, "Matcher", watching)
+    kbcache.load_compiled(kb_dir)
+    assert seen == [False] and gc.isenabled()
+    (kb_dir / "cec.yaml").write_text("- [broken", encoding="utf-8")
+    with pytest.raises(KnowledgeError):
+        kbcache.load_compiled(kb_dir)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        kbcache.load_compiled(ROOT / "knowledge")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
