@@ -316,6 +316,7 @@ class Vocabulary:
         # and in each group the words by length, so that a length window is one slice.
         scripts = (masks >> np.uint64(_SCRIPT_SHIFT)).astype(np.int64)
         self.groups: list[_Group] = []
+        self._scaled: dict[float, list[npt.NDArray[np.float64]]] = {}
         for script in np.unique(scripts).tolist():
             members = np.flatnonzero(scripts == script)
             order = members[np.argsort(lengths[members], kind="stable")].astype(np.int32)
@@ -329,11 +330,19 @@ class Vocabulary:
         n = len(word)
         mask = _letter_mask(word)
         slack = 1 - cutoff / 100
-        # d >= |n - m| and d <= slack·(n + m) bound m; a small margin keeps float edges in
+        # d >= |n - m| and d <= slack·(n + m) bound m to one run of lengths (a small margin
+        # keeps float edges in); within it only the letters need checking
         lo = max(0, int(np.floor(n * (1 - slack) / (1 + slack) - 1e-9)))
         hi = int(np.ceil(n * (1 + slack) / (1 - slack) + 1e-9)) if slack < 1 else n * 100
+        fits = [m for m in range(lo, hi + 1) if abs(m - n) <= slack * (m + n) + 1e-9]
+        if not fits:
+            return []
+        lo, hi = fits[0], fits[-1]
+        scaled = self._scaled.get(slack)
+        if scaled is None:  # slack·m for every word, per group (one cutoff in practice)
+            scaled = self._scaled[slack] = [g.lengths * np.float64(slack) for g in self.groups]
         found = []
-        for group in self.groups:
+        for group, slack_m in zip(self.groups, scaled, strict=True):
             if not group.script & (mask >> _SCRIPT_SHIFT) and cutoff > 0:
                 continue  # no character in common
             starts = group.length_starts
@@ -341,10 +350,8 @@ class Vocabulary:
             b = starts[min(hi + 1, len(starts) - 1)]
             if a >= b:
                 continue
-            lengths = group.lengths[a:b]
             differ = np.bitwise_count(group.masks[a:b] ^ np.uint64(mask & _LETTERS))
-            bound = np.maximum(np.abs(lengths - n), differ)
-            found.append(group.words[a:b][bound <= slack * (lengths + n) + 1e-9])
+            found.append(group.words[a:b][differ <= slack_m[a:b] + (slack * n + 1e-9)])
         if not found:
             return []
         keep = np.concatenate(found)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -55,8 +54,6 @@ RANK_PROBE = 64
 NEAREST_MEMO = 4096
 SIMPLE_TERMS_MEMO = 1 << 17
 READINGS_MEMO = 8192
-# the same few thousand words recur in every phrasing and question: stem each once
-_stem = functools.lru_cache(maxsize=1 << 16)(tx.stem)
 
 
 @dataclass(frozen=True)
@@ -301,7 +298,7 @@ class Matcher:
         answer_words = tx.word_set("\n".join(t for texts in (answers or {}).values()
                                              for t in texts))
         self._known_words = ix.known_words | answer_words
-        self._known_stems = ix.known_stems | {_stem(w) for w in answer_words}
+        self._known_stems = ix.known_stems | {tx.stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
@@ -361,7 +358,7 @@ class Matcher:
         mapped = [self._simple_terms.get(w) for w in words]
         if None not in mapped:
             return [t for found in mapped if found for t in found]
-        stems = [_stem(w) for w in words]
+        stems = [tx.stem(w) for w in words]
         terms: list[str] = []
         i = 0
         for j in [j for j, found in enumerate(mapped) if found is None]:

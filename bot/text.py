@@ -63,6 +63,7 @@ def _one_script(word: str) -> str:
     return word.translate(table)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few tens of thousands of words recur
 def stem(word: str) -> str:
     """A crude, language-neutral stem: truncate, then drop trailing vowels.
 
