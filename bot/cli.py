@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(ask)
     ask.add_argument("question", nargs="*", help="the question (quote it)")
     ask.add_argument("--batch", metavar="FILE",
-                     help="answer one question per line of FILE ('-': stdin)")
+                     help="answer one question per line of FILE ('-': stdin); a line that is a "
+                     "JSON object {\"q\": TEXT, \"conversation\": ID} is read as "
+                     "--conversations reads it")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--explain", action="store_true",
                      help="also say how the question was read and why the status came out")
@@ -299,18 +301,41 @@ def turn_json(question: str, turn: Turn) -> dict[str, object]:
     return record
 
 
+def _asked(args: argparse.Namespace, stdin: TextIO) -> Iterator[tuple[str | None, str]]:
+    """(conversation id, or None for a question read on its own; question) for each line."""
+    if args.conversations:
+        yield from _dialogue_lines(_questions(args, stdin))
+        return
+    for question in _questions(args, stdin):
+        found = _json_question(question) if args.batch else None
+        yield found if found is not None else (None, question)
+
+
+def _json_question(line: str) -> tuple[str | None, str] | None:
+    """A batch line written as --conversations reads them ({"q": ..., "conversation": ...}),
+    so that a file of conversations keeps its context even without the flag; None for text."""
+    if not line.startswith("{"):
+        return None
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+        return None
+    conversation = item.get("conversation")
+    return (None if conversation is None else str(conversation)), item["q"]
+
+
 def run_ask(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     conv = _conversation(args)
     width = _terminal_width(out)
     contexts = ContextStore()
-    questions: Iterable[tuple[str, str]] = (
-        _dialogue_lines(_questions(args, stdin)) if args.conversations
-        else (("", q) for q in _questions(args, stdin)))
-    for key, question in questions:
-        # without --conversations every question is read on its own
+    for key, question in _asked(args, stdin):
+        # a question outside any conversation is read on its own
         turn = conv.respond(question, chosen=args.lang,
-                            context=contexts.get(key) if args.conversations else None)
-        contexts.put(key, turn.context)
+                            context=contexts.get(key) if key is not None else None)
+        if key is not None:
+            contexts.put(key, turn.context)
         if args.json:
             record = turn_json(question, turn)
             if args.explain:

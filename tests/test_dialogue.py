@@ -153,6 +153,33 @@ def test_ask_conversations_json(capsys: pytest.CaptureFixture[str],
                                  {"id": "enemo-not-invited", "status": "answer"}]
 
 
+def test_ask_batch_reads_conversation_lines_without_the_flag(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A conversations file fed to plain `ask --batch` keeps each chat's context; text lines
+    (even ones that start like JSON) are read on their own."""
+    lines = [json.dumps({"conversation": "a", "q": "Что такое ENEMO?"}, ensure_ascii=False),
+             "а где они наблюдают?",
+             json.dumps({"conversation": "a", "q": "а где они наблюдают?"}, ensure_ascii=False),
+             '{"q": "а где они наблюдают?"}',
+             "{ENEMO?"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(x + "\n" for x in lines)))
+    code = main(["ask", "--json", "--batch", "-",
+                 "--kb", str(ROOT / "knowledge"), "--locales", str(ROOT / "locales")])
+    assert code == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [o["query"] for o in out] == ["Что такое ENEMO?", "а где они наблюдают?",
+                                         "а где они наблюдают?", "а где они наблюдают?",
+                                         "{ENEMO?"]
+    assert out[0]["id"] == "enemo-about" and out[2]["id"] == "enemo-countries"
+    # with no conversation, the same words are read alike, with nothing to follow
+    alone = main(["ask", "--json", "а где они наблюдают?",
+                  "--kb", str(ROOT / "knowledge"), "--locales", str(ROOT / "locales")])
+    assert alone == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert out[1] == out[3] == expected
+    assert out[4]["id"] == "enemo-about"
+
+
 def test_ask_conversations_rejects_bad_lines(capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("not json\n"))
