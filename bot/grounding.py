@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from bot import text as tx
 from bot.knowledge import Entry
+from bot.memo import remember
 
 # A term must be shared by at least this share of an entry's phrasings to count as its subject.
 SUBJECT_SHARE = 0.5
@@ -189,10 +190,7 @@ class Grounder:
         key = (term, subject)
         known = self._used_on.get(key)
         if known is None:
-            known = self._co_occur(term, subject)
-            if len(self._used_on) >= FACTS_KEPT:
-                self._used_on.clear()
-            self._used_on[key] = known
+            known = remember(self._used_on, key, self._co_occur(term, subject), FACTS_KEPT)
         return known
 
     def verify(self, entry_id: str, terms: Iterable[str], strict: Iterable[str],

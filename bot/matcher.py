@@ -24,6 +24,7 @@ from bot.grounding import (
 )
 from bot.index import ExactPhrasings, Index, build_index, derived_subjects, ranges
 from bot.knowledge import KnowledgeBase
+from bot.memo import remember
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
 # small talk kinds in the order one wins over another in a mixed message
@@ -377,11 +378,9 @@ class Matcher:
             memo = self._simple_terms if follows is None else self._alone_terms
             found = memo.get(words[i])
             if found is None:
-                if len(memo) >= SIMPLE_TERMS_MEMO:
-                    memo.clear()  # a bound, not an eviction policy: rare and cheap
-                found = memo[words[i]] = (
+                found = remember(memo, words[i], (
                     () if (stem,) in self._stop_phrases or (stem,) in self._smalltalk
-                    else self._word_terms(words[i], stem))
+                    else self._word_terms(words[i], stem)), SIMPLE_TERMS_MEMO)
             terms += found
             return 1
         if stem in self._phrase_len:
@@ -476,11 +475,8 @@ class Matcher:
         # only words that can reach the cutoff, in list order: the same hit as the full scan
         choices = self._vocab.candidates(word, TYPO_CUTOFF)
         hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        found = (hit[0], hit[1]) if hit else None
-        if len(self._nearest_memo) >= NEAREST_MEMO:
-            self._nearest_memo.clear()  # a bound, not an eviction policy: rare and cheap
-        self._nearest_memo[word] = found
-        return found
+        return remember(self._nearest_memo, word, (hit[0], hit[1]) if hit else None,
+                        NEAREST_MEMO)
 
     def _readings(self, chunk: str) -> tuple[_Reading, ...]:
         """The ways to read `chunk` (as typed, transliterated, in another keyboard layout)
@@ -494,9 +490,8 @@ class Matcher:
         # the same chunks ("the", "CEC?", "выбарах") recur in message after message
         found = self._readings_memo.get(chunk)
         if found is None:
-            if len(self._readings_memo) >= READINGS_MEMO:
-                self._readings_memo.clear()  # a bound, not an eviction policy: rare and cheap
-            found = self._readings_memo[chunk] = tuple(self._read_chunk(chunk))
+            found = remember(self._readings_memo, chunk, tuple(self._read_chunk(chunk)),
+                             READINGS_MEMO)
         return found
 
     def _read_chunk(self, chunk: str) -> list[_Reading]:
