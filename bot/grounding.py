@@ -39,8 +39,9 @@ ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
 # an ending (сустракаліся / сустракацца) still counts as covered at this similarity (0..100).
 COVER_CUTOFF = 84.0
 MIN_COVER_FUZZY = 6
-# Entries whose facts are kept read (the most recently checked).
+# Entries whose facts are kept read (the most recently checked), and words read for them.
 FACTS_KEPT = 512
+WORDS_KEPT = 1 << 16
 # Share of the question's weight that off-subject lexicon words must reach to count against it.
 TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
@@ -110,24 +111,30 @@ class Grounder:
 
     def __init__(self, entries: Mapping[str, Entry],
                  phrasings_of: Callable[[str], list[frozenset[str]]],
+                 entry_terms: Callable[[str], frozenset[str]],
                  co_occur: Callable[[str, frozenset[str]], bool],
                  answers: Mapping[str, Sequence[str]], terms_of: Callable[[list[str]], list[str]],
                  kinds: Mapping[str, str], weight: Callable[[str], float],
                  derived_subject: Callable[[str], frozenset[str]],
-                 phrasing_words: Callable[[str], Iterable[str]]) -> None:
+                 phrasing_words: Callable[[str], Iterable[str]],
+                 phrase_terms: Callable[[list[str]], list[str]]) -> None:
         """`derived_subject`: an entry's subject derived from its phrasings (the matcher
         derives every entry's at once, see index.derived_subjects); `phrasing_words`: the
-        words of its phrasings, as the index keeps them."""
+        words of its phrasings, as the index keeps them; `phrase_terms`: the terms of phrases
+        of several words in a text's words."""
         self._entries = entries
         self._derived_subject = derived_subject
         self._phrasing_words = phrasing_words
+        self._phrase_terms = phrase_terms
         self._phrasings_of = phrasings_of
+        self._entry_terms = entry_terms
         self._co_occur = co_occur
         self._answers = answers
         self._terms_of = terms_of
         self._kinds = kinds
         self._weight = weight
         self._facts: OrderedDict[str, _EntryFacts] = OrderedDict()
+        self._word_cover: dict[str, tuple[str, ...]] = {}
         self._subjects: dict[str, frozenset[str]] = {}
         # (term, subject) → whether some entry on that subject uses the term
         self._used_on: dict[tuple[str, frozenset[str]], bool] = {}
@@ -143,7 +150,7 @@ class Grounder:
 
     def phrasing_terms(self, entry_id: str) -> frozenset[str]:
         """Every term of the entry's phrasings."""
-        return frozenset().union(*self._phrasings_of(entry_id))
+        return self._entry_terms(entry_id)
 
     def aspect(self, entry_id: str) -> tuple[str, ...]:
         """What an entry says about its subject: terms most of its phrasings share besides the
@@ -162,24 +169,31 @@ class Grounder:
             self._facts.move_to_end(entry_id)
             return facts
         entry = self._entries[entry_id]
-        phrasings = self._phrasings_of(entry_id)
+        own = self._entry_terms(entry_id)
         texts = [entry.answer, *self._answers.get(entry_id, ()),
                  *(s.title for s in entry.sources)]
-        words = {w for t in texts for w in tx.words(t)}
-        words.update(self._phrasing_words(entry_id))
-        covered = {t for ts in phrasings for t in ts}
-        covered.update(self._terms_of(sorted(words)))
-        covered.update(tx.stem(w) for w in words)
-        for t in texts:
-            covered.update(self._terms_of(tx.words(t)))
+        tokens = [tx.words(t) for t in texts]
+        words = set().union(*tokens, self._phrasing_words(entry_id))
+        covered = set(own)
+        # each word's own terms and stem, then the phrases (names of several words) as the
+        # texts run
+        for w in words:
+            covered.update(self._word_cover.get(w) or self._read_word(w))
+        for ws in tokens:
+            covered.update(self._phrase_terms(ws))
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
-                            _holds(entry.answer, covered, self._kinds, phrasings),
-                            _counted(entry.answer, self._terms_of))
+                            _holds(entry.answer, tokens[0], covered, self._kinds, own),
+                            _counted(tokens[0], self._terms_of))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
         return facts
+
+    def _read_word(self, word: str) -> tuple[str, ...]:
+        """A word's stem and its terms when read alone (remembered: answers share words)."""
+        return remember(self._word_cover, word, (tx.stem(word), *self._terms_of([word])),
+                        WORDS_KEPT)
 
     def _on_subject(self, entry_id: str, term: str) -> bool:
         """Whether the entry, or an entry on its subject, uses `term` (ENEMO's entries together
@@ -251,13 +265,14 @@ def counted_term(terms: Sequence[str]) -> str | None:
     return None
 
 
-def _counted(answer: str, terms_of: Callable[[list[str]], list[str]]) -> frozenset[str]:
-    """Terms that a number in the (English) answer counts: "in 12 countries" → country."""
-    words = tx.words(answer)
+def _counted(words: Sequence[str], terms_of: Callable[[list[str]], list[str]],
+             ) -> frozenset[str]:
+    """Terms that a number in the (English) answer's words counts: "in 12 countries" →
+    country."""
     counted: set[str] = set()
     for i, w in enumerate(words):
         if (w.isdigit() and not _YEAR_RE.fullmatch(w)) or w in _NUMBER_WORDS:
-            counted.update(terms_of(words[i + 1 : i + 1 + COUNT_WINDOW]))
+            counted.update(terms_of(list(words[i + 1 : i + 1 + COUNT_WINDOW])))
     return frozenset(counted)
 
 
@@ -266,10 +281,11 @@ def explicit_subject(entry: Entry, terms_of: Callable[[list[str]], list[str]]) -
     return frozenset(t for s in entry.subject for t in terms_of(tx.words(s)))
 
 
-def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],
-           phrasings: Sequence[AbstractSet[str]]) -> tuple[str, ...]:
-    """Kinds of facts an answer holds, read from its English text and its terms."""
-    words = set(tx.words(answer))
+def _holds(answer: str, answer_words: Iterable[str], covered: set[str], kinds: Mapping[str, str],
+           asks: AbstractSet[str]) -> tuple[str, ...]:
+    """Kinds of facts an answer holds, read from its English text (and its words) and its
+    terms; `asks`: the terms of the entry's phrasings."""
+    words = set(answer_words)
     holds = set()
     if _YEAR_RE.search(answer) or words & _MONTHS:
         holds.add("date")
@@ -280,6 +296,5 @@ def _holds(answer: str, covered: set[str], kinds: Mapping[str, str],
     if any(kinds.get(t) == "place" for t in covered):
         holds.add("place")
     # a phrasing that asks the same kind of question settles it (the maintainer wrote it)
-    for ts in phrasings:
-        holds.update(kind for t, kind in ASKED_KINDS.items() if t in ts)
+    holds.update(kind for t, kind in ASKED_KINDS.items() if t in asks)
     return tuple(sorted(holds))

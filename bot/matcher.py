@@ -146,11 +146,17 @@ class _Scoring:
 
     cand: np.ndarray
     cov: np.ndarray
-    bound: np.ndarray
-    tight: np.ndarray
+    tight: np.ndarray  # no candidate scores above it
     score: np.ndarray
     q_weight: float
-    postings: tuple[np.ndarray, np.ndarray, np.ndarray]
+    # the query's known terms with their weights, and their postings: each term's range of
+    # posting numbers, and the postings' entries and weights, term after term
+    tids: np.ndarray
+    weights: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    entries: np.ndarray
+    posting_weights: np.ndarray
 
 
 # the queries scored for one analysis, by their terms
@@ -260,8 +266,9 @@ class Matcher:
                           np.diff(ix.phrasing_term_ptr))
         sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
         self._phrasing_weights = np.where(sums > 0, sums, 1.0)
-        self._phrasing_entry = np.repeat(np.arange(len(ix.entry_ids), dtype=np.int32),
-                                         np.diff(ix.entry_phrasings))
+        # per entry: its phrasings, and their terms, counted
+        self._entry_phrasing_counts = np.diff(ix.entry_phrasings)
+        self._entry_term_counts = np.diff(ix.phrasing_term_ptr[ix.entry_phrasings])
         # for each posting (term t, entry e): the lightest phrasing of e that has t, which
         # bounds the F1 that e can reach through t
         pp = ix.posting_phrasing_ptr
@@ -290,9 +297,11 @@ class Matcher:
                                           count=len(self._explicit_subjects))
         self._no_subject = np.diff(self._subjects.entry_ptr) == 0
         self._no_subject[self._explicit_rows] = False
-        self.grounder = Grounder(kb.entries, self._phrasings_of, self._co_occur,
+        self.grounder = Grounder(kb.entries, self._phrasings_of, self._entry_terms,
+                                 self._co_occur,
                                  answers or {}, self._terms, self._kinds, self._weight,
-                                 self._derived_subject, self._phrasing_words)
+                                 self._derived_subject, self._phrasing_words,
+                                 self.phrase_terms)
         # words of the answers count as known too, so typo repair does not turn a real word
         # of the answers ("цесна") into a name it resembles ("вясна")
         # (all texts read as one, each distinct word once)
@@ -310,6 +319,14 @@ class Matcher:
         ix, e = self.index, self._entry_order[entry_id]
         return [ix.phrasing_term_set(p)
                 for p in range(int(ix.entry_phrasings[e]), int(ix.entry_phrasings[e + 1]))]
+
+    def _entry_terms(self, entry_id: str) -> frozenset[str]:
+        """The terms of all the phrasings of one entry."""
+        ix, e = self.index, self._entry_order[entry_id]
+        ptr = ix.phrasing_term_ptr
+        lo, hi = ptr[ix.entry_phrasings[e]], ptr[ix.entry_phrasings[e + 1]]
+        terms = ix.terms
+        return frozenset([terms[t] for t in ix.phrasing_terms[lo:hi].tolist()])
 
     def _phrasing_words(self, entry_id: str) -> list[str]:
         """The words of an entry's phrasings (each phrasing's once)."""
@@ -396,6 +413,19 @@ class Matcher:
                 return size
         terms += self._word_terms(words[i], stem)
         return 1
+
+    def phrase_terms(self, words: list[str]) -> list[str]:
+        """The terms of the phrases of several words (names, titles) in `words`, read as
+        `_terms` reads them; with perhaps some terms of single words."""
+        stems = [tx.stem(w) for w in words]
+        found: list[str] = []
+        i = 0
+        while i < len(words) - 1:
+            follows = self._follows.get(stems[i])
+            # (a word that the next cannot continue adds only its own terms)
+            i += (self._term_at(words, stems, i, found)
+                  if follows is not None and stems[i + 1] in follows else 1)
+        return found
 
     def _word_terms(self, word: str, stem: str) -> tuple[str, ...]:
         """The term of a word that starts no phrase: its synonym group, its stem, or none."""
@@ -691,54 +721,54 @@ class Matcher:
         if not known:
             return None
         tids = np.fromiter((tid for tid, _ in known), dtype=np.int32, count=len(known))
+        term_weights = np.fromiter((w for _, w in known), dtype=np.float64, count=len(known))
+        # question words last, so that the content terms' postings come first
+        asks = self._is_question_word[tids]
+        if asks.any():
+            order = np.argsort(asks, kind="stable")
+            tids, term_weights, asks = tids[order], term_weights[order], asks[order]
         first, last = ix.term_entry_ptr[tids], ix.term_entry_ptr[tids + 1]
-        postings = ranges(first, last)
-        entries = ix.term_entries[postings]
-        posting_weights = np.repeat([w for _, w in known], last - first)
-        # summed term by term, in query order, like one addition per term would
+        spans = list(zip(first.tolist(), last.tolist(), strict=True))
+        # (each term's postings are a slice: joined, not gathered one by one)
+        entries = np.concatenate([ix.term_entries[a:b] for a, b in spans])
+        posting_lightest = np.concatenate([self._posting_lightest[a:b] for a, b in spans])
+        posting_weights = np.repeat(term_weights, last - first)
+        # summed term by term, like one addition per term would
         coverage = np.bincount(entries, minlength=n, weights=posting_weights)
-        lightest = np.full(n, np.inf)  # per entry: its lightest phrasing with a query term
-        posting_lightest = self._posting_lightest[postings]
-        np.minimum.at(lightest, entries, posting_lightest)
+        # Each query term t of an entry's best phrasing p adds w_t/(q + W_p) to its F1, and
+        # W_p is at least the weight of the entry's lightest phrasing with t: summed over the
+        # terms, a bound of the F1, reached by an entry that shares a single term.
+        shares = np.bincount(entries, minlength=n,
+                             weights=posting_weights / (q_weight + posting_lightest))
         # question words alone ("what?") never make a match
-        is_content = np.repeat(~self._is_question_word[tids], last - first)
         content = np.zeros(n, dtype=bool)
-        content[entries[is_content]] = True
+        content[entries[:int((last - first)[~asks].sum())]] = True
         cand = np.flatnonzero(content).astype(np.int32)
         if not len(cand):
             return None
         blend = self.thresholds.coverage_blend
-        covered = coverage[cand]
-        cov = covered / q_weight
-        # F1 <= 2P/(1+P) and P <= coverage: no entry scores above its bound
-        bound = (1 - blend) * 2 * cov / (1 + cov) + blend * cov
-        # Tighter, for skipping work only: a phrasing's weighted F1 is 2·hit/(q + w) with hit
-        # at most the entry's coverage C and at most w, and only phrasings with a query term
-        # have a hit: at most 2C/(q + max(C, the lightest such w)).
-        light = lightest[cand]
-        tight = ((1 - blend) * 2 * covered / (q_weight + np.maximum(covered, light))
-                 + blend * cov + 1e-9)
-        # Also: each query term t of the best phrasing p adds w_t/(q + W_p), and W_p is at
-        # least the weight of the lightest phrasing of the entry with t.
-        by_term = np.bincount(entries, minlength=n, weights=posting_weights / (
-            q_weight + posting_lightest))[cand]
-        tight = np.minimum(tight, (1 - blend) * 2 * by_term + blend * cov + 1e-9)
-        # An entry that shares a single term with the query scores exactly through its
-        # lightest phrasing with that term (hit = that term's weight): no phrasing to read.
-        single = np.bincount(entries, minlength=n)[cand] == 1
-        score = np.where(single, (1 - blend) * 2 * covered / (q_weight + light) + blend * cov,
-                         np.nan)
-        return _Scoring(cand, cov, bound, tight, score, q_weight,
-                        (postings, entries, posting_weights))
+        # (np.take: a gather, several times faster than indexing with an array)
+        cov = np.take(coverage, cand) / q_weight
+        score = (1 - blend) * 2 * np.take(shares, cand) + blend * cov
+        # Also F1 <= 2P/(1+P) and P <= coverage. (An entry can score an ulp above a bound
+        # that its F1 reaches: a margin is added.)
+        tight = np.minimum(score, (1 - blend) * 2 * cov / (1 + cov) + blend * cov) + 1e-9
+        # exact for an entry that shares a single term with the query: no phrasing to read
+        single = np.take(np.bincount(entries, minlength=n), cand) == 1
+        score[~single] = np.nan
+        return _Scoring(cand, cov, tight, score, q_weight, tids, term_weights,
+                        first, last, entries, posting_weights)
 
     def _scores(self, scoring: _Scoring, picked: np.ndarray) -> np.ndarray:
         """The scores of these candidates (positions in `scoring`), worked out once each."""
-        todo = picked[np.isnan(scoring.score[picked])]
-        if len(todo):
-            blend = self.thresholds.coverage_blend
-            scoring.score[todo] = ((1 - blend) * self._best_f1(
-                scoring.cand[todo], scoring.q_weight, scoring.postings) + blend * scoring.cov[todo])
-        return scoring.score[picked]
+        known = np.take(scoring.score, picked)
+        todo = picked[np.isnan(known)]
+        if not len(todo):
+            return known
+        blend = self.thresholds.coverage_blend
+        scoring.score[todo] = ((1 - blend) * self._best_f1(scoring, np.take(scoring.cand, todo))
+                               + blend * np.take(scoring.cov, todo))
+        return np.take(scoring.score, picked)
 
     def _top(self, scoring: _Scoring | None, limit: int | None,
              among: np.ndarray | None) -> list[tuple[str, float]]:
@@ -746,63 +776,84 @@ class Matcher:
         if scoring is None:
             return []
         at = (np.arange(len(scoring.cand)) if among is None
-              else np.flatnonzero(among[scoring.cand]))
+              else np.flatnonzero(np.take(among, scoring.cand)))
         floor = -np.inf
         if limit is not None and len(at) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
             # score): an entry whose bound is below it cannot make the cut
             size = max(RANK_PROBE, 4 * limit)
-            probe = at[np.argpartition(-scoring.tight[at], size - 1)[:size]]
+            tight = np.take(scoring.tight, at)
+            probe = np.take(at, np.argpartition(-tight, size - 1)[:size])
             floor = np.partition(self._scores(scoring, probe), size - limit)[size - limit]
-            # (an entry can score an ulp above its bound when F1 reaches it: keep a margin)
-            at = at[scoring.bound[at] >= floor - 1e-9]
-        # An entry whose bound is below the floor scores below the cut: only the others are
-        # scored (some are already), and the best of them are the best of all, ties broken
-        # by base order.
-        at = at[scoring.tight[at] >= floor]
+            # an entry whose bound is below the floor scores below the cut: only the others
+            # are scored (some are already)
+            at = at[tight >= floor]
+        # The best of them are the best of all, ties broken by base order. Scores equal but
+        # for float noise tie (a score's last bits depend on the order its terms were added).
         score = self._scores(scoring, at)
-        cand = scoring.cand[at]
+        cand = np.take(scoring.cand, at)
+        level = np.round(score, 9)
         if limit is not None and len(score) > limit:  # sort only what can make the cut
-            top = np.flatnonzero(score >= np.partition(score, len(score) - limit)[-limit])
-            cand, score = cand[top], score[top]
-        best = np.lexsort((cand, -score))[:limit]
+            top = np.flatnonzero(level >= np.partition(level, len(level) - limit)[-limit])
+            cand, score, level = np.take(cand, top), np.take(score, top), np.take(level, top)
+        best = np.lexsort((cand, -level))[:limit]
         ids = self.index.entry_ids
-        return [(ids[i], s) for i, s in zip(cand[best].tolist(), score[best].tolist(),
-                                            strict=True)]
+        return [(ids[i], s) for i, s in zip(np.take(cand, best).tolist(),
+                                            np.take(score, best).tolist(), strict=True)]
 
-    def _best_f1(self, entries: np.ndarray, q_weight: float,
-                 read: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    def _best_f1(self, scoring: _Scoring, entries: np.ndarray) -> np.ndarray:
         """Each entry's best weighted F1 over its phrasings, computed for all at once.
 
-        Only the phrasings that share a term with the query are read, through the postings
-        (`read`: the query terms' postings, their entries and weights).
+        A few entries are read phrasing by phrasing; many, through the query's postings, which
+        reach only the phrasings that share a term with the query. Whichever reads less.
         """
         ix = self.index
-        local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
-        local[entries] = np.arange(len(entries), dtype=np.int32)
-        postings, posting_entries, posting_weights = read
-        owner = local[posting_entries]
-        picked = np.flatnonzero(owner >= 0)
-        best = np.zeros(len(entries))
-        if not len(picked):
-            return best
-        term_weights = posting_weights[picked]
-        postings, owner = postings[picked], owner[picked]
-        # the entries' phrasings numbered 0.. in a row, entry after entry
-        firsts = ix.entry_phrasings[entries]
-        counts = ix.entry_phrasings[entries + 1] - firsts
+        firsts = np.take(ix.entry_phrasings, entries)
+        counts = np.take(self._entry_phrasing_counts, entries)
         offsets = np.cumsum(counts) - counts
-        lo, hi = ix.posting_phrasing_ptr[postings], ix.posting_phrasing_ptr[postings + 1]
-        shift = np.repeat(offsets[owner] - firsts[owner], hi - lo)
-        numbered = ix.posting_phrasings[ranges(lo, hi)] + shift
-        # each phrasing's hit, its terms added in query order (as summing term by term would)
-        hit = np.bincount(numbered, weights=np.repeat(term_weights, hi - lo),
-                          minlength=int(counts.sum()))
+        own = int(np.take(self._entry_term_counts, entries).sum())
+        hit = (self._hits_by_phrasing(scoring, firsts, counts) if own < len(scoring.entries)
+               else self._hits_by_posting(scoring, entries, firsts, counts, offsets))
         # F1 of precision hit/q and recall hit/w is 2·hit/(q + w) (0 without a hit)
-        f1 = 2 * hit / (q_weight + self._phrasing_weights[ranges(firsts, firsts + counts)])
+        f1 = 2 * hit / (scoring.q_weight
+                        + np.take(self._phrasing_weights, ranges(firsts, firsts + counts)))
+        best = np.zeros(len(entries))
         has = counts > 0
         best[has] = np.maximum.reduceat(f1, offsets[has])
         return best
+
+    def _hits_by_phrasing(self, scoring: _Scoring, firsts: np.ndarray,
+                          counts: np.ndarray) -> np.ndarray:
+        """The query's weight in each phrasing of these entries (in a row), read from the
+        phrasings' own terms."""
+        ix = self.index
+        weights = np.zeros(len(ix.terms))
+        weights[scoring.tids] = scoring.weights
+        phrasings = ranges(firsts, firsts + counts)
+        lo = np.take(ix.phrasing_term_ptr, phrasings)
+        hi = np.take(ix.phrasing_term_ptr, phrasings + 1)
+        owner = np.repeat(np.arange(len(phrasings), dtype=np.int32), hi - lo)
+        return np.bincount(owner, weights=np.take(weights, np.take(ix.phrasing_terms,
+                                                                   ranges(lo, hi))),
+                           minlength=len(phrasings))
+
+    def _hits_by_posting(self, scoring: _Scoring, entries: np.ndarray, firsts: np.ndarray,
+                         counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """The same, read through the query's postings of these entries."""
+        ix = self.index
+        local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
+        local[entries] = np.arange(len(entries), dtype=np.int32)
+        owner = np.take(local, scoring.entries)
+        picked = np.flatnonzero(owner >= 0)
+        postings = np.take(ranges(scoring.first, scoring.last), picked)
+        owner = np.take(owner, picked)
+        lo = np.take(ix.posting_phrasing_ptr, postings)
+        hi = np.take(ix.posting_phrasing_ptr, postings + 1)
+        shift = np.repeat(np.take(offsets - firsts, owner), hi - lo)
+        numbered = np.take(ix.posting_phrasings, ranges(lo, hi)) + shift
+        return np.bincount(numbered, weights=np.repeat(np.take(scoring.posting_weights, picked),
+                                                       hi - lo),
+                           minlength=int(counts.sum()))
 
     def content_weight(self, question: str) -> float:
         """How much a question says beyond question words: the weight of its other terms."""

@@ -358,3 +358,56 @@ def test_written_names_match_reference(distracted: Matcher) -> None:
     memo: dict[tuple[str, bool], tuple[str, ...]] = {}
     for text in texts:
         assert written_names(text, memo) == _plain_written_names(text), text
+
+
+def test_both_ways_of_reading_phrasings_score_alike(distracted: Matcher) -> None:
+    """Phrasing by phrasing or through the postings, an entry's best F1 is the one a plain loop
+    over its phrasings gives."""
+    m = distracted
+    ix = m.index
+    rng = random.Random(6)
+    for q in _questions(m.kb, 40, seed=6):
+        a = m.analyse(q)
+        scoring = m._scoring(a.terms, a.names)
+        if scoring is None:
+            continue
+        weights = {t: m._weight(t, a.names) for t in set(a.terms)}
+        q_weight = sum(weights.values())
+        for size in (1, 5, 60, len(scoring.cand)):
+            entries = np.sort(rng.sample(scoring.cand.tolist(), min(size, len(scoring.cand))))
+            entries = entries.astype(np.int32)
+            firsts = ix.entry_phrasings[entries]
+            counts = np.diff(ix.entry_phrasings)[entries]
+            offsets = np.cumsum(counts) - counts
+            by_phrasing = m._hits_by_phrasing(scoring, firsts, counts)
+            by_posting = m._hits_by_posting(scoring, entries, firsts, counts, offsets)
+            assert by_phrasing == pytest.approx(by_posting, abs=1e-12), q
+            expected = []
+            for e in entries.tolist():
+                best = 0.0
+                for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1]):
+                    terms = ix.phrasing_term_set(p)
+                    hit = sum(weights[t] for t in terms & weights.keys())
+                    own = sum(m.weight(t) for t in terms) or 1.0
+                    best = max(best, 2 * hit / (q_weight + own))
+                expected.append(best)
+            assert m._best_f1(scoring, entries) == pytest.approx(expected, abs=1e-12), q
+
+
+def test_entry_facts_read_like_the_reference(distracted: Matcher) -> None:
+    """What grounding reads from an entry's texts: its phrasings' terms, each word's own terms
+    and stem, and the terms of each text as it runs (names of several words)."""
+    m, g = distracted, distracted.grounder
+    rng = random.Random(7)
+    ids = [e for e in m.kb.entries if "-syn" not in e]
+    ids += rng.sample([e for e in m.kb.entries if "-syn" in e], 100)
+    for eid in ids:
+        entry = m.kb.entries[eid]
+        texts = [entry.answer, *g._answers.get(eid, ()), *(s.title for s in entry.sources)]
+        words = {w for t in texts for w in tx.words(t)} | set(m._phrasing_words(eid))
+        covered = frozenset().union(*m._phrasings_of(eid))
+        covered |= {t for w in words for t in (tx.stem(w), *m._terms([w]))}
+        covered |= {t for text in texts for t in m._terms(tx.words(text))}
+        facts = g._facts_of(eid)
+        assert facts.covered == covered, eid
+        assert facts.words == tuple(sorted(w for w in words if len(w) >= 6)), eid
