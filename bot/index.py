@@ -289,7 +289,7 @@ def ranges(starts: IntArray, ends: IntArray) -> IntArray:
     total = int(lengths.sum())
     if not total:
         return np.zeros(0, dtype=np.int32)
-    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    offsets = (starts - (lengths.cumsum() - lengths)).repeat(lengths)
     return (np.arange(total, dtype=np.int32) + offsets).astype(np.int32, copy=False)
 
 

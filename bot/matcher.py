@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -50,6 +50,8 @@ RANK_LIMIT = 8
 # Ranking scores the entries with the best coverage exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
+# so few entries are scored one by one (fewer numpy calls than all at once)
+FEW_ENTRIES = 4
 # typo-repair answers and readings of typed chunks remembered (pure functions of the text
 # and the base)
 NEAREST_MEMO = 4096
@@ -157,6 +159,23 @@ class _Scoring:
     last: np.ndarray
     entries: np.ndarray
     posting_weights: np.ndarray
+    # worked out once some ranking needs them (see below)
+    memo: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def posting_numbers(self) -> np.ndarray:
+        """Each posting's number (term after term, as `entries`)."""
+        found = self.memo.get("numbers")
+        if found is None:
+            found = self.memo["numbers"] = ranges(self.first, self.last)
+        return found
+
+    def term_weights(self, terms: int) -> np.ndarray:
+        """The query's weight of every term of the base (0 for most)."""
+        found = self.memo.get("weights")
+        if found is None:
+            found = self.memo["weights"] = np.zeros(terms)
+            found[self.tids] = self.weights
+        return found
 
 
 # the queries scored for one analysis, by their terms
@@ -262,13 +281,16 @@ class Matcher:
         self._weights = {t: weights[i] for t, i in self._term_ids.items()}
         # a phrasing's own weight: the sum over its terms (1.0 for a phrasing of filler only)
         per_term = self._term_weights[ix.phrasing_terms]
-        owner = np.repeat(np.arange(len(ix.phrasing_term_ptr) - 1),
-                          np.diff(ix.phrasing_term_ptr))
+        owner = np.arange(len(ix.phrasing_term_ptr) - 1).repeat(np.diff(ix.phrasing_term_ptr))
         sums = np.bincount(owner, weights=per_term, minlength=len(ix.phrasing_term_ptr) - 1)
         self._phrasing_weights = np.where(sums > 0, sums, 1.0)
-        # per entry: its phrasings, and their terms, counted
+        # per entry: its phrasings counted, and where their terms start and how many there are;
+        # and the phrasing each of those terms is of
         self._entry_phrasing_counts = np.diff(ix.entry_phrasings)
-        self._entry_term_counts = np.diff(ix.phrasing_term_ptr[ix.entry_phrasings])
+        self._entry_term_starts = ix.phrasing_term_ptr[ix.entry_phrasings]
+        self._entry_term_counts = np.diff(self._entry_term_starts)
+        self._slot_phrasings = np.arange(len(ix.phrasing_term_ptr) - 1, dtype=np.int32).repeat(
+            np.diff(ix.phrasing_term_ptr))
         # for each posting (term t, entry e): the lightest phrasing of e that has t, which
         # bounds the F1 that e can reach through t
         pp = ix.posting_phrasing_ptr
@@ -732,7 +754,7 @@ class Matcher:
         # (each term's postings are a slice: joined, not gathered one by one)
         entries = np.concatenate([ix.term_entries[a:b] for a, b in spans])
         posting_lightest = np.concatenate([self._posting_lightest[a:b] for a, b in spans])
-        posting_weights = np.repeat(term_weights, last - first)
+        posting_weights = term_weights.repeat(last - first)
         # summed term by term, like one addition per term would
         coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         # Each query term t of an entry's best phrasing p adds w_t/(q + W_p) to its F1, and
@@ -740,35 +762,34 @@ class Matcher:
         # terms, a bound of the F1, reached by an entry that shares a single term.
         shares = np.bincount(entries, minlength=n,
                              weights=posting_weights / (q_weight + posting_lightest))
+        count = np.bincount(entries, minlength=n)
         # question words alone ("what?") never make a match
-        content = np.zeros(n, dtype=bool)
-        content[entries[:int((last - first)[~asks].sum())]] = True
-        cand = np.flatnonzero(content).astype(np.int32)
+        asked = int((last - first)[asks].sum())
+        cand = np.flatnonzero(count > np.bincount(entries[len(entries) - asked:], minlength=n)
+                              if asked else count).astype(np.int32)
         if not len(cand):
             return None
         blend = self.thresholds.coverage_blend
         # (np.take: a gather, several times faster than indexing with an array)
-        cov = np.take(coverage, cand) / q_weight
-        score = (1 - blend) * 2 * np.take(shares, cand) + blend * cov
-        # Also F1 <= 2P/(1+P) and P <= coverage. (An entry can score an ulp above a bound
-        # that its F1 reaches: a margin is added.)
-        tight = np.minimum(score, (1 - blend) * 2 * cov / (1 + cov) + blend * cov) + 1e-9
+        cov = coverage.take(cand) / q_weight
+        tight = (1 - blend) * 2 * shares.take(cand) + blend * cov
         # exact for an entry that shares a single term with the query: no phrasing to read
-        single = np.take(np.bincount(entries, minlength=n), cand) == 1
-        score[~single] = np.nan
+        score = np.where(count.take(cand) == 1, tight, np.nan)
+        # (an entry can score an ulp above a bound that its F1 reaches: a margin)
+        tight += 1e-9
         return _Scoring(cand, cov, tight, score, q_weight, tids, term_weights,
                         first, last, entries, posting_weights)
 
     def _scores(self, scoring: _Scoring, picked: np.ndarray) -> np.ndarray:
         """The scores of these candidates (positions in `scoring`), worked out once each."""
-        known = np.take(scoring.score, picked)
+        known = scoring.score.take(picked)
         todo = picked[np.isnan(known)]
         if not len(todo):
             return known
         blend = self.thresholds.coverage_blend
-        scoring.score[todo] = ((1 - blend) * self._best_f1(scoring, np.take(scoring.cand, todo))
-                               + blend * np.take(scoring.cov, todo))
-        return np.take(scoring.score, picked)
+        scoring.score[todo] = ((1 - blend) * self._best_f1(scoring, scoring.cand.take(todo))
+                               + blend * scoring.cov.take(todo))
+        return scoring.score.take(picked)
 
     def _top(self, scoring: _Scoring | None, limit: int | None,
              among: np.ndarray | None) -> list[tuple[str, float]]:
@@ -776,14 +797,14 @@ class Matcher:
         if scoring is None:
             return []
         at = (np.arange(len(scoring.cand)) if among is None
-              else np.flatnonzero(np.take(among, scoring.cand)))
+              else np.flatnonzero(among.take(scoring.cand)))
         floor = -np.inf
         if limit is not None and len(at) > max(RANK_PROBE, 4 * limit):
             # the best few by bound give a floor for the final cut (their `limit`-th best
             # score): an entry whose bound is below it cannot make the cut
             size = max(RANK_PROBE, 4 * limit)
-            tight = np.take(scoring.tight, at)
-            probe = np.take(at, np.argpartition(-tight, size - 1)[:size])
+            tight = scoring.tight.take(at)
+            probe = at.take(np.argpartition(-tight, size - 1)[:size])
             floor = np.partition(self._scores(scoring, probe), size - limit)[size - limit]
             # an entry whose bound is below the floor scores below the cut: only the others
             # are scored (some are already)
@@ -791,15 +812,15 @@ class Matcher:
         # The best of them are the best of all, ties broken by base order. Scores equal but
         # for float noise tie (a score's last bits depend on the order its terms were added).
         score = self._scores(scoring, at)
-        cand = np.take(scoring.cand, at)
+        cand = scoring.cand.take(at)
         level = np.round(score, 9)
         if limit is not None and len(score) > limit:  # sort only what can make the cut
             top = np.flatnonzero(level >= np.partition(level, len(level) - limit)[-limit])
-            cand, score, level = np.take(cand, top), np.take(score, top), np.take(level, top)
+            cand, score, level = cand.take(top), score.take(top), level.take(top)
         best = np.lexsort((cand, -level))[:limit]
         ids = self.index.entry_ids
-        return [(ids[i], s) for i, s in zip(np.take(cand, best).tolist(),
-                                            np.take(score, best).tolist(), strict=True)]
+        return [(ids[i], s) for i, s in zip(cand.take(best).tolist(),
+                                            score.take(best).tolist(), strict=True)]
 
     def _best_f1(self, scoring: _Scoring, entries: np.ndarray) -> np.ndarray:
         """Each entry's best weighted F1 over its phrasings, computed for all at once.
@@ -808,34 +829,48 @@ class Matcher:
         reach only the phrasings that share a term with the query. Whichever reads less.
         """
         ix = self.index
-        firsts = np.take(ix.entry_phrasings, entries)
-        counts = np.take(self._entry_phrasing_counts, entries)
+        if len(entries) <= FEW_ENTRIES:
+            return np.array([self._entry_f1(scoring, e) for e in entries.tolist()])
+        firsts = ix.entry_phrasings.take(entries)
+        counts = self._entry_phrasing_counts.take(entries)
         offsets = np.cumsum(counts) - counts
-        own = int(np.take(self._entry_term_counts, entries).sum())
-        hit = (self._hits_by_phrasing(scoring, firsts, counts) if own < len(scoring.entries)
+        own = int(self._entry_term_counts.take(entries).sum())
+        hit = (self._hits_by_phrasing(scoring, entries, firsts, offsets, int(counts.sum()))
+               if own < len(scoring.entries)
                else self._hits_by_posting(scoring, entries, firsts, counts, offsets))
         # F1 of precision hit/q and recall hit/w is 2·hit/(q + w) (0 without a hit)
         f1 = 2 * hit / (scoring.q_weight
-                        + np.take(self._phrasing_weights, ranges(firsts, firsts + counts)))
+                        + self._phrasing_weights.take(ranges(firsts, firsts + counts)))
         best = np.zeros(len(entries))
         has = counts > 0
         best[has] = np.maximum.reduceat(f1, offsets[has])
         return best
 
-    def _hits_by_phrasing(self, scoring: _Scoring, firsts: np.ndarray,
-                          counts: np.ndarray) -> np.ndarray:
+    def _entry_f1(self, scoring: _Scoring, entry: int) -> float:
+        """One entry's best F1, as `_best_f1` works it out, its phrasings read as slices."""
+        ix = self.index
+        first, last = int(ix.entry_phrasings[entry]), int(ix.entry_phrasings[entry + 1])
+        if first == last:
+            return 0.0
+        a, b = int(ix.phrasing_term_ptr[first]), int(ix.phrasing_term_ptr[last])
+        weights = scoring.term_weights(len(ix.terms)).take(ix.phrasing_terms[a:b])
+        hit = np.bincount(self._slot_phrasings[a:b] - first, weights=weights,
+                          minlength=last - first)
+        return float((2 * hit / (scoring.q_weight + self._phrasing_weights[first:last])).max())
+
+    def _hits_by_phrasing(self, scoring: _Scoring, entries: np.ndarray, firsts: np.ndarray,
+                          offsets: np.ndarray, size: int) -> np.ndarray:
         """The query's weight in each phrasing of these entries (in a row), read from the
         phrasings' own terms."""
         ix = self.index
-        weights = np.zeros(len(ix.terms))
-        weights[scoring.tids] = scoring.weights
-        phrasings = ranges(firsts, firsts + counts)
-        lo = np.take(ix.phrasing_term_ptr, phrasings)
-        hi = np.take(ix.phrasing_term_ptr, phrasings + 1)
-        owner = np.repeat(np.arange(len(phrasings), dtype=np.int32), hi - lo)
-        return np.bincount(owner, weights=np.take(weights, np.take(ix.phrasing_terms,
-                                                                   ranges(lo, hi))),
-                           minlength=len(phrasings))
+        weights = scoring.term_weights(len(ix.terms))
+        # an entry's phrasings' terms are one run of phrasing_terms
+        starts = self._entry_term_starts.take(entries)
+        counts = self._entry_term_counts.take(entries)
+        slots = ranges(starts, starts + counts)
+        owner = self._slot_phrasings.take(slots) + (offsets - firsts).repeat(counts)
+        return np.bincount(owner, weights=weights.take(np.take(ix.phrasing_terms, slots)),
+                           minlength=size)
 
     def _hits_by_posting(self, scoring: _Scoring, entries: np.ndarray, firsts: np.ndarray,
                          counts: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -843,16 +878,15 @@ class Matcher:
         ix = self.index
         local = np.full(len(ix.entry_ids), -1, dtype=np.int32)
         local[entries] = np.arange(len(entries), dtype=np.int32)
-        owner = np.take(local, scoring.entries)
+        owner = local.take(scoring.entries)
         picked = np.flatnonzero(owner >= 0)
-        postings = np.take(ranges(scoring.first, scoring.last), picked)
-        owner = np.take(owner, picked)
-        lo = np.take(ix.posting_phrasing_ptr, postings)
-        hi = np.take(ix.posting_phrasing_ptr, postings + 1)
-        shift = np.repeat(np.take(offsets - firsts, owner), hi - lo)
-        numbered = np.take(ix.posting_phrasings, ranges(lo, hi)) + shift
-        return np.bincount(numbered, weights=np.repeat(np.take(scoring.posting_weights, picked),
-                                                       hi - lo),
+        postings = scoring.posting_numbers().take(picked)
+        owner = owner.take(picked)
+        lo = ix.posting_phrasing_ptr.take(postings)
+        hi = ix.posting_phrasing_ptr.take(postings + 1)
+        shift = ((offsets - firsts).take(owner)).repeat(hi - lo)
+        numbered = ix.posting_phrasings.take(ranges(lo, hi)) + shift
+        return np.bincount(numbered, weights=scoring.posting_weights.take(picked).repeat(hi - lo),
                            minlength=int(counts.sum()))
 
     def content_weight(self, question: str) -> float:

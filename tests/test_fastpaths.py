@@ -379,7 +379,8 @@ def test_both_ways_of_reading_phrasings_score_alike(distracted: Matcher) -> None
             firsts = ix.entry_phrasings[entries]
             counts = np.diff(ix.entry_phrasings)[entries]
             offsets = np.cumsum(counts) - counts
-            by_phrasing = m._hits_by_phrasing(scoring, firsts, counts)
+            by_phrasing = m._hits_by_phrasing(scoring, entries, firsts, offsets,
+                                              int(counts.sum()))
             by_posting = m._hits_by_posting(scoring, entries, firsts, counts, offsets)
             assert by_phrasing == pytest.approx(by_posting, abs=1e-12), q
             expected = []
