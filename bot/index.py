@@ -312,13 +312,15 @@ class Vocabulary:
             masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
                                 count=len(words))
         self.word_masks = masks
-        # The scripts a word uses are in its letter mask's top bits: a group per combination,
-        # and in each group the words by length, so that a length window is one slice.
+        # The scripts a word uses are in its letter mask's top bits: a group per script with
+        # the words that use it, and in each group the words by length, so that a length window
+        # is one slice.
         scripts = (masks >> np.uint64(_SCRIPT_SHIFT)).astype(np.int64)
         self.groups: list[_Group] = []
-        self._scaled: dict[float, list[npt.NDArray[np.float64]]] = {}
-        for script in np.unique(scripts).tolist():
-            members = np.flatnonzero(scripts == script)
+        for script in (1, 2, 4):
+            members = np.flatnonzero(scripts & script)
+            if not len(members):
+                continue
             order = members[np.argsort(lengths[members], kind="stable")].astype(np.int32)
             ordered = lengths[order]
             starts = np.searchsorted(ordered, np.arange(ordered.max(initial=0) + 2))
@@ -338,32 +340,34 @@ class Vocabulary:
         if not fits:
             return []
         lo, hi = fits[0], fits[-1]
-        scaled = self._scaled.get(slack)
-        if scaled is None:  # slack·m for every word, per group (one cutoff in practice)
-            scaled = self._scaled[slack] = [g.lengths * np.float64(slack) for g in self.groups]
+        extra = slack * n + 1e-9
         found = []
-        for group, slack_m in zip(self.groups, scaled, strict=True):
+        for group in self.groups:
             if not group.script & (mask >> _SCRIPT_SHIFT) and cutoff > 0:
                 continue  # no character in common
             starts = group.length_starts
-            a = starts[min(lo, len(starts) - 1)]
-            b = starts[min(hi + 1, len(starts) - 1)]
+            bottom, top = min(lo, len(starts) - 1), min(hi + 1, len(starts) - 1)
+            a, b = starts[bottom], starts[top]
             if a >= b:
                 continue
+            # per length m, the letters a word may differ in (d <= slack·(n + m)), one number
+            # per length, spread over the words of that length
+            allowed = np.floor(np.arange(bottom, top, dtype=np.float64) * slack + extra)
+            allowed = allowed.astype(np.uint8).repeat(np.diff(starts[bottom:top + 1]))
             differ = np.bitwise_count(group.masks[a:b] ^ np.uint64(mask & _LETTERS))
-            found.append(group.words[a:b][differ <= slack_m[a:b] + (slack * n + 1e-9)])
+            found.append(group.words[a:b][differ <= allowed])
         if not found:
             return []
-        keep = np.concatenate(found)
-        keep.sort()
+        # (a word written in two scripts is in both groups)
+        keep = np.unique(np.concatenate(found)) if len(found) > 1 else np.sort(found[0])
         return [self.words[i] for i in keep.tolist()]
 
 
 @dataclass(frozen=True)
 class _Group:
-    """The vocabulary's words in one combination of scripts, by length."""
+    """The vocabulary's words that use one script, by length."""
 
-    script: int  # bits: ASCII, Cyrillic, anything else
+    script: int  # the script its words use (they may use others too): ASCII, Cyrillic, other
     words: IntArray  # word numbers, shortest first
     lengths: IntArray
     masks: npt.NDArray[np.uint64]
@@ -377,13 +381,21 @@ _FOLD_BITS = 61
 _LETTERS = (1 << _FOLD_BITS) - 1
 
 
+def _char_bits(code: int) -> int:
+    """A character's letter bit and script bit."""
+    return (1 << (code % _FOLD_BITS)) | (1 << (_SCRIPT_SHIFT + (
+        0 if code < 128 else 1 if 0x400 <= code < 0x500 else 2)))
+
+
+# the bits of every Latin and Cyrillic character, looked up rather than worked out
+_BITS = tuple(_char_bits(code) for code in range(0x500))
+
+
 def _letter_mask(word: str) -> int:
     """Which letters a word has (a shared bit only weakens the bound), and its scripts."""
     mask = 0
-    for c in word:
-        code = ord(c)
-        mask |= (1 << (code % _FOLD_BITS)) | (1 << (_SCRIPT_SHIFT + (
-            0 if code < 128 else 1 if 0x400 <= code < 0x500 else 2)))
+    for code in map(ord, word):
+        mask |= _BITS[code] if code < 0x500 else _char_bits(code)
     return mask
 
 

@@ -796,19 +796,23 @@ class Matcher:
         """The exact best `limit` of a query's candidates (`among`: of these entries only)."""
         if scoring is None:
             return []
-        at = (np.arange(len(scoring.cand)) if among is None
-              else np.flatnonzero(among.take(scoring.cand)))
-        floor = -np.inf
-        if limit is not None and len(at) > max(RANK_PROBE, 4 * limit):
+        # (positions in `scoring`: all, or those among the given entries)
+        at = None if among is None else np.flatnonzero(among.take(scoring.cand))
+        size = max(RANK_PROBE, 4 * (limit or 0))
+        if limit is not None and (len(scoring.cand) if at is None else len(at)) > size:
             # the best few by bound give a floor for the final cut (their `limit`-th best
             # score): an entry whose bound is below it cannot make the cut
-            size = max(RANK_PROBE, 4 * limit)
-            tight = scoring.tight.take(at)
-            probe = at.take(np.argpartition(-tight, size - 1)[:size])
+            tight = scoring.tight if at is None else scoring.tight.take(at)
+            probe = tight.argpartition(len(tight) - size)[len(tight) - size:]
+            if at is not None:
+                probe = at.take(probe)
             floor = np.partition(self._scores(scoring, probe), size - limit)[size - limit]
             # an entry whose bound is below the floor scores below the cut: only the others
             # are scored (some are already)
-            at = at[tight >= floor]
+            keep = np.flatnonzero(tight >= floor)
+            at = keep if at is None else at.take(keep)
+        elif at is None:
+            at = np.arange(len(scoring.cand))
         # The best of them are the best of all, ties broken by base order. Scores equal but
         # for float noise tie (a score's last bits depend on the order its terms were added).
         score = self._scores(scoring, at)
