@@ -830,7 +830,7 @@ class Matcher:
         """Each entry's best weighted F1 over its phrasings, computed for all at once.
 
         A few entries are read phrasing by phrasing; many, through the query's postings, which
-        reach only the phrasings that share a term with the query. Whichever reads less.
+        reach only the phrasings that share a term with the query. Whichever costs less.
         """
         ix = self.index
         if len(entries) <= FEW_ENTRIES:
@@ -839,8 +839,9 @@ class Matcher:
         counts = self._entry_phrasing_counts.take(entries)
         offsets = np.cumsum(counts) - counts
         own = int(self._entry_term_counts.take(entries).sum())
+        # (measured: reading the phrasings costs about 1.7 times as much per term read)
         hit = (self._hits_by_phrasing(scoring, entries, firsts, offsets, int(counts.sum()))
-               if own < len(scoring.entries)
+               if own * 5 < len(scoring.entries) * 3
                else self._hits_by_posting(scoring, entries, firsts, counts, offsets))
         # F1 of precision hit/q and recall hit/w is 2·hit/(q + w) (0 without a hit)
         f1 = 2 * hit / (scoring.q_weight
