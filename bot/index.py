@@ -124,8 +124,8 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
                 ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms})
                 ts.extend(ids)
                 tn.append(len(ids))
-                named = sorted({term_id[t] for t in written_names(question, token_names)
-                                if t in terms})
+                names = written_names(question, token_names)
+                named = sorted({term_id[t] for t in names.intersection(terms)}) if names else []
                 nl.extend(named)
                 nn.append(len(named))
                 wids = sorted({words_id.setdefault(w, len(words_id)) for w in ws})
@@ -214,16 +214,19 @@ def written_names(text: str, memo: dict[tuple[str, bool], tuple[str, ...]] | Non
     """Stems of the words a text writes as names: acronyms, and capitalised words that do not
     start it (`memo`: tokens already classified, as a text's words recur in others)."""
     found: set[str] = set()
-    for n, token in enumerate(text.split()):
-        if token.islower():  # most words: neither an acronym nor capitalised
-            continue
+    tokens = text.split()
+    # (most words are neither an acronym nor capitalised)
+    for n in [n for n, token in enumerate(tokens) if not token.islower()]:
+        token = tokens[n]
         key = (token, n > 0)
         stems = memo.get(key) if memo is not None else None
         if stems is None:
             bare = token.strip(_EDGE)
             named = bool(_ACRONYM_RE.match(bare.replace("-", ""))) or (
                 key[1] and bare[:1].isupper() and bare[1:].islower())
-            stems = tuple(tx.stem(w) for w in tx.words(bare)) if named else ()
+            # (a plain Latin name is its one word, lower-cased)
+            stems = () if not named else (tx.stem(bare.lower()),) if (
+                bare.isascii() and bare.isalpha()) else tuple(tx.stem(w) for w in tx.words(bare))
             if memo is not None:
                 memo[key] = stems
         found.update(stems)
@@ -309,8 +312,7 @@ class Vocabulary:
         self.words = words  # sorted: the order extractOne breaks ties by
         lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
         if masks is None or len(masks) != len(words):
-            masks = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
-                                count=len(words))
+            masks = np.fromiter(map(_letter_mask, words), dtype=np.uint64, count=len(words))
         self.word_masks = masks
         # The scripts a word uses are in its letter mask's top bits: a group per script with
         # the words that use it, and in each group the words by length, so that a length window
