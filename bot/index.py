@@ -319,6 +319,9 @@ class Vocabulary:
         # is one slice.
         scripts = (masks >> np.uint64(_SCRIPT_SHIFT)).astype(np.int64)
         self.groups: list[_Group] = []
+        # per (cutoff, word length): where to look (see _plan)
+        self._plans: dict[tuple[float, int], list[tuple[_Group, int, int,
+                                                         npt.NDArray[np.uint8]]]] = {}
         for script in (1, 2, 4):
             members = np.flatnonzero(scripts & script)
             if not len(members):
@@ -331,8 +334,23 @@ class Vocabulary:
 
     def candidates(self, word: str, cutoff: float) -> list[str]:
         """The words that may score at least `cutoff` against `word`, in list order."""
-        n = len(word)
+        plan = self._plans.get((cutoff, len(word)))
+        if plan is None:
+            plan = self._plans[(cutoff, len(word))] = self._plan(len(word), cutoff)
         mask = _letter_mask(word)
+        letters, scripts = np.uint64(mask & _LETTERS), mask >> _SCRIPT_SHIFT
+        # (words of no script the word uses share no character with it: ratio 0)
+        found = [group.words[a:b][np.bitwise_count(group.masks[a:b] ^ letters) <= allowed]
+                 for group, a, b, allowed in plan if group.script & scripts or cutoff <= 0]
+        if not found:
+            return []
+        # (a word written in two scripts is in both groups)
+        keep = np.unique(np.concatenate(found)) if len(found) > 1 else np.sort(found[0])
+        return [self.words[i] for i in keep.tolist()]
+
+    def _plan(self, n: int, cutoff: float) -> list[tuple[_Group, int, int, npt.NDArray[np.uint8]]]:
+        """Where a word of length `n` looks in each group: the slice of words whose length can
+        reach `cutoff`, and for each of them the most letters it may differ in."""
         slack = 1 - cutoff / 100
         # d >= |n - m| and d <= slack·(n + m) bound m to one run of lengths (a small margin
         # keeps float edges in); within it only the letters need checking
@@ -342,27 +360,18 @@ class Vocabulary:
         if not fits:
             return []
         lo, hi = fits[0], fits[-1]
-        extra = slack * n + 1e-9
-        found = []
+        plan = []
         for group in self.groups:
-            if not group.script & (mask >> _SCRIPT_SHIFT) and cutoff > 0:
-                continue  # no character in common
             starts = group.length_starts
             bottom, top = min(lo, len(starts) - 1), min(hi + 1, len(starts) - 1)
-            a, b = starts[bottom], starts[top]
-            if a >= b:
-                continue
-            # per length m, the letters a word may differ in (d <= slack·(n + m)), one number
-            # per length, spread over the words of that length
-            allowed = np.floor(np.arange(bottom, top, dtype=np.float64) * slack + extra)
-            allowed = allowed.astype(np.uint8).repeat(np.diff(starts[bottom:top + 1]))
-            differ = np.bitwise_count(group.masks[a:b] ^ np.uint64(mask & _LETTERS))
-            found.append(group.words[a:b][differ <= allowed])
-        if not found:
-            return []
-        # (a word written in two scripts is in both groups)
-        keep = np.unique(np.concatenate(found)) if len(found) > 1 else np.sort(found[0])
-        return [self.words[i] for i in keep.tolist()]
+            a, b = int(starts[bottom]), int(starts[top])
+            if a < b:
+                # per length m, d <= slack·(n + m): one number per length, spread over the
+                # words of that length
+                allowed = np.floor(np.arange(bottom, top, dtype=np.float64) * slack
+                                   + (slack * n + 1e-9)).astype(np.uint8)
+                plan.append((group, a, b, allowed.repeat(np.diff(starts[bottom:top + 1]))))
+        return plan
 
 
 @dataclass(frozen=True)
