@@ -132,6 +132,7 @@ class Grounder:
         self._answers = answers
         self._terms_of = terms_of
         self._kinds = kinds
+        self._places = frozenset(t for t, kind in kinds.items() if kind == "place")
         self._weight = weight
         self._facts: OrderedDict[str, _EntryFacts] = OrderedDict()
         self._word_cover: dict[str, tuple[str, ...]] = {}
@@ -170,8 +171,9 @@ class Grounder:
             return facts
         entry = self._entries[entry_id]
         own = self._entry_terms(entry_id)
-        texts = [entry.answer, *self._answers.get(entry_id, ()),
-                 *(s.title for s in entry.sources)]
+        # (the English catalog repeats the answer: each text is read once)
+        texts = list(dict.fromkeys([entry.answer, *self._answers.get(entry_id, ()),
+                                    *(s.title for s in entry.sources)]))
         tokens = [tx.words(t) for t in texts]
         words = set().union(*tokens, self._phrasing_words(entry_id))
         covered = set(own)
@@ -183,7 +185,7 @@ class Grounder:
             covered.update(self._phrase_terms(ws))
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
-                            _holds(entry.answer, tokens[0], covered, self._kinds, own),
+                            _holds(entry.answer, tokens[0], covered, self._places, own),
                             _counted(tokens[0], self._terms_of))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
@@ -281,10 +283,10 @@ def explicit_subject(entry: Entry, terms_of: Callable[[list[str]], list[str]]) -
     return frozenset(t for s in entry.subject for t in terms_of(tx.words(s)))
 
 
-def _holds(answer: str, answer_words: Iterable[str], covered: set[str], kinds: Mapping[str, str],
-           asks: AbstractSet[str]) -> tuple[str, ...]:
+def _holds(answer: str, answer_words: Iterable[str], covered: set[str],
+           places: frozenset[str], asks: AbstractSet[str]) -> tuple[str, ...]:
     """Kinds of facts an answer holds, read from its English text (and its words) and its
-    terms; `asks`: the terms of the entry's phrasings."""
+    terms; `places`: the terms that name places, `asks`: the terms of the entry's phrasings."""
     words = set(answer_words)
     holds = set()
     if _YEAR_RE.search(answer) or words & _MONTHS:
@@ -293,7 +295,7 @@ def _holds(answer: str, answer_words: Iterable[str], covered: set[str], kinds: M
         holds.add("year")
     if _NUMBER_RE.search(answer) or words & _NUMBER_WORDS:
         holds.add("number")
-    if any(kinds.get(t) == "place" for t in covered):
+    if not places.isdisjoint(covered):
         holds.add("place")
     # a phrasing that asks the same kind of question settles it (the maintainer wrote it)
     holds.update(kind for t, kind in ASKED_KINDS.items() if t in asks)
