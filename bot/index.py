@@ -6,6 +6,7 @@ make the cut, not with every phrasing that shares a common term ("what", "electi
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -80,18 +81,20 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
     (its term and word ids are kept, so the slices need no renumbering).
     """
     old_kb, old = previous if previous else (None, None)
-    term_id = {t: i for i, t in enumerate(old.terms)} if old else {}
-    words_id = {w: i for i, w in enumerate(old.words)} if old else {}
-    langs = {lang: i for i, lang in enumerate(old.langs)} if old else {}
+    # ids in order of first use (a dict keeps that order); a rebuild keeps the old ones
+    term_id: dict[str, int] = _numbering(old.terms if old else ())
+    words_id: dict[str, int] = _numbering(old.words if old else ())
+    langs: dict[str, int] = _numbering(old.langs if old else ())
     old_pos = {eid: i for i, eid in enumerate(old.entry_ids)} if old else {}
-    # per entry: its phrasings' terms, term counts, words, word counts and languages
-    t_parts: list[IntArray] = []
-    tn_parts: list[IntArray] = []
-    w_parts: list[IntArray] = []
-    wn_parts: list[IntArray] = []
-    l_parts: list[IntArray] = []
-    n_parts: list[IntArray] = []
-    nn_parts: list[IntArray] = []
+    # all phrasings' term ids, term counts, word ids, word counts, name ids, name counts and
+    # languages, one after another
+    ts: list[int] = []
+    tn: list[int] = []
+    wl: list[int] = []
+    wn: list[int] = []
+    nl: list[int] = []
+    nn: list[int] = []
+    ls: list[int] = []
     counts: list[int] = []
     token_names: dict[tuple[str, bool], tuple[str, ...]] = {}
     for entry in kb.entries.values():
@@ -99,55 +102,44 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         if old and before and list(before.questions.items()) == list(entry.questions.items()):
             e = old_pos[entry.id]
             a, b = int(old.entry_phrasings[e]), int(old.entry_phrasings[e + 1])
-            tp, wp = old.phrasing_term_ptr, old.phrasing_word_ptr
-            t_parts.append(old.phrasing_terms[tp[a]:tp[b]])
-            tn_parts.append(np.diff(tp[a:b + 1]))
-            w_parts.append(old.phrasing_words[wp[a]:wp[b]])
-            wn_parts.append(np.diff(wp[a:b + 1]))
-            l_parts.append(old.phrasing_langs[a:b])
-            np_ = old.phrasing_name_ptr
-            n_parts.append(old.phrasing_names[np_[a]:np_[b]])
-            nn_parts.append(np.diff(np_[a:b + 1]))
+            for values, sizes, ptr, found in ((ts, tn, old.phrasing_term_ptr, old.phrasing_terms),
+                                              (wl, wn, old.phrasing_word_ptr, old.phrasing_words),
+                                              (nl, nn, old.phrasing_name_ptr, old.phrasing_names)):
+                values.extend(found[ptr[a]:ptr[b]].tolist())
+                sizes.extend(np.diff(ptr[a:b + 1]).tolist())
+            ls.extend(old.phrasing_langs[a:b].tolist())
             counts.append(b - a)
             continue
-        ts: list[int] = []
-        tn: list[int] = []
-        wl: list[int] = []
-        wn: list[int] = []
-        ls: list[int] = []
-        nl: list[int] = []
-        nn: list[int] = []
+        before_count = len(ls)
         for lang, questions in entry.questions.items():
+            lang_id = langs[lang]
             for question in questions:
                 ws = tx.words(question)
                 terms = terms_of(ws)
-                ids = sorted({term_id.setdefault(t, len(term_id)) for t in terms})
+                ids = sorted({term_id[t] for t in terms})
                 ts.extend(ids)
                 tn.append(len(ids))
                 names = written_names(question, token_names)
                 named = sorted({term_id[t] for t in names.intersection(terms)}) if names else []
                 nl.extend(named)
                 nn.append(len(named))
-                wids = sorted({words_id.setdefault(w, len(words_id)) for w in ws})
+                wids = sorted({words_id[w] for w in ws})
                 wl.extend(wids)
                 wn.append(len(wids))
-                ls.append(langs.setdefault(lang, len(langs)))
-        for part, values in ((t_parts, ts), (tn_parts, tn), (w_parts, wl), (wn_parts, wn),
-                             (l_parts, ls), (n_parts, nl), (nn_parts, nn)):
-            part.append(np.asarray(values, dtype=np.int32))
-        counts.append(len(ls))
-
-    def joined(parts: list[IntArray]) -> IntArray:
-        return np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, np.int32)
+                ls.append(lang_id)
+        counts.append(len(ls) - before_count)
 
     def pointers(sizes: IntArray | list[int]) -> IntArray:
         out = np.zeros(len(sizes) + 1, dtype=np.int32)
         np.cumsum(sizes, out=out[1:])
         return out
 
-    p_terms, p_sizes = joined(t_parts), joined(tn_parts)
-    p_words, w_sizes, p_lang = joined(w_parts), joined(wn_parts), joined(l_parts)
-    p_names, n_sizes = joined(n_parts), joined(nn_parts)
+    def ints(values: list[int]) -> IntArray:
+        return np.asarray(values, dtype=np.int32)
+
+    p_terms, p_sizes = ints(ts), ints(tn)
+    p_words, w_sizes, p_lang = ints(wl), ints(wn), ints(ls)
+    p_names, n_sizes = ints(nl), ints(nn)
     entry_ptr = pointers(counts)
     n_entries = len(counts)
     # term → entries: the distinct (term, entry) pairs, sorted by term then entry; and for
@@ -196,6 +188,12 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         phrasing_hashes=phrasing_hashes,
         sorted_phrasing_hashes=np.sort(phrasing_hashes),
     )
+
+
+def _numbering(known: tuple[str, ...]) -> dict[str, int]:
+    """Ids for strings: the known ones keep theirs, a new one gets the next number on first
+    use (the dict's order is the ids' order)."""
+    return defaultdict(itertools.count(len(known)).__next__, {k: i for i, k in enumerate(known)})
 
 
 def _hashes(n_terms: int, ptr: IntArray, terms: IntArray,
