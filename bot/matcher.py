@@ -940,9 +940,9 @@ class Matcher:
             # the asking sentence only points at a name another sentence gives
             return self._tied(dict(ranked(analysis.focus))), max(rest)
         best = dict(ranked(analysis.terms))
-        if analysis.focus != analysis.terms:
-            named = [t for t in analysis.terms if self._kinds.get(t)]
-            for eid, score in ranked([*analysis.focus, *named]):
+        asked = {*analysis.focus, *(t for t in analysis.terms if self._kinds.get(t))}
+        if asked != set(analysis.terms):  # (the same terms would rank the same)
+            for eid, score in ranked(asked):
                 best[eid] = max(best.get(eid, 0.0), score)
         return self._tied(best), max(rest)
 
