@@ -97,6 +97,7 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
     ls: list[int] = []
     counts: list[int] = []
     token_names: dict[tuple[str, bool], tuple[str, ...]] = {}
+    token_words: dict[str, tuple[str, ...]] = {}
     for entry in kb.entries.values():
         before = old_kb.entries.get(entry.id) if old_kb else None
         if old and before and list(before.questions.items()) == list(entry.questions.items()):
@@ -114,7 +115,7 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         for lang, questions in entry.questions.items():
             lang_id = langs[lang]
             for question in questions:
-                ws = tx.words(question)
+                ws = tx.token_words(question, token_words)
                 terms = terms_of(ws)
                 ids = sorted({term_id[t] for t in terms})
                 ts.extend(ids)
