@@ -47,7 +47,7 @@ NAMED_KINDS = ("name", "place")
 MAX_VERIFIED = 5
 # Entries ranked for a question.
 RANK_LIMIT = 8
-# Ranking scores the entries with the best coverage exactly first (at least this many) to learn
+# Ranking scores the entries with the best bounds exactly first (at least this many) to learn
 # a floor for the final cut; only entries whose bound reaches that floor are looked at after.
 RANK_PROBE = 64
 # so few entries are scored one by one (fewer numpy calls than all at once)
@@ -755,7 +755,7 @@ class Matcher:
         entries = np.concatenate([ix.term_entries[a:b] for a, b in spans])
         posting_lightest = np.concatenate([self._posting_lightest[a:b] for a, b in spans])
         posting_weights = term_weights.repeat(last - first)
-        # summed term by term, like one addition per term would
+        # (float sums in whatever order the terms come: scores equal to 9 digits tie, see _top)
         coverage = np.bincount(entries, minlength=n, weights=posting_weights)
         # Each query term t of an entry's best phrasing p adds w_t/(q + W_p) to its F1, and
         # W_p is at least the weight of the entry's lightest phrasing with t: summed over the
@@ -874,7 +874,7 @@ class Matcher:
         counts = self._entry_term_counts.take(entries)
         slots = ranges(starts, starts + counts)
         owner = self._slot_phrasings.take(slots) + (offsets - firsts).repeat(counts)
-        return np.bincount(owner, weights=weights.take(np.take(ix.phrasing_terms, slots)),
+        return np.bincount(owner, weights=weights.take(ix.phrasing_terms.take(slots)),
                            minlength=size)
 
     def _hits_by_posting(self, scoring: _Scoring, entries: np.ndarray, firsts: np.ndarray,
@@ -889,7 +889,7 @@ class Matcher:
         owner = owner.take(picked)
         lo = ix.posting_phrasing_ptr.take(postings)
         hi = ix.posting_phrasing_ptr.take(postings + 1)
-        shift = ((offsets - firsts).take(owner)).repeat(hi - lo)
+        shift = (offsets - firsts).take(owner).repeat(hi - lo)
         numbered = ix.posting_phrasings.take(ranges(lo, hi)) + shift
         return np.bincount(numbered, weights=scoring.posting_weights.take(picked).repeat(hi - lo),
                            minlength=int(counts.sum()))
