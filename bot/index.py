@@ -96,8 +96,7 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
     nn: list[int] = []
     ls: list[int] = []
     counts: list[int] = []
-    token_names: dict[tuple[str, bool], tuple[str, ...]] = {}
-    token_words: dict[str, tuple[str, ...]] = {}
+    tokens: dict[str, _Token] = {}
     for entry in kb.entries.values():
         before = old_kb.entries.get(entry.id) if old_kb else None
         if old and before and list(before.questions.items()) == list(entry.questions.items()):
@@ -115,12 +114,11 @@ def build_index(kb: KnowledgeBase, terms_of: Callable[[list[str]], list[str]],
         for lang, questions in entry.questions.items():
             lang_id = langs[lang]
             for question in questions:
-                ws = tx.token_words(question, token_words)
+                ws, names = _read_phrasing(question, tokens)
                 terms = terms_of(ws)
                 ids = sorted({term_id[t] for t in terms})
                 ts.extend(ids)
                 tn.append(len(ids))
-                names = written_names(question, token_names)
                 named = sorted({term_id[t] for t in names.intersection(terms)}) if names else []
                 nl.extend(named)
                 nn.append(len(named))
@@ -208,28 +206,49 @@ def _hashes(n_terms: int, ptr: IntArray, terms: IntArray,
     return term_hash, np.where(np.diff(ptr) > 0, sums, np.uint64(0))
 
 
-def written_names(text: str, memo: dict[tuple[str, bool], tuple[str, ...]] | None = None,
-                  ) -> set[str]:
-    """Stems of the words a text writes as names: acronyms, and capitalised words that do not
-    start it (`memo`: tokens already classified, as a text's words recur in others)."""
-    found: set[str] = set()
-    tokens = text.split()
-    # (most words are neither an acronym nor capitalised)
-    for n in [n for n, token in enumerate(tokens) if not token.islower()]:
-        token = tokens[n]
-        key = (token, n > 0)
-        stems = memo.get(key) if memo is not None else None
-        if stems is None:
-            bare = token.strip(_EDGE)
-            named = bool(_ACRONYM_RE.match(bare.replace("-", ""))) or (
-                key[1] and bare[:1].isupper() and bare[1:].islower())
-            # (a plain Latin name is its one word, lower-cased)
-            stems = () if not named else (tx.stem(bare.lower()),) if (
-                bare.isascii() and bare.isalpha()) else tuple(tx.stem(w) for w in tx.words(bare))
-            if memo is not None:
-                memo[key] = stems
-        found.update(stems)
-    return found
+@dataclass(frozen=True, slots=True)
+class _Token:
+    """What a whitespace-separated token of a phrasing gives: its words, and the stems of the
+    name it writes where it does not start the phrasing and where it does."""
+
+    words: tuple[str, ...]
+    name_inside: tuple[str, ...]
+    name_first: tuple[str, ...]
+
+
+def _read_phrasing(text: str, memo: dict[str, _Token]) -> tuple[list[str], set[str]]:
+    """The words of a phrasing (as `tx.words` reads them) and the stems of the names it writes:
+    acronyms, and capitalised words that do not start it (an imported base names its own
+    organisations so). One pass over its tokens, each token read once (`memo`): a base's
+    hundred thousand phrasings are made of a few tens of thousands of tokens."""
+    found: list[str] = []
+    names: set[str] = set()
+    for n, token in enumerate(text.split()):
+        known = memo.get(token)
+        if known is None:
+            known = memo[token] = _Token(tuple(tx.words(token)), _name_stems(token, True),
+                                         _name_stems(token, False))
+        found.extend(known.words)
+        stems = known.name_inside if n else known.name_first
+        if stems:
+            names.update(stems)
+    return found, names
+
+
+def _name_stems(token: str, inside: bool) -> tuple[str, ...]:
+    """The stems of the name a token writes (an acronym anywhere, a capitalised word inside a
+    text), or none."""
+    if token.islower():  # most words: neither an acronym nor capitalised
+        return ()
+    bare = token.strip(_EDGE)
+    named = bool(_ACRONYM_RE.match(bare.replace("-", ""))) or (
+        inside and bare[:1].isupper() and bare[1:].islower())
+    if not named:
+        return ()
+    # (a plain Latin name is its one word, lower-cased)
+    if bare.isascii() and bare.isalpha():
+        return (tx.stem(bare.lower()),)
+    return tuple(tx.stem(w) for w in tx.words(bare))
 
 
 class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):

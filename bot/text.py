@@ -36,18 +36,6 @@ def words(text: str) -> list[str]:
     return found if folded.isascii() else [_one_script(w) for w in found]
 
 
-def token_words(text: str, memo: dict[str, tuple[str, ...]]) -> list[str]:
-    """`words(text)`, each whitespace-separated token read once and remembered in `memo` (a
-    base's hundred thousand phrasings are made of a few tens of thousands of tokens)."""
-    found: list[str] = []
-    for token in text.split():
-        known = memo.get(token)
-        if known is None:
-            known = memo[token] = tuple(words(token))
-        found.extend(known)
-    return found
-
-
 def word_set(text: str) -> set[str]:
     """The distinct words of `text`, as `words` reads them (each distinct token read once)."""
     return set(words(" ".join(set(_WORD_RE.findall(fold(text))))))
