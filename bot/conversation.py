@@ -88,11 +88,9 @@ class Reply:
 
 def answer_texts(kb: KnowledgeBase, catalogs: Catalogs) -> dict[str, list[str]]:
     """Each entry's answer in every catalog language (grounding reads them all)."""
-    texts: dict[str, list[str]] = {}
-    for entry in kb.entries.values():
-        found = (catalogs[code].knowledge(entry.id, entry.answer) for code in catalogs.codes)
-        texts[entry.id] = [t for t in found if t]
-    return texts
+    languages = [catalogs[code] for code in catalogs.codes]
+    return {entry.id: [t for lang in languages if (t := lang.knowledge(entry.id, entry.answer))]
+            for entry in kb.entries.values()}
 
 
 @dataclass(frozen=True)
