@@ -37,8 +37,9 @@ def words(text: str) -> list[str]:
 
 
 def word_set(text: str) -> set[str]:
-    """The distinct words of `text`, as `words` reads them (each distinct token read once)."""
-    return set(words(" ".join(set(_WORD_RE.findall(fold(text))))))
+    """The distinct words of `text`, as `words` reads them (each distinct whitespace-separated
+    token read once: a word never spans whitespace, and neither does folding look across it)."""
+    return set(words(" ".join(set(text.split()))))
 
 
 # Latin and Cyrillic letters that look alike: a word typed half on each keyboard ("аcеееo")

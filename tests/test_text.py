@@ -31,6 +31,18 @@ def test_words_fast_paths_read_like_the_general_one(text: str) -> None:
     assert tx.word_set(text) == set(tx.words(text))
 
 
+def test_distinct_words_read_token_by_token_like_the_whole_text() -> None:
+    """word_set reads each distinct whitespace-separated token once: the same words as reading
+    the whole text (a final sigma, a spacing accent, a ligature, an apostrophe word)."""
+    import random
+
+    rng = random.Random(1)
+    alphabet = "aZ ёЁʼ’`´¨ﬁΣσςİı\u0301\u00a0\t\n-'’s ЎўІі 1x_Ⅻ²ß🙂"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40)))
+        assert tx.word_set(text) == set(tx.words(text)), text
+
+
 @pytest.mark.parametrize(("a", "b"), [
     ("выборы", "выборах"), ("выборов", "выборы"), ("наблюдатели", "наблюдателей"),
     ("назіральнікі", "назіральнікаў"), ("observers", "observer"), ("invited", "invitation"),
