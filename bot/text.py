@@ -12,6 +12,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]", re.IGNORECASE)
 _VOWELS = set("aeiouyаеёиоуыэюяіўйь")
+_VOWEL_CHARS = "".join(sorted(_VOWELS))  # (what rstrip takes)
 
 STEM_LENGTH = 6
 
@@ -75,7 +76,7 @@ def stem(word: str) -> str:
     if len(word) <= 3 or word.isdigit():
         return word
     core = word[:STEM_LENGTH]
-    trimmed = core.rstrip("".join(_VOWELS))
+    trimmed = core.rstrip(_VOWEL_CHARS)
     if len(trimmed) >= 4 or (len(trimmed) == 3 and len(word) <= 4):
         return trimmed  # ЦИКа → цик, but какой stays apart from как
     return core[:4]
