@@ -289,8 +289,10 @@ class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
         hits = phrasings[same.all(axis=1)]
         if not len(hits):
             raise KeyError(terms)
-        owners = np.unique(np.searchsorted(ix.entry_phrasings, hits, side="right") - 1)
-        return tuple(ix.entry_ids[e] for e in owners.tolist())
+        # (a handful: sorted in Python, which also spares a first question np.unique's lazy
+        # import of numpy.ma)
+        owners = sorted(set((np.searchsorted(ix.entry_phrasings, hits, side="right") - 1).tolist()))
+        return tuple(ix.entry_ids[e] for e in owners)
 
     def __iter__(self) -> Iterator[frozenset[str]]:
         seen: set[frozenset[str]] = set()
@@ -362,8 +364,9 @@ class Vocabulary:
                  for group, a, b, allowed in plan if group.script & scripts or cutoff <= 0]
         if not found:
             return []
-        # (a word written in two scripts is in both groups)
-        keep = np.unique(np.concatenate(found)) if len(found) > 1 else np.sort(found[0])
+        keep = np.sort(np.concatenate(found))
+        if len(found) > 1:  # (a word written in two scripts is in both groups)
+            keep = keep[np.flatnonzero(np.diff(keep, prepend=-1))]
         return [self.words[i] for i in keep.tolist()]
 
     def _plan(self, n: int, cutoff: float) -> list[tuple[_Group, int, int, npt.NDArray[np.uint8]]]:
