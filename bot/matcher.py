@@ -334,7 +334,7 @@ class Matcher:
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
-        self._readings_memo: dict[str, tuple[_Reading, ...]] = {}
+        self._readings_memo: dict[str, tuple[str, tuple[str, ...]] | tuple[()]] = {}
 
     def _phrasings_of(self, entry_id: str) -> list[frozenset[str]]:
         """The terms of each phrasing of one entry."""
@@ -530,7 +530,20 @@ class Matcher:
         return remember(self._nearest_memo, word, (hit[0], hit[1]) if hit else None,
                         NEAREST_MEMO)
 
-    def _readings(self, chunk: str) -> tuple[_Reading, ...]:
+    def _reading(self, chunk: str) -> tuple[str, tuple[str, ...]] | tuple[()]:
+        """The kind and words of the best way to read `chunk` (the first of equals); empty when
+        it has no words."""
+        # The same chunks ("the", "CEC?", "выбарах") recur in message after message. (Kept as
+        # plain tuples of strings, which Python's cycle collector stops looking at.)
+        found = self._readings_memo.get(chunk)
+        if found is None:
+            readings = self._readings(chunk)
+            best = max(readings, key=lambda r: r.score) if readings else None
+            found = remember(self._readings_memo, chunk,
+                             (best.kind, tuple(best.words)) if best else (), READINGS_MEMO)
+        return found
+
+    def _readings(self, chunk: str) -> list[_Reading]:
         """The ways to read `chunk` (as typed, transliterated, in another keyboard layout)
         that can still win, in that order, scored.
 
@@ -539,12 +552,7 @@ class Matcher:
         promising on, and one that cannot beat (or, coming later, equal) the best so far is
         left out.
         """
-        # the same chunks ("the", "CEC?", "выбарах") recur in message after message
-        found = self._readings_memo.get(chunk)
-        if found is None:
-            found = remember(self._readings_memo, chunk, tuple(self._read_chunk(chunk)),
-                             READINGS_MEMO)
-        return found
+        return self._read_chunk(chunk)
 
     def _read_chunk(self, chunk: str) -> list[_Reading]:
         folded = tx.fold(chunk)
@@ -620,14 +628,14 @@ class Matcher:
         """
         words: list[str] = []
         for n, chunk in enumerate(sentence.split()):
-            readings = self._readings(chunk)
-            if readings:
-                best = max(readings, key=lambda r: r.score)
-                words.extend(best.words)
+            reading = self._reading(chunk)
+            if reading:
+                kind, read = reading
+                words.extend(read)
                 bare = chunk.strip(".,;:!?()«»\"'“”„")
-                if best.kind == "typed" and (ACRONYM_RE.match(bare.replace("-", "")) or (
+                if kind == "typed" and (ACRONYM_RE.match(bare.replace("-", "")) or (
                         n > 0 and bare[:1].isupper() and bare[1:].islower())):
-                    capitals.update(best.words)
+                    capitals.update(read)
         return [self._repair(w, w in capitals) for w in words]
 
     def analyse(self, question: str) -> Analysis:
