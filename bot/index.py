@@ -206,14 +206,10 @@ def _hashes(n_terms: int, ptr: IntArray, terms: IntArray,
     return term_hash, np.where(np.diff(ptr) > 0, sums, np.uint64(0))
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    """What a whitespace-separated token of a phrasing gives: its words, and the stems of the
-    name it writes where it does not start the phrasing and where it does."""
-
-    words: tuple[str, ...]
-    name_inside: tuple[str, ...]
-    name_first: tuple[str, ...]
+# What a whitespace-separated token of a phrasing gives: its words, and the stems of the name it
+# writes where it does not start the phrasing and where it does (a plain tuple: thousands are
+# kept while a base is read)
+_Token = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 def _read_phrasing(text: str, memo: dict[str, _Token]) -> tuple[list[str], set[str]]:
@@ -226,29 +222,28 @@ def _read_phrasing(text: str, memo: dict[str, _Token]) -> tuple[list[str], set[s
     for n, token in enumerate(text.split()):
         known = memo.get(token)
         if known is None:
-            known = memo[token] = _Token(tuple(tx.words(token)), _name_stems(token, True),
-                                         _name_stems(token, False))
-        found.extend(known.words)
-        stems = known.name_inside if n else known.name_first
+            known = memo[token] = _read_token(token)
+        found.extend(known[0])
+        stems = known[1] if n else known[2]
         if stems:
             names.update(stems)
     return found, names
 
 
-def _name_stems(token: str, inside: bool) -> tuple[str, ...]:
-    """The stems of the name a token writes (an acronym anywhere, a capitalised word inside a
-    text), or none."""
+def _read_token(token: str) -> _Token:
+    """One token's words and name stems (see _Token)."""
+    words = tuple(tx.words(token))
     if token.islower():  # most words: neither an acronym nor capitalised
-        return ()
+        return words, (), ()
     bare = token.strip(_EDGE)
-    named = bool(_ACRONYM_RE.match(bare.replace("-", ""))) or (
-        inside and bare[:1].isupper() and bare[1:].islower())
-    if not named:
-        return ()
+    acronym = bool(_ACRONYM_RE.match(bare.replace("-", "")))
+    if not acronym and not (bare[:1].isupper() and bare[1:].islower()):
+        return words, (), ()
     # (a plain Latin name is its one word, lower-cased)
-    if bare.isascii() and bare.isalpha():
-        return (tx.stem(bare.lower()),)
-    return tuple(tx.stem(w) for w in tx.words(bare))
+    stems = ((tx.stem(bare.lower()),) if bare.isascii() and bare.isalpha()
+             else tuple(tx.stem(w) for w in tx.words(bare)))
+    # a capitalised word names something only inside a text; an acronym anywhere
+    return words, stems, stems if acronym else ()
 
 
 class ExactPhrasings(Mapping[frozenset[str], tuple[str, ...]]):
