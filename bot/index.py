@@ -347,6 +347,13 @@ class Vocabulary:
             self.groups.append(_Group(script, order, ordered,
                                       masks[order] & np.uint64(_LETTERS), starts.astype(np.int32)))
 
+    def prepare(self, cutoff: float, shortest: int) -> None:
+        """Work out where words of every length from `shortest` to the longest known one look,
+        at load rather than in the middle of the first question with such a word."""
+        longest = max((len(g.length_starts) for g in self.groups), default=0)
+        for n in range(shortest, longest):
+            self._plans.setdefault((cutoff, n), self._plan(n, cutoff))
+
     def candidates(self, word: str, cutoff: float) -> list[str]:
         """The words that may score at least `cutoff` against `word`, in list order."""
         plan = self._plans.get((cutoff, len(word)))

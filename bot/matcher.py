@@ -333,6 +333,7 @@ class Matcher:
         self._known_stems = ix.known_stems | {tx.stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
+        self._vocab.prepare(TYPO_CUTOFF, MIN_TYPO_LENGTH)
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
         self._readings_memo: dict[str, tuple[str, tuple[str, ...]] | tuple[()]] = {}
 
