@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 AnswersOf = Callable[[KnowledgeBase], Mapping[str, Sequence[str]]]
 
 CACHE_ENV = "ELECTIONBOT_CACHE_DIR"
-MAGIC = b"electionbot compiled base v1\n"
+MAGIC = b"electionbot compiled base v2\n"
 _DIGEST = 32
+_NO_STAMP = bytes(_DIGEST)
 # the modules whose code shapes what is cached: any change to them is a different cache
 _CODE = ("knowledge.py", "index.py", "matcher.py", "text.py", "kbcache.py")
 _DTYPES = frozenset({"<i4", "<i8", "<u8", "<f8", "|b1"})
@@ -151,9 +152,10 @@ def _dumps(obj: Any) -> bytes:
     return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read(path: Path, key: bytes | None) -> Any | None:
+def _read(path: Path, key: bytes | None, stamp: bytes | None = None) -> Any | None:
     """The object stored under `key` (None: any key) at `path`, or None if it is absent or
-    not to be trusted."""
+    not to be trusted. `stamp`: only an object stored with this stamp (a stale compiled base
+    from the same code and lexicon); the header is checked before anything is unpickled."""
     try:
         with path.open("rb") as f:
             st = os.fstat(f.fileno())
@@ -162,12 +164,14 @@ def _read(path: Path, key: bytes | None) -> Any | None:
                 log.warning("ignoring compiled-base cache %s: not owned by this user or "
                             "writable by others", path)
                 return None
-            head = f.read(len(MAGIC) + 2 * _DIGEST)
-            if head[:len(MAGIC)] != MAGIC or (
-                    key is not None and head[len(MAGIC):len(MAGIC) + _DIGEST] != key):
-                return None  # another format or a stale base: rebuilt silently
+            head = f.read(len(MAGIC) + 3 * _DIGEST)
+            found_key, found_stamp, digest = (
+                head[len(MAGIC) + i * _DIGEST:len(MAGIC) + (i + 1) * _DIGEST] for i in range(3))
+            if head[:len(MAGIC)] != MAGIC or (key is not None and found_key != key) or (
+                    stamp is not None and found_stamp != stamp):
+                return None  # another format, a stale base or other code: rebuilt silently
             payload = f.read()
-        if hashlib.sha256(payload).digest() != head[len(MAGIC) + _DIGEST:]:
+        if hashlib.sha256(payload).digest() != digest:
             log.warning("ignoring corrupt compiled-base cache %s", path)
             return None
         return _Unpickler(io.BytesIO(payload)).load()
@@ -178,7 +182,7 @@ def _read(path: Path, key: bytes | None) -> Any | None:
         return None
 
 
-def _write(path: Path, key: bytes, obj: Any) -> None:
+def _write(path: Path, key: bytes, obj: Any, stamp: bytes = _NO_STAMP) -> None:
     """Store atomically (never a half-written file); a cache that cannot be written is skipped."""
     try:
         payload = _dumps(obj)
@@ -186,7 +190,7 @@ def _write(path: Path, key: bytes, obj: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(MAGIC + key + hashlib.sha256(payload).digest())
+                f.write(MAGIC + key + stamp + hashlib.sha256(payload).digest())
                 f.write(payload)
             os.replace(tmp, path)
         except BaseException:
@@ -289,15 +293,15 @@ def _load_compiled(directory: Path | str | None, use_cache: bool,
     # a stale base of the same directory still spares tokenising the entries that did not
     # change, when the code and the lexicon are the same (it passes the same checks)
     reuse = source_key(directory, lexicon_only=True)
-    stale = _read(path, None) if cached is None else None
+    # (a base from other code, or with another lexicon, is not even unpickled)
+    stale = _read(path, None, reuse) if cached is None else None
     previous = None
-    # (the stamp is checked first: a base from other code is not even unpacked)
     if isinstance(stale, list) and len(stale) == 4 and stale[3] == reuse and _compiled(stale):
         previous = (stale[1], stale[2])
     reader = _FileReader(where, directory)
     kb = load_knowledge(directory, read_yaml=reader)
     built = matcher(kb, previous=previous)
-    _write(path, key, [key, kb, _pack(built.index), reuse])
+    _write(path, key, [key, kb, _pack(built.index), reuse], reuse)
     reader.prune()
     return built
 

@@ -115,6 +115,29 @@ def test_stale_cache_is_rebuilt(kb_dir: Path) -> None:
     assert "cec-about-new" in reloaded.kb.entries and "cec-about" not in reloaded.kb.entries
 
 
+def test_a_base_from_other_code_is_not_even_unpickled(kb_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """After an upgrade the old compiled base (and each file's parse) is rebuilt without being
+    read: its classes may have changed shape, and nothing of it is trusted."""
+    kbcache.load_matcher(kb_dir)
+    monkeypatch.setattr(kbcache, "_code_digest", lambda: b"other code")
+    unpickled: list[Any] = []
+    real = kbcache._Unpickler.load
+
+    def counting(self: Any) -> Any:
+        unpickled.append(self)
+        return real(self)
+
+    monkeypatch.setattr(kbcache._Unpickler, "load", counting)
+    with caplog.at_level("WARNING"):
+        upgraded = kbcache.load_matcher(kb_dir)
+    assert unpickled == [] and not caplog.records
+    _same(upgraded, Matcher(load_knowledge(kb_dir)))
+    # the same code again reuses what it wrote
+    kbcache.load_matcher(kb_dir)
+    assert len(unpickled) == 1
+
+
 def test_a_broken_base_is_reported_not_served_from_the_cache(kb_dir: Path) -> None:
     kbcache.load_matcher(kb_dir)
     (kb_dir / "cec.yaml").write_text("topic: [\n", "utf-8")
@@ -160,7 +183,7 @@ def test_a_crafted_pickle_is_never_executed(kb_dir: Path, tmp_path: Path) -> Non
     payload = pickle.dumps([key, _Exploit(marker), {}, key])
     base = _base_file(kb_dir)
     base.parent.mkdir(parents=True, exist_ok=True)
-    base.write_bytes(kbcache.MAGIC + key + hashlib.sha256(payload).digest() + payload)
+    base.write_bytes(kbcache.MAGIC + key + key + hashlib.sha256(payload).digest() + payload)
     os.chmod(base, 0o600)
     matcher = kbcache.load_matcher(kb_dir)
     assert not marker.exists()
