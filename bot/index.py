@@ -352,13 +352,11 @@ class Vocabulary:
         at load rather than in the middle of the first question with such a word."""
         longest = max((len(g.length_starts) for g in self.groups), default=0)
         for n in range(shortest, longest):
-            self._plans.setdefault((cutoff, n), self._plan(n, cutoff))
+            self._plan(n, cutoff)
 
     def candidates(self, word: str, cutoff: float) -> list[str]:
         """The words that may score at least `cutoff` against `word`, in list order."""
-        plan = self._plans.get((cutoff, len(word)))
-        if plan is None:
-            plan = self._plans[(cutoff, len(word))] = self._plan(len(word), cutoff)
+        plan = self._plan(len(word), cutoff)
         mask = _letter_mask(word)
         letters, scripts = np.uint64(mask & _LETTERS), mask >> _SCRIPT_SHIFT
         # (words of no script the word uses share no character with it: ratio 0)
@@ -373,7 +371,15 @@ class Vocabulary:
 
     def _plan(self, n: int, cutoff: float) -> list[tuple[_Group, int, int, npt.NDArray[np.uint8]]]:
         """Where a word of length `n` looks in each group: the slice of words whose length can
-        reach `cutoff`, and for each of them the most letters it may differ in."""
+        reach `cutoff`, and for each of them the most letters it may differ in (worked out
+        once per length and cutoff)."""
+        found = self._plans.get((cutoff, n))
+        if found is None:
+            found = self._plans[(cutoff, n)] = self._work_out_plan(n, cutoff)
+        return found
+
+    def _work_out_plan(self, n: int, cutoff: float,
+                       ) -> list[tuple[_Group, int, int, npt.NDArray[np.uint8]]]:
         slack = 1 - cutoff / 100
         # d >= |n - m| and d <= slack·(n + m) bound m to one run of lengths (a small margin
         # keeps float edges in); within it only the letters need checking

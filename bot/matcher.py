@@ -553,9 +553,6 @@ class Matcher:
         promising on, and one that cannot beat (or, coming later, equal) the best so far is
         left out.
         """
-        return self._read_chunk(chunk)
-
-    def _read_chunk(self, chunk: str) -> list[_Reading]:
         folded = tx.fold(chunk)
         as_typed = tx.words(folded)
         if not as_typed:
