@@ -288,7 +288,7 @@ class Conversation:
         return tr.gettext(
             "Hello! I answer questions about election cooperation and election observation: "
             "Belarus's Central Election Commission and its international partners (ACEEEO, "
-            "the CIS commissions, the OSCE, Russia's election commission) and the independent "
+            "the CIS commissions, the OSCE, Russia's election commission) and the election "
             "observer network ENEMO.\n\n"
             "Ask in your own words, in Belarusian, Russian or English, or browse the topics.")
 
