@@ -34,7 +34,9 @@ USED_SHARE = 0.8
 RAREST_SHARE = 0.75
 # Question words → the kind of fact the answer must hold.
 ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
-               "@q-where": "place"}
+               "@q-where": "place", "@q-list": "list"}
+# An answer lists things when it names at least this many places or organisations.
+LIST_ITEMS = 3
 # A word of the question that differs from a word of the entry only by a vowel alternation or
 # an ending (сустракаліся / сустракацца) still counts as covered at this similarity (0..100).
 COVER_CUTOFF = 84.0
@@ -49,6 +51,9 @@ COUNT_WINDOW = 3
 
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+# the separators of an enumeration in the (English) answer
+_ENUMERATION = re.compile(r",|\band\b|\bor\b")
 _NUMBER_WORDS = frozenset({
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "twenty", "hundred", "thousand", "million"})
@@ -185,12 +190,26 @@ class Grounder:
             covered.update(self._phrase_terms(ws))
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
-                            _holds(entry.answer, tokens[0], covered, self._places, own),
+                            _holds(entry.answer, tokens[0], covered, self._places, own,
+                                   self._named_in(entry.answer)),
                             _counted(tokens[0], self._terms_of))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
         return facts
+
+    def _named_in(self, text: str) -> int:
+        """The most places and organisations one sentence of a text enumerates: its parts
+        between commas and "and"s that name one ("Armenia, Georgia and Moldova": 3)."""
+        most = 0
+        for sentence in _SENTENCE_END.split(text):
+            named = 0
+            for part in _ENUMERATION.split(sentence):
+                words = tx.words(part)
+                terms = {*self._terms_of(words), *self._phrase_terms(words)}
+                named += any(self._kinds.get(t) in ("place", "name") for t in terms)
+            most = max(most, named)
+        return most
 
     def _read_word(self, word: str) -> tuple[str, ...]:
         """A word's stem and its terms when read alone (remembered: answers share words)."""
@@ -284,9 +303,10 @@ def explicit_subject(entry: Entry, terms_of: Callable[[list[str]], list[str]]) -
 
 
 def _holds(answer: str, answer_words: Iterable[str], covered: set[str],
-           places: frozenset[str], asks: AbstractSet[str]) -> tuple[str, ...]:
+           places: frozenset[str], asks: AbstractSet[str], named: int) -> tuple[str, ...]:
     """Kinds of facts an answer holds, read from its English text (and its words) and its
-    terms; `places`: the terms that name places, `asks`: the terms of the entry's phrasings."""
+    terms; `places`: the terms that name places, `asks`: the terms of the entry's phrasings,
+    `named`: how many places and organisations the answer names."""
     words = set(answer_words)
     holds = set()
     if _YEAR_RE.search(answer) or words & _MONTHS:
@@ -297,6 +317,8 @@ def _holds(answer: str, answer_words: Iterable[str], covered: set[str],
         holds.add("number")
     if not places.isdisjoint(covered):
         holds.add("place")
+    if named >= LIST_ITEMS:
+        holds.add("list")
     # a phrasing that asks the same kind of question settles it (the maintainer wrote it)
     holds.update(kind for t, kind in ASKED_KINDS.items() if t in asks)
     return tuple(sorted(holds))

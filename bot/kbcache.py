@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import babel
 import numpy as np
 
 from bot import knowledge as knowledge_module
@@ -45,7 +46,7 @@ MAGIC = b"electionbot compiled base v2\n"
 _DIGEST = 32
 _NO_STAMP = bytes(_DIGEST)
 # the modules whose code shapes what is cached: any change to them is a different cache
-_CODE = ("knowledge.py", "index.py", "matcher.py", "text.py", "kbcache.py")
+_CODE = ("knowledge.py", "index.py", "matcher.py", "text.py", "kbcache.py", "places.py")
 _DTYPES = frozenset({"<i4", "<i8", "<u8", "<f8", "|b1"})
 _PATH_CLASSES = frozenset({"Path", "PosixPath", "WindowsPath", "PurePosixPath",
                            "PureWindowsPath"})
@@ -62,7 +63,8 @@ def cache_dir() -> Path:
 
 def _code_digest() -> bytes:
     h = hashlib.sha256(MAGIC)
-    h.update(f"{sys.version_info[:2]} numpy {np.__version__}".encode())
+    # (babel's CLDR data gives the place names: another version may read them differently)
+    h.update(f"{sys.version_info[:2]} numpy {np.__version__} babel {babel.__version__}".encode())
     here = Path(__file__).resolve().parent
     for name in _CODE:
         h.update((here / name).read_bytes())

@@ -25,6 +25,7 @@ from bot.grounding import (
 from bot.index import ExactPhrasings, Index, build_index, derived_subjects, ranges
 from bot.knowledge import KnowledgeBase
 from bot.memo import remember
+from bot.places import place_names
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
 # small talk kinds in the order one wins over another in a mixed message
@@ -211,8 +212,17 @@ class Matcher:
         lex = kb.lexicon
         self._stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
         self._synonyms, synonym_words = _synonym_table(kb)
-        self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
         self._kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
+        # every country and territory (CLDR): a name of several words is a synonym, a word
+        # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
+        self._places = _place_table(kb, self._stopwords, self._kinds)
+        for name, place in self._places.items():
+            self._kinds.setdefault(place, "place")
+            name_stems = _stems(name)
+            if len(name) > 1 and name_stems not in self._synonyms:
+                self._synonyms[name_stems] = place
+        self._place_words = {ws[0]: key for ws, key in self._places.items() if len(ws) == 1}
+        self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
         # filler phrases and small talk, as stem sequences: dropped from a question's terms
         self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
             _stems(p) for phrases in lex.followups.get("switches", {}).values() for p in phrases}
@@ -329,7 +339,7 @@ class Matcher:
         # (all texts read as one, each distinct word once)
         answer_words = tx.word_set("\n".join(t for texts in (answers or {}).values()
                                              for t in texts))
-        self._known_words = ix.known_words | answer_words
+        self._known_words = ix.known_words | answer_words | self._place_words.keys()
         self._known_stems = ix.known_stems | {tx.stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = ix.vocabulary
@@ -452,7 +462,7 @@ class Matcher:
 
     def _word_terms(self, word: str, stem: str) -> tuple[str, ...]:
         """The term of a word that starts no phrase: its synonym group, its stem, or none."""
-        key = self._one_word_synonyms.get(stem)
+        key = self._one_word_synonyms.get(stem) or self._place_words.get(word)
         return (key,) if key is not None else () if word in self._stopwords else (stem,)
 
     def _filler_at(self, stems: list[str], i: int) -> int:
@@ -625,7 +635,7 @@ class Matcher:
         `capitals`: they name something, and an answer must mention it.
         """
         words: list[str] = []
-        for n, chunk in enumerate(sentence.split()):
+        for n, chunk in enumerate(self._join_spelled(sentence.split())):
             reading = self._reading(chunk)
             if reading:
                 kind, read = reading
@@ -635,6 +645,30 @@ class Matcher:
                         n > 0 and bare[:1].isupper() and bare[1:].islower())):
                     capitals.update(read)
         return [self._repair(w, w in capitals) for w in words]
+
+    def _join_spelled(self, chunks: list[str]) -> list[str]:
+        """The chunks with each run of spelled letters ("e n e m o", "цэ вэ ка") joined into the
+        acronym it spells, when the base knows that word (a run of letters that spells nothing
+        known, "в и с", stays as it was)."""
+        if not any(len(c) < 6 and tx.spelled_letter(c) for c in chunks):
+            return chunks
+        joined: list[str] = []
+        i = 0
+        while i < len(chunks):
+            letters: list[str] = []
+            while i + len(letters) < len(chunks) and (
+                    letter := tx.spelled_letter(chunks[i + len(letters)])):
+                letters.append(letter)
+            # the longest run from here (two letters at least) that spells a known word
+            size = next((k for k in range(len(letters), 1, -1)
+                         if self._known("".join(letters[:k])) == 1.0), 0)
+            if size:
+                joined.append("".join(letters[:size]).upper())
+                i += size
+            else:
+                joined.append(chunks[i])
+                i += 1
+        return joined
 
     def analyse(self, question: str) -> Analysis:
         """Read a question: split it into sentences, repair each chunk, map to terms, guess the
@@ -1115,6 +1149,27 @@ def split_sentences(text: str) -> list[str]:
 
 def _stems(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(tx.stem(w) for w in words)
+
+
+def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
+                 kinds: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """Every place's names (folded word tuples) → its term: the lexicon's place group that
+    lists one of its names, else a term of its own (@place-pt)."""
+    by_name = place_names(stopwords)
+    code_key: dict[str, str] = {}
+    for group in kb.lexicon.synonyms:
+        if kinds.get(SYN_PREFIX + group.key) != "place":
+            continue
+        for term in group.terms:
+            code = by_name.get(tuple(tx.words(term)))
+            if code is not None:
+                code_key.setdefault(code, SYN_PREFIX + group.key)
+    table: dict[tuple[str, ...], str] = {}
+    for words, code in by_name.items():
+        folded = tuple(tx.words(" ".join(words)))
+        if folded:
+            table[folded] = code_key.get(code, f"{SYN_PREFIX}place-{code.lower()}")
+    return table
 
 
 def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[str]]:

@@ -162,3 +162,29 @@ def from_en_layout(word: str, lang: str) -> str:
 def to_en_layout(word: str, lang: str) -> str:
     """What Cyrillic `word` meant on an English layout ("цру" → "who")."""
     return word.lower().translate(_TO_LATIN[lang])
+
+
+# The names of the letters, as speech-to-text writes a spelled-out acronym ("цэ вэ ка", "о бэ
+# эс е", "e n e m o"): the standard letter names of the Russian and Belarusian alphabets and
+# of the English one (with its common spellings), each → its letter. A letter typed alone is
+# itself.
+_LETTER_NAMES: dict[str, str] = {
+    # Russian and Belarusian (where they differ, both)
+    "бэ": "б", "вэ": "в", "гэ": "г", "дэ": "д", "жэ": "ж", "зэ": "з", "ка": "к", "эль": "л",
+    "эл": "л", "эм": "м", "эн": "н", "пэ": "п", "эр": "р", "эс": "с", "тэ": "т", "эф": "ф",
+    "ха": "х", "цэ": "ц", "че": "ч", "чэ": "ч", "ша": "ш", "ща": "щ",
+    # English
+    "bee": "b", "cee": "c", "dee": "d", "ef": "f", "eff": "f", "gee": "g", "aitch": "h",
+    "jay": "j", "kay": "k", "el": "l", "em": "m", "en": "n", "pee": "p", "cue": "q",
+    "ar": "r", "ess": "s", "es": "s", "tee": "t", "vee": "v", "ex": "x", "wy": "y",
+    "zed": "z", "zee": "z",
+}
+
+
+def spelled_letter(token: str) -> str | None:
+    """The letter a token names when it spells a word letter by letter ("эс" → "с", "e" →
+    "e"), or None."""
+    word = fold(token).strip(".,;:!?()«»\"'“”„-")
+    if len(word) == 1 and word.isalpha():
+        return word
+    return _LETTER_NAMES.get(word)

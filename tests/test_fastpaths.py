@@ -50,7 +50,11 @@ class Reference(Matcher):
                     i += size
                     break
             else:
-                if words[i] not in self._stopwords:
+                # a country or territory named in one word, as CLDR writes it (see bot.places)
+                place = self._place_words.get(words[i])
+                if place is not None:
+                    terms.append(place)
+                elif words[i] not in self._stopwords:
                     terms.append(stems[i])
                 i += 1
         return terms

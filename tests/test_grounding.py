@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
     ("When was ACEEEO founded?", "aceeeo-membership", "@founded"),
     ("Калі заснавалі ACEEEO?", "aceeeo-membership", "@founded"),
     ("Кто руководит ENEMO?", "enemo-about", "@head"),
-    ("Did CEC members ever observe an election in Poland?", "cec-observers-abroad", "poland"),
+    ("Did CEC members ever observe an election in Poland?", "cec-observers-abroad", "@place-pl"),
     ("Россия входит в ACEEEO?", "aceeeo-membership", "@russia"),
     ("ЦИК Беларуси сотрудничает с ООН?", "cec-partners", "оон"),
 ])
