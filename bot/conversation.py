@@ -18,7 +18,7 @@ from bot.i18n import (
 from bot.kbcache import load_matcher
 from bot.knowledge import KnowledgeBase
 from bot.learning import REF_RE, new_ref
-from bot.matcher import Match, Matcher
+from bot.matcher import YEAR_RE, Match, Matcher, split_sentences
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 
@@ -155,6 +155,17 @@ class Conversation:
         if match.status == "smalltalk":
             return Reply("smalltalk", lang, self.smalltalk_text(tr, match.reason),
                          buttons=(self._nav_row(tr),), reason=match.reason)
+        if match.status == "answer" and match.entry_id and match.premise:
+            # a statement to confirm whose year the sources do not state: what they state
+            # comes first, never a confirmation
+            reply = self.entry(match.entry_id, lang, score=match.score)
+            stated = next((s for s in split_sentences(reply.body) if YEAR_RE.search(s)), "")
+            # TRANSLATORS: first line above an answer when the question takes a year for
+            # granted that the sources do not give; then the sentence of the answer that
+            # gives the year. %(given)s is the year in the question.
+            lead = tr.gettext("My sources do not give %(given)s. What they state:") % {
+                "given": ", ".join(match.premise)}
+            return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:

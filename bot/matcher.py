@@ -38,6 +38,17 @@ QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
 # шч (шчыра), a final ць (рабіць) and цц/ддз doubled consonants.
 BE_SPELLING = re.compile(r"дз|шч|ць$|цц|ддз")
 ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
+YEAR_RE = re.compile(r"1[89]\d\d|20\d\d")
+# A statement put forward to be confirmed: the confirmation frames ("is it true that", "правда
+# ли", "ці праўда") and the tag questions at the end ("..., right?", "..., да?", "..., так?")
+# of the three languages' grammars.
+CONFIRMS = re.compile(
+    r"\b(is it|it is|is that|that's|am i) (true|correct|right|so)\b|\bdid i get it right\b"
+    r"|[,—-] *(right|correct|true|isn't it|didn't it|wasn't it|no|yes)\s*\?"
+    r"|\b(правда|верно|правильно)(,)? (ли|что)\b|\bтак ли\b|\bэто так\b"
+    r"|[,—-] *(да|так|верно|правда|правильно|не так ли|не правда ли)\s*\?"
+    r"|\b(ці )?(праўда|дакладна|правільна)(,)? (што|ці)\b|\bці так\b|\bгэта так\b"
+    r"|[,—-] *(так|праўда|дакладна|ці не так)\s*\?")
 # Typo repair: words shorter than this are left alone (too many short words are one letter
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
@@ -110,6 +121,8 @@ class Analysis:
     # terms a conversation's context supplied (the last answer's subject): they lead to
     # entries but, not being the user's words, need not all be covered
     carried: tuple[str, ...] = ()
+    # the message asks to confirm a statement ("is it true that...", "..., right?")
+    confirms: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +139,9 @@ class Match:
     reason: str = ""
     # the chat's context (the last answer's subject) decided it
     followup: bool = False
+    # years the question takes for granted that the entry's answer does not state ("Is it
+    # true the CEC joined ACEEEO in 2004?"): the reply says what the sources state first
+    premise: tuple[str, ...] = ()
 
     @property
     def suggestions(self) -> tuple[str, ...]:
@@ -707,7 +723,8 @@ class Matcher:
         oos = self._outofscope_phrases(words)
         return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
                         tuple(focus) if content else tuple(terms), smalltalk,
-                        tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos))
+                        tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
+                        confirms=bool(CONFIRMS.search(tx.fold(question))))
 
     # --- language ------------------------------------------------------------------------
 
@@ -1105,8 +1122,23 @@ class Matcher:
             return self._decline(analysis, ranked, top, checked,
                                  f"asks for {analysis.outofscope[0]} matters in words that "
                                  f"'{best}' never uses, or {verdicts[best].reason()}")
+        premise = self._premise(analysis, verdicts[best])
+        if premise and best_score >= th.grounded_answer:
+            return Match("answer", best, round(best_score, 4), tuple(ranked[:3]), analysis,
+                         checked, f"asks to confirm {', '.join(premise)}, which '{best}' "
+                         "does not state: its answer settles it", premise=premise)
         return Match("partial", best, round(best_score, 4), tuple(ranked[:3]), analysis, checked,
                      f"on the subject of '{best}', but {verdicts[best].reason()}")
+
+    def _premise(self, analysis: Analysis, verdict: Verdict) -> tuple[str, ...]:
+        """The years a statement to confirm takes for granted when they are all that keeps the
+        entry from answering it and the entry's answer states a year of its own; else ()."""
+        if not (analysis.confirms and verdict.uncovered and verdict.subject_ok
+                and verdict.kind_ok and "year" in verdict.holds):
+            return ()
+        if all(YEAR_RE.fullmatch(t) for t in verdict.uncovered):
+            return verdict.uncovered
+        return ()
 
     def _explains_less(self, analysis: Analysis, rival: Verdict, top: Verdict) -> bool:
         """Whether the top candidate's texts use every content word of the question and the

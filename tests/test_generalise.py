@@ -218,3 +218,75 @@ def test_a_list_is_answered_only_by_an_answer_that_enumerates(matcher: Matcher) 
     assert (listed.status, listed.entry_id) == ("answer", "nvw-countries")
     # the PKM's answer counts its members but names none
     assert matcher.match("Перечислите членов ПКМ").status != "answer"
+
+
+PREMISE_TOPIC = """\
+    topic: club
+    title: "Club"
+    entries:
+      - id: club-membership
+        questions:
+          en: ["Since when is the commission a member of the club?",
+               "When did the commission join the club?"]
+          ru: ["С какого года комиссия в клубе?"]
+          be: ["З якога года камісія ў клубе?"]
+        answer: >-
+          According to the club, the commission has been its member since 1996. The club has
+          9 members.
+        sources: [{title: "The club's page"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    root: Path = tmp_path_factory.mktemp("club")
+    (root / "lexicon").mkdir()
+    for name, text in LEXICON.items():
+        (root / "lexicon" / name).write_text(dedent(text), encoding="utf-8")
+    (root / "club.yaml").write_text(dedent(PREMISE_TOPIC), encoding="utf-8")
+    return Matcher(load_knowledge(root))
+
+
+@pytest.mark.parametrize("question", [
+    "Is it true that the commission joined the club in 2004?",
+    "The commission is a member of the club since 2004, right?",
+    "Правда ли, что комиссия в клубе с 2004 года?",
+    "Комиссия в клубе с 2004 года, да?",
+    "Ці праўда, што камісія ў клубе з 2004 года?",
+])
+def test_a_statement_with_a_year_the_sources_contradict_gets_the_entry(
+        club: Matcher, question: str) -> None:
+    found = club.match(question)
+    assert (found.status, found.entry_id, found.premise) == (
+        "answer", "club-membership", ("2004",))
+
+
+@pytest.mark.parametrize("question", [
+    # not put forward to be confirmed: the sources say nothing of 2004
+    "What did the commission do in the club in 2004?",
+    # a statement to confirm, but about a year the entry does not hold for anything else
+    "Is it true that the commission joined the club in 2004 and left it in 2006?",
+])
+def test_other_unknown_years_stay_partial(club: Matcher, question: str) -> None:
+    found = club.match(question)
+    assert found.status != "answer" or not found.premise
+    assert found.status != "answer"
+
+
+def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> None:
+    from bot.conversation import Conversation
+    from bot.i18n import load_catalogs
+    from bot.render import plain_text
+
+    (tmp_path / "kb" / "lexicon").mkdir(parents=True)
+    for name, text in LEXICON.items():
+        (tmp_path / "kb" / "lexicon" / name).write_text(dedent(text), encoding="utf-8")
+    (tmp_path / "kb" / "club.yaml").write_text(dedent(PREMISE_TOPIC), encoding="utf-8")
+    kb = load_knowledge(tmp_path / "kb")
+    # the interface's catalogs (in English they are the source texts)
+    locales = Path(__file__).resolve().parent.parent / "locales"
+    conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
+    reply = conversation.ask("Is it true that the commission joined the club in 2004?")
+    assert reply.caveat == ("My sources do not give 2004. What they state: According to the "
+                            "club, the commission has been its member since 1996.")
+    assert plain_text(reply).startswith(reply.caveat)
