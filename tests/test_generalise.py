@@ -290,3 +290,34 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     assert reply.caveat == ("My sources do not give 2004. What they state: According to the "
                             "club, the commission has been its member since 1996.")
     assert plain_text(reply).startswith(reply.caveat)
+
+
+@pytest.fixture(scope="module")
+def shipped_lexicon(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    """The shipped lexicon (the languages' words) over a topic of this test's own."""
+    import shutil
+    root: Path = tmp_path_factory.mktemp("lexicon")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
+                    root / "lexicon")
+    (root / "watch.yaml").write_text(dedent(TOPIC), encoding="utf-8")
+    return Matcher(load_knowledge(root))
+
+
+@pytest.mark.parametrize("term,forms", [
+    # кто / хто and что / што in every case (чаму asks "why" in Belarusian, not "what")
+    ("@q-who", ["who", "whom", "кто", "кого", "кому", "кем", "ком", "хто", "каго", "каму",
+                "кім"]),
+    ("@q-what", ["what", "что", "чего", "чем", "чём", "што", "чаго", "чым"]),
+    ("@q-where", ["where", "где", "куда", "откуда", "дзе", "куды", "адкуль"]),
+])
+def test_question_words_in_all_their_case_forms(shipped_lexicon: Matcher, term: str,
+                                                forms: list[str]) -> None:
+    for form in forms:
+        assert shipped_lexicon.terms_of(form) == [term], form
+
+
+def test_a_question_joined_by_and_to_one_asking_with_whom_is_split(
+        shipped_lexicon: Matcher) -> None:
+    from bot.dialogue import split_questions
+    assert split_questions(shipped_lexicon, "Што такое НВВ і з кім яна супрацоўнічае?") == [
+        "Што такое НВВ", "з кім яна супрацоўнічае?"]
