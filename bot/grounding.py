@@ -104,6 +104,7 @@ class _EntryFacts:
     words: tuple[str, ...]  # the answer's and phrasings' words, for near spellings
     holds: tuple[str, ...]  # kinds of facts the answer holds
     counted: frozenset[str]  # terms the answer gives a number of ("25 countries")
+    pairs: frozenset[tuple[str, str]]  # stems of neighbouring words in the texts
 
 
 class Grounder:
@@ -192,7 +193,9 @@ class Grounder:
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
                             _holds(entry.answer, tokens[0], covered, self._places, own,
                                    self._named_in(entry.answer)),
-                            _counted(tokens[0], self._terms_of))
+                            _counted(tokens[0], self._terms_of),
+                            frozenset(pair for ws in (*tokens, list(self._phrasing_words(entry_id)))
+                                      for pair in _stem_pairs(ws)))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
@@ -255,10 +258,14 @@ class Grounder:
         return Verdict(entry_id, tuple(sorted(subject)), tuple(sorted(subject & terms)),
                        tuple(matched), tuple(uncovered), asked, holds)
 
-    def mentions(self, entry_id: str, stems: Iterable[str]) -> bool:
-        """Whether the entry's phrasings or answers use every one of these word stems."""
-        covered = self._facts_of(entry_id).covered
-        return all(s in covered for s in stems)
+    def mentions(self, entry_id: str, stems: Sequence[str]) -> bool:
+        """Whether the entry's phrasings or answers use these word stems: a word alone
+        anywhere, a phrase of several as a phrase (word after word), so that "стать
+        наблюдателем" is not found in "статья ... наблюдатели"."""
+        facts = self._facts_of(entry_id)
+        if len(stems) == 1:
+            return stems[0] in facts.covered
+        return all(pair in facts.pairs for pair in zip(stems, stems[1:], strict=False))
 
     def _covers(self, facts: _EntryFacts, term: str) -> bool:
         if term in facts.covered:
@@ -268,6 +275,11 @@ class Grounder:
         hit = process.extractOne(term, facts.words, scorer=fuzz.partial_ratio,
                                  processor=None, score_cutoff=COVER_CUTOFF)
         return hit is not None and hit[0].startswith(term[:3])
+
+
+def _stem_pairs(words: Sequence[str]) -> Iterable[tuple[str, str]]:
+    stems = [tx.stem(w) for w in words]
+    return zip(stems, stems[1:], strict=False)
 
 
 def asked_kind(terms: Iterable[str]) -> str | None:

@@ -515,15 +515,17 @@ class Matcher:
         return next((k for k in SMALLTALK_ORDER if k in found), None)
 
     def _outofscope_phrases(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
-        """(class, phrase stems) of every out-of-scope phrase in the words, opinion first."""
+        """(class, phrase stems) of every out-of-scope phrase in the words, in the order they
+        come: what a question asks comes before what it asks about ("who will win the next
+        election" asks for a prediction, "how do I register as an independent observer" for
+        practical help), so the first phrase decides the class."""
         stems = [tx.stem(w) for w in words]
-        found: dict[tuple[str, ...], str] = {}
+        found: dict[tuple[str, ...], tuple[int, str]] = {}
         for i, first in enumerate(stems):
             for phrase, cls in self._outofscope.get(first, ()):
-                if tuple(stems[i : i + len(phrase)]) == phrase:
-                    found[phrase] = cls
-        order = list(self.kb.lexicon.outofscope)
-        return sorted(((c, p) for p, c in found.items()), key=lambda f: order.index(f[0]))
+                if tuple(stems[i : i + len(phrase)]) == phrase and phrase not in found:
+                    found[phrase] = (i, cls)
+        return [(c, p) for p, (_, c) in sorted(found.items(), key=lambda f: f[1][0])]
 
     # --- reading noisy input -----------------------------------------------------------------
 

@@ -115,6 +115,8 @@ LEXICON = {
             terms: [list, перечислите, пералічыце]
           - key: q-how-many
             terms: ["how many", сколько, колькі]
+          - key: q-how
+            terms: [how, как, як]
           - key: reported
             kind: fact
             terms: [criticise, criticised, критиковали]
@@ -321,3 +323,60 @@ def test_a_question_joined_by_and_to_one_asking_with_whom_is_split(
     from bot.dialogue import split_questions
     assert split_questions(shipped_lexicon, "Што такое НВВ і з кім яна супрацоўнічае?") == [
         "Што такое НВВ", "з кім яна супрацоўнічае?"]
+
+
+OUT_OF_SCOPE = """\
+    practical:
+      en: [register, "next election", "become an observer"]
+      ru: ["стать наблюдателем"]
+    opinion:
+      en: [independent, "will win"]
+      ru: ["кто победит"]
+    """
+
+INVITE_TOPIC = """\
+    topic: invite
+    title: "Invitations"
+    entries:
+      - id: invite-who
+        questions:
+          en: ["Who invites observers?", "How do observers get invited?"]
+          ru: ["Кто приглашает наблюдателей?", "Как приглашают наблюдателей?"]
+          be: ["Хто запрашае назіральнікаў?"]
+        answer: "According to the article, the commission invites observers to every election."
+        sources: [{title: "The article"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def invite(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    root: Path = tmp_path_factory.mktemp("invite")
+    (root / "lexicon").mkdir()
+    for name, text in {**LEXICON, "outofscope.yaml": OUT_OF_SCOPE}.items():
+        (root / "lexicon" / name).write_text(dedent(text), encoding="utf-8")
+    (root / "invite.yaml").write_text(dedent(INVITE_TOPIC), encoding="utf-8")
+    kb = load_knowledge(root)
+    # the Russian answer names the article («статья») and observers, never becoming one
+    russian = "По данным статьи, комиссия приглашает наблюдателей на все выборы."
+    return Matcher(kb, answers={"invite-who": [russian]})
+
+
+@pytest.mark.parametrize("question,cls", [
+    ("Who will win the next election?", "opinion"),
+    ("The next election: who will win it?", "practical"),
+    ("How do I register as an independent observer?", "practical"),
+    ("Is the commission independent when it has to register observers?", "opinion"),
+])
+def test_the_first_out_of_scope_phrase_decides_the_class(invite: Matcher, question: str,
+                                                         cls: str) -> None:
+    assert invite.analyse(question).outofscope[0] == cls
+
+
+@pytest.mark.parametrize("question", ["How do I become an observer?",
+                                      "Как стать наблюдателем?"])
+def test_a_practical_phrase_is_covered_only_as_a_phrase(invite: Matcher, question: str) -> None:
+    # «статья» shares its stem with «стать», and the answer names observers: the phrase
+    # «стать наблюдателем» is still nowhere in it
+    found = invite.match(question)
+    assert (found.status, found.outofscope) == ("none", "practical")
+    assert invite.match("Кто приглашает наблюдателей?").status == "answer"
