@@ -19,6 +19,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -265,7 +266,7 @@ class Grounder:
         facts = self._facts_of(entry_id)
         if len(stems) == 1:
             return stems[0] in facts.covered
-        return all(pair in facts.pairs for pair in zip(stems, stems[1:], strict=False))
+        return all(pair in facts.pairs for pair in pairwise(stems))
 
     def _covers(self, facts: _EntryFacts, term: str) -> bool:
         if term in facts.covered:
@@ -278,8 +279,7 @@ class Grounder:
 
 
 def _stem_pairs(words: Sequence[str]) -> Iterable[tuple[str, str]]:
-    stems = [tx.stem(w) for w in words]
-    return zip(stems, stems[1:], strict=False)
+    return pairwise([tx.stem(w) for w in words])
 
 
 def asked_kind(terms: Iterable[str]) -> str | None:
