@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -123,6 +123,11 @@ class Analysis:
     carried: tuple[str, ...] = ()
     # the message asks to confirm a statement ("is it true that...", "..., right?")
     confirms: bool = False
+    # terms of the sentences before the first one that asks: the context a message gives
+    # before its question ("We'd like to observe the next elections. Whom do we contact?")
+    preamble: tuple[str, ...] = ()
+    # the facts of the preamble are read as context only (see Matcher.decide)
+    loose_preamble: bool = False
 
 
 @dataclass(frozen=True)
@@ -695,6 +700,8 @@ class Matcher:
         words: list[str] = []
         terms: list[str] = []
         focus: list[str] = []
+        asking: list[str] = []  # the words of the asking sentences
+        preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
         for sentence in split_sentences(question):
             ws = self._read_sentence(sentence, capitals)
@@ -710,6 +717,9 @@ class Matcher:
             terms.extend(ts)
             if sentence.rstrip().endswith("?"):
                 focus.extend(ts)
+                asking.extend(ws)
+            if not asking:
+                preamble.extend(ts)
         names = frozenset(tx.stem(w) for w in capitals
                           if self._knownness(w) == 0.0
                           or (not self._known(w) and self._repair(w, True) == w))
@@ -722,11 +732,15 @@ class Matcher:
             # what the others name, not everything else they say
             focus += [t for t in terms if self._kinds.get(t) == "name" and t not in focus]
             content = focus
-        oos = self._outofscope_phrases(words)
+        # an opinion or practical matter counts where the message asks ("We'd like to observe
+        # the next elections. Whom do we contact for an invitation?" asks no practical matter)
+        oos = (asking and self._outofscope_phrases(asking)) or (
+            [] if asking and content else self._outofscope_phrases(words))
         return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
                         tuple(focus) if content else tuple(terms), smalltalk,
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
-                        confirms=bool(CONFIRMS.search(tx.fold(question))))
+                        confirms=bool(CONFIRMS.search(tx.fold(question))),
+                        preamble=tuple(preamble) if asking else ())
 
     # --- language ------------------------------------------------------------------------
 
@@ -1057,6 +1071,13 @@ class Matcher:
         strict = {t for t in salient if t.isdigit() or t in analysis.names or (
             self._kinds.get(t) in ("name", "fact")) or (
             self._kinds.get(t) == "place" and t in analysis.focus)}
+        if analysis.loose_preamble:
+            # a specific fact asked for counts from the question on: in the sentences before
+            # it ("We'd like to observe the next elections.") it is context, after it ("I need
+            # the actual articles.") part of the request
+            after = Counter(analysis.terms)
+            after.subtract(analysis.preamble)
+            strict = {t for t in strict if self._kinds.get(t) != "fact" or after[t] > 0}
         own = [t for t in analysis.focus if t not in analysis.carried
                and (t.startswith(SYN_PREFIX) or t in self._weights)]
         return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
@@ -1075,7 +1096,20 @@ class Matcher:
         return self._kinds.get(term)
 
     def decide(self, analysis: Analysis) -> Match:
-        """Answer, partial, suggest, small talk or decline for an analysed question."""
+        """Answer, partial, suggest, small talk or decline for an analysed question.
+
+        The specific facts a message names before its question (the "next elections" of "We'd
+        like to observe the next elections. Whom do we contact?") first count as asked: an
+        entry that covers them is the better reading. Only when no entry answers that way are
+        they read as the context they most often are."""
+        found = self._decide(analysis)
+        if found.status == "answer" or not analysis.preamble or analysis.loose_preamble or not (
+                {t for t in analysis.preamble if self._kinds.get(t) == "fact"}):
+            return found
+        loose = self._decide(replace(analysis, loose_preamble=True))
+        return loose if loose.status == "answer" else found
+
+    def _decide(self, analysis: Analysis) -> Match:
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
         # (only the best MAX_VERIFIED are ever read: ranking more would only cost)

@@ -117,6 +117,9 @@ LEXICON = {
             terms: ["how many", сколько, колькі]
           - key: q-how
             terms: [how, как, як]
+          - key: budget
+            kind: fact
+            terms: [budget, бюджет]
           - key: reported
             kind: fact
             terms: [criticise, criticised, критиковали]
@@ -380,3 +383,19 @@ def test_a_practical_phrase_is_covered_only_as_a_phrase(invite: Matcher, questio
     found = invite.match(question)
     assert (found.status, found.outofscope) == ("none", "practical")
     assert invite.match("Кто приглашает наблюдателей?").status == "answer"
+
+
+def test_context_before_the_question_is_read_as_context(invite: Matcher) -> None:
+    # a practical phrase and a specific fact in the sentences before the question do not
+    # decide it; the same words in the question do
+    found = invite.match("Our budget is small and we'd like to register observers for the "
+                         "next election. Who invites observers?")
+    assert (found.status, found.entry_id) == ("answer", "invite-who")
+    assert invite.match("Who invites observers for the next election?").status == "none"
+    assert invite.match("Who invites observers and what is their budget?").status != "answer"
+
+
+def test_a_fact_asked_after_the_question_still_counts(invite: Matcher) -> None:
+    # "...? I need to know the budget." is part of the request
+    assert invite.match("Who invites observers? I need to know their budget.").status != (
+        "answer")
