@@ -1,0 +1,160 @@
+"""Fit the decision thresholds by cross-validation (not a test): `python -m tests.fit_thresholds`.
+
+The answer / partial / suggest decision rests on a few scores (`bot.matcher.Thresholds`). This
+script reads the shared eval sets (dev, dev2, dev3 and the two conversation sets), cuts them
+into folds (single questions by line, conversations whole), and for each fold picks, on the
+other folds, the grid point with the best objective, then reports what that choice does on the
+held-out fold. A wrong confident answer is the worst outcome, so the objective is
+
+    right - 3 * wrong - nearmiss answered - out-of-scope answered
+
+(each a count). The held-out figures say how the fitted thresholds do on questions they were not
+fitted on; the same figures for the thresholds in the code say whether those are as good.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+
+from bot.conversation import Conversation, answer_texts
+from bot.dialogue import Context
+from bot.i18n import load_catalogs
+from bot.knowledge import load_knowledge
+from bot.matcher import Matcher, Thresholds
+
+from .benchmark import EVAL_DIR, ROOT
+
+SINGLE = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl")
+DIALOGUES = ("dialogues-dev.jsonl", "dialogues-dev2.jsonl")
+GRID = {
+    "grounded_answer": (0.36, 0.39, 0.42, 0.45, 0.5),
+    "margin": (0.03, 0.06, 0.09),
+    "partial": (0.25, 0.3, 0.35),
+    "suggest_window": (0.15, 0.25),
+}
+WRONG_COST = 3
+
+
+@dataclass(frozen=True)
+class Tally:
+    right: int = 0
+    wrong: int = 0
+    in_scope: int = 0
+    nearmiss_answered: int = 0
+    nearmiss: int = 0
+    oos_answered: int = 0
+    oos: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def objective(self) -> int:
+        return self.right - WRONG_COST * self.wrong - self.nearmiss_answered - self.oos_answered
+
+    def line(self) -> str:
+        def share(a: int, b: int) -> str:
+            return f"{a / b:.3f}" if b else "-"
+        return (f"right {share(self.right, self.in_scope)}, "
+                f"wrong {share(self.wrong, self.in_scope)} (n={self.in_scope}); nearmiss answered "
+                f"{share(self.nearmiss_answered, self.nearmiss)} (n={self.nearmiss}); oos answered "
+                f"{self.oos_answered}/{self.oos}")
+
+
+# one unit of cross-validation: a single question, or a whole conversation
+Unit = list[dict[str, object]]
+
+
+def _units(names: Iterable[str], by_conversation: bool) -> list[Unit]:
+    units: list[Unit] = []
+    for name in names:
+        path = EVAL_DIR / name
+        if not path.is_file():
+            continue
+        lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        if not by_conversation:
+            units += [[line] for line in lines]
+            continue
+        for _, turns in itertools.groupby(lines, key=lambda x: x["conversation"]):
+            units.append(list(turns))
+    return units
+
+
+def _score(conversation: Conversation, unit: Unit) -> Tally:
+    tally = Tally()
+    context: Context | None = None
+    for line in unit:
+        turn = conversation.respond(str(line["q"]), context=context)
+        context = turn.context
+        ids = set(line["ids"])  # type: ignore[call-overload]
+        answered = [m.entry_id for m in turn.matches if m.status == "answer" and m.entry_id]
+        if ids:
+            want = set(line.get("all") or ()) or None  # type: ignore[call-overload]
+            ok = want <= set(answered) if want else bool(answered) and answered[0] in ids
+            bad = bool(answered) and not want and answered[0] not in ids
+            tally += Tally(right=int(ok), wrong=int(bad), in_scope=1)
+        elif line.get("kind") == "oos":
+            tally += Tally(oos_answered=int(bool(answered)), oos=1)
+        else:
+            tally += Tally(nearmiss_answered=int(bool(answered)), nearmiss=1)
+    return tally
+
+
+def _grid() -> list[Thresholds]:
+    keys = list(GRID)
+    return [replace(Thresholds(), **dict(zip(keys, values, strict=True)))
+            for values in itertools.product(*(GRID[k] for k in keys))]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    kb = load_knowledge(ROOT / "knowledge")
+    catalogs = load_catalogs(ROOT / "locales")
+    answers = answer_texts(kb, catalogs)
+    index = Matcher(kb, answers=answers).index
+    units = _units(SINGLE, False) + _units(DIALOGUES, True)
+    if not units:
+        print(f"no eval sets in {EVAL_DIR}")
+        return 1
+    random.Random(args.seed).shuffle(units)
+    folds = [units[i :: args.folds] for i in range(args.folds)]
+
+    grid = _grid()
+    current = Thresholds()
+    if current not in grid:
+        grid.append(current)
+    # every grid point's tally on every fold, worked out once
+    per_fold: list[list[Tally]] = []
+    for thresholds in grid:
+        conversation = Conversation(kb, catalogs, Matcher(kb, thresholds, answers, index))
+        per_fold.append([sum((_score(conversation, u) for u in fold), Tally())
+                         for fold in folds])
+
+    held_out, fixed = Tally(), Tally()
+    at_current = grid.index(current)
+    for k in range(args.folds):
+        train = [sum((t for i, t in enumerate(row) if i != k), Tally()) for row in per_fold]
+        best = max(range(len(grid)), key=lambda g: (train[g].objective(), g == at_current))
+        held_out += per_fold[best][k]
+        fixed += per_fold[at_current][k]
+        chosen = {key: getattr(grid[best], key) for key in GRID}
+        print(f"fold {k + 1}: chose {chosen}; held out: {per_fold[best][k].line()}")
+    print(f"held out, fitted per fold: {held_out.line()}")
+    print(f"held out, thresholds in the code: {fixed.line()}")
+    whole = [sum(row, Tally()) for row in per_fold]
+    best = max(range(len(grid)), key=lambda g: (whole[g].objective(), g == at_current))
+    print(f"best on all folds: { {key: getattr(grid[best], key) for key in GRID} } "
+          f"({whole[best].line()}); in the code: {whole[at_current].line()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
