@@ -380,8 +380,8 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     reply = conv.start(current)
     tr = conv.catalogs[current]
     out.write(_screen(reply, width) + "\n\n" + tr.gettext(
-        "(Type a question, or the number of a choice. /topics, /language, /help, /about; "
-        "/quit to leave.)") + "\n")
+        "(Type a question, or the number of a choice. /topics, /language, /help, /about, "
+        "/privacy, /forget; /quit to leave.)") + "\n")
     prompt = "> "
     out.write(prompt)
     out.flush()
