@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -223,7 +224,7 @@ def _fill(po: Path, lang: str, share: float) -> None:
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=lang)
     messages = [m for m in catalog if m.id]
-    for message in messages[:round(share * len(messages))]:
+    for message in messages[:math.ceil(share * len(messages))]:
         if isinstance(message.id, tuple):
             message.string = tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals))
         else:
