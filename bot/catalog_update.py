@@ -2,8 +2,12 @@
 
 One step extracts both domains from a checkout (`bot/` and `knowledge/`, mapped by babel.cfg),
 writes the `.pot` templates with a stable header, and updates every language's catalogs with the
-previous English kept in `#| msgid` for changed texts. A file is only rewritten when something
-other than the creation date or the babel version changed, so diffs show real changes only.
+previous English kept in `#| msgid` for changed texts. A message whose context (an entry id, a
+`label:`/`topic:` id) is still there keeps its translation as fuzzy whatever the wording change;
+the English catalogs keep no obsolete texts. A file is only rewritten when something other than
+the creation date or the babel version changed, so diffs show real changes only, and a catalog
+counts as up to date when it says the same as the rendered one: a PO editor's own line wrapping
+or `#|` lines left over after unmarking a fuzzy entry are not content.
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ METHODS = {"knowledge": "bot.babel_extract:extract_knowledge"}
 # header lines that change without any change of content
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date|Generated-By): .*\n',
                        re.MULTILINE)
+
+
+# babel writes "<project> VERSION" without a version; the catalogs follow no release number
+_PROJECT_ID = re.compile(r'^"Project-Id-Version: .*\\n"\n', re.MULTILINE)
+# placeholder lines babel puts in a new catalog's header comment
+_PLACEHOLDER = re.compile(r"FIRST AUTHOR|EMAIL@ADDRESS")
 
 
 def _header(kind: str, domain: str) -> str:
@@ -100,6 +110,7 @@ def render(catalog: Catalog) -> bytes:
     # file names without line numbers: moving code must not rewrite every catalog
     write_po(buffer, catalog, width=WIDTH, include_lineno=False)
     text = buffer.getvalue().decode(catalog.charset or "utf-8")
+    text = _PROJECT_ID.sub(f'"Project-Id-Version: {PROJECT_NAME}\\\\n"\n', text, count=1)
     for message in catalog:
         if not (message.id and message.previous_id):
             continue
@@ -118,10 +129,25 @@ def same_content(a: bytes, b: bytes) -> bool:
     return _VOLATILE.sub(b"", a) == _VOLATILE.sub(b"", b)
 
 
-def _write(path: Path, data: bytes, dry_run: bool) -> Written:
+def canonical(path: Path, lang: str | None) -> bytes:
+    """A catalog file as this project renders it: the editor's wrapping and stale `#|` gone."""
+    catalog = read_catalog(path, lang)
+    restore_previous(catalog, take_previous(catalog))
+    return render(catalog)
+
+
+def _write(path: Path, data: bytes, dry_run: bool, lang: str | None = None) -> Written:
     old = path.read_bytes() if path.is_file() else None
-    changed = old is None or not same_content(old, data)
-    if changed and not dry_run:
+    rewrite = old is None or not same_content(old, data)
+    # the same content written another way (a PO editor's wrapping, stale `#|`) is no change;
+    # `update` still rewrites it in the project's shape
+    changed = rewrite
+    if rewrite and old is not None:
+        try:
+            changed = not same_content(canonical(path, lang), data)
+        except I18nError:
+            changed = True
+    if rewrite and not dry_run:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return Written(path, changed)
@@ -203,6 +229,45 @@ def restore_previous(catalog: Catalog,
             message.previous_id = previous[(ids[0], message.context)]
 
 
+def _ids(message: Message) -> tuple[str, ...]:
+    return tuple(message.id) if isinstance(message.id, tuple | list) else (message.id,)
+
+
+def _unique_contexts(messages: list[Message]) -> dict[str, Message]:
+    """Messages by context, for the contexts only one message has."""
+    seen: dict[str, list[Message]] = {}
+    for message in messages:
+        if message.id and message.context is not None:
+            seen.setdefault(message.context, []).append(message)
+    return {context: found[0] for context, found in seen.items() if len(found) == 1}
+
+
+def carry_by_context(catalog: Catalog, template: Catalog,
+                     previous: dict[tuple[str, str | None], list[str]]) -> None:
+    """Before babel's update: a message whose context survives with new English keeps its
+    translation, marked fuzzy, with the English it was translated from in `previous`.
+
+    babel only carries a translation over when the old and new English are similar enough; the
+    context (the entry id) says it is the same text however much the wording changed.
+    """
+    old = _unique_contexts(list(catalog))
+    new = _unique_contexts(list(template))
+    for context, message in new.items():
+        before = old.get(context)
+        if before is None or _ids(before) == _ids(message):
+            continue
+        if len(_ids(before)) != len(_ids(message)):
+            continue  # singular <-> plural: babel's own handling
+        was = previous.get((_ids(before)[0], context)) or list(_ids(before))
+        catalog.delete(before.id, context=context)
+        strings = before.string if isinstance(before.string, tuple | list) else (before.string,)
+        if not any(strings):
+            continue  # nothing translated: the new text simply arrives empty
+        catalog.add(message.id, before.string, context=context, previous_id=was,
+                    flags=set(before.flags) | {"fuzzy"}, user_comments=list(before.user_comments))
+        previous[(_ids(message)[0], context)] = was
+
+
 def update(root: Path, dry_run: bool = False) -> list[Written]:
     """Extract both domains and update every catalog under `root/locales`."""
     locales = root / "locales"
@@ -222,12 +287,24 @@ def update(root: Path, dry_run: bool = False) -> list[Written]:
             path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
             catalog = read_catalog(path, lang)
             previous = take_previous(catalog)
+            carry_by_context(catalog, template, previous)
             catalog.update(template, update_header_comment=False)
             restore_previous(catalog, previous)
+            _fill_header(catalog)
             if lang == SOURCE_LANGUAGE:
                 source_language_cleanup(catalog)
-            written.append(_write(path, render(catalog), dry_run))
+                catalog.obsolete.clear()  # the English is the source: nothing to salvage
+            written.append(_write(path, render(catalog), dry_run, lang))
     return written
+
+
+def _fill_header(catalog: Catalog) -> None:
+    """The project's bug address instead of babel's placeholders, no "FIRST AUTHOR" line."""
+    catalog.msgid_bugs_address = BUGS_ADDRESS
+    comment = catalog.header_comment
+    if _PLACEHOLDER.search(comment):
+        catalog.header_comment = "\n".join(
+            line for line in comment.splitlines() if not _PLACEHOLDER.search(line))
 
 
 def init(root: Path, lang: str) -> list[Written]:

@@ -75,7 +75,8 @@ def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
                         "./locales in a checkout, else the packaged one)")
     if lang:
         parser.add_argument("--lang", metavar="LANG", default=None,
-                            help="reply language (be, ru, en); default: the question's language")
+                            help="reply language (be, ru, en, or any language with a catalog, "
+                            "to preview it); default: the question's language")
 
 
 def _resolve_dirs(args: argparse.Namespace, err: TextIO | None) -> None:
@@ -183,9 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
 def _conversation(args: argparse.Namespace) -> Conversation:
     conv = Conversation.load(args.kb, args.locales)
     lang = getattr(args, "lang", None)
+    if lang is not None and lang in conv.catalogs.unfinished:
+        # a translator's preview: any catalog present speaks here; Telegram still hides it
+        ui, kb = conv.catalogs.hidden[lang]
+        sys.stderr.write(f"electionbot: previewing '{lang}', hidden from citizens until "
+                         f"it is complete enough (now {ui:.0%} of interface messages and "
+                         f"{kb:.0%} of answers and titles)\n")
+        return Conversation(conv.kb, conv.catalogs.preview(lang), conv.matcher)
     if lang is not None and lang not in conv.catalogs.languages:
         raise UserError(f"unknown language '{lang}': choose one of "
-                        f"{', '.join(conv.catalogs.codes)}")
+                        f"{', '.join(conv.catalogs.codes)} (or `electionbot locales init "
+                        f"{lang}` to start it)")
     return conv
 
 
@@ -380,8 +389,8 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     reply = conv.start(current)
     tr = conv.catalogs[current]
     out.write(_screen(reply, width) + "\n\n" + tr.gettext(
-        "(Type a question, or the number of a choice. /topics, /language, /help, /about; "
-        "/quit to leave.)") + "\n")
+        "(Type a question, or the number of a choice. /topics, /language, /help, /about, "
+        "/privacy, /forget; /quit to leave.)") + "\n")
     prompt = "> "
     out.write(prompt)
     out.flush()

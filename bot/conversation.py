@@ -169,10 +169,9 @@ class Conversation:
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
-            # TRANSLATORS: first line above an answer that is close to, but not exactly, what
-            # the user asked.
-            caveat = tr.gettext("I have no exact information on that. Here is what my sources "
-                                "say on the closest question:")
+            # TRANSLATORS: first line above an answer close to, but not exactly, what was asked.
+            caveat = tr.gettext("I don't have exact information on what you asked. Here is what "
+                                "my sources say on the closest question:")
             # a related question pressed under it is a label, as under "did you mean"
             ref = new_ref()
             return replace(self.entry(match.entry_id, lang, score=match.score, ref=ref),
@@ -181,8 +180,8 @@ class Conversation:
             ids = match.suggestions
             ref = new_ref()
             # TRANSLATORS: shown above buttons with up to three questions the user may mean.
-            body = tr.ngettext("This question may be what you mean:",
-                               "One of these questions may be what you mean:", len(ids))
+            body = tr.ngettext("Did you mean this question?",
+                               "Did you mean one of these questions?", len(ids))
             rows = tuple((Button(self.button_label(e, lang),
                                  action(ACTION_ENTRY, e), ref),) for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
@@ -215,8 +214,10 @@ class Conversation:
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
-            return tr.gettext("You're welcome! Ask me anything else about election cooperation "
-                              "and observation.")
+            # TRANSLATORS: the reply to thanks, "ok", "got it" and goodbyes alike: it must fit
+            # every one of them.
+            return tr.gettext("Glad to help. Come back any time with more questions about "
+                              "election cooperation and observation.")
         if kind == "bot":
             return tr.gettext(
                 "I'm a bot: I answer questions about election cooperation and election "
@@ -299,7 +300,7 @@ class Conversation:
         return tr.gettext(
             "Hello! I answer questions about election cooperation and election observation: "
             "Belarus's Central Election Commission and its international partners (ACEEEO, "
-            "the CIS commissions, the OSCE, Russia's election commission) and the election "
+            "the CIS commissions, the OSCE, Russia's CEC) and the election "
             "observer network ENEMO.\n\n"
             "Ask in your own words, in Belarusian, Russian or English, or browse the topics.")
 
@@ -379,12 +380,12 @@ def privacy_text(tr: Language, retention_days: int) -> str:
     """What the bot stores, in the user's language."""
     stored = tr.gettext(
         "What this bot stores:\n"
-        "• the language you chose with /language, linked to your Telegram id, until you send "
+        "• the language you chose with /language, linked to your Telegram ID, until you send "
         "/forget;\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
         "link to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "
-        "question was then pressed, with no user id, no name and only the date (not the time), "
+        "question was then pressed, with no user ID, no name and only the date (not the time), "
         "so that maintainers can add answers and phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
@@ -434,7 +435,8 @@ def privacy(conv: Conversation, lang: str, retention_days: int) -> Reply:
 def forget_prompt(conv: Conversation, lang: str) -> Reply:
     """/forget asks first; the answer comes back as a `forget:yes` / `forget:no` press."""
     tr = conv.catalogs[lang]
-    body = tr.gettext("Delete everything this bot stores about you (your language choice)?")
+    body = tr.gettext("Delete everything this bot stores about you (your language choice) and "
+                      "what it remembers of this conversation?")
     return _info_reply(tr, body, ((Button(tr.gettext("Yes, delete"), f"{ACTION_FORGET}:yes"),
                                    Button(tr.gettext("No, keep"), f"{ACTION_FORGET}:no")),))
 
@@ -442,7 +444,8 @@ def forget_prompt(conv: Conversation, lang: str) -> Reply:
 def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
     tr = conv.catalogs[lang]
     if deleted:
-        return _info_reply(tr, tr.gettext("Done: nothing about you is stored any more."))
+        return _info_reply(tr, tr.gettext("Done: nothing about you is stored any more, and the "
+                                          "bot no longer remembers this conversation."))
     return _info_reply(tr, tr.gettext("Nothing was deleted."))
 
 

@@ -32,6 +32,9 @@ class Gap:
     score: float = 0.0
     # questions that got a partial answer: the base covers only part of them
     partial: int = 0
+    # not for the knowledge base at all: "opinion" or "practical" (the out-of-scope classes),
+    # or "off-topic" (no entry's subject is named: "Where can I buy a cheap laptop?")
+    outofscope: str | None = None
 
     @property
     def count(self) -> int:
@@ -42,7 +45,8 @@ class Gap:
                 "questions": [{"text": q, "lang": lang, "count": n}
                               for (q, lang), n in self.questions.most_common()],
                 "languages": dict(self.langs), "nearest": self.nearest,
-                "score": round(self.score, 3), "partial": self.partial}
+                "score": round(self.score, 3), "partial": self.partial,
+                "outofscope": self.outofscope}
 
 
 def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]:
@@ -69,14 +73,34 @@ def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]
                               limit=1)
         if ranked:
             gap.nearest, gap.score = ranked[0]
+        if not gap.partial:
+            gap.outofscope = out_of_scope(gap.questions.most_common(1)[0][0][0], matcher)
     gaps.sort(key=lambda g: (-g.count, g.key))
     return gaps
+
+
+def out_of_scope(question: str, matcher: Matcher) -> str | None:
+    """Why a question is not for the knowledge base, or None when it is on its subjects."""
+    match = matcher.match(question)
+    if match.outofscope:
+        return match.outofscope
+    # no entry's subject named at all (the matcher's own test of "on subject")
+    if match.status == "none" and not matcher._on_subject(match.analysis.terms).any():
+        return "off-topic"
+    return None
+
+
+OUT_OF_SCOPE = {"opinion": "asks for an opinion (the bot declines those)",
+                "practical": "a practical matter the bot does not cover",
+                "off-topic": "names none of the base's subjects"}
 
 
 def as_text(gaps: list[Gap], feedback: dict[str, tuple[int, int]]) -> str:
     lines = []
     for i, gap in enumerate(gaps, 1):
         near = f"nearest '{gap.nearest}' ({gap.score:.2f})" if gap.nearest else "no near entry"
+        if gap.outofscope:
+            near = f"out of scope: {OUT_OF_SCOPE[gap.outofscope]}"
         langs = ", ".join(f"{k} {v}" for k, v in gap.langs.most_common())
         part = f", {gap.partial} partly answered (a new entry?)" if gap.partial else ""
         lines.append(f"{i}. {gap.count} question(s) [{langs}] — {near}{part}")
@@ -95,9 +119,16 @@ def as_text(gaps: list[Gap], feedback: dict[str, tuple[int, int]]) -> str:
 
 
 def as_yaml(gaps: list[Gap], suggest_floor: float) -> str:
-    """Ready-to-paste YAML: phrasings for the nearest entry, or a new entry's skeleton."""
+    """Ready-to-paste YAML: phrasings for the nearest entry, or a new entry's skeleton; the
+    out-of-scope questions only as comments at the end, never as a skeleton."""
     blocks = []
+    apart = []
     for i, gap in enumerate(gaps, 1):
+        if gap.outofscope:
+            apart.append(f"# {i}. {gap.count} question(s), {OUT_OF_SCOPE[gap.outofscope]}:\n" +
+                         "".join(f"#   [{lang}] {q}\n"
+                                 for (q, lang), _ in gap.questions.most_common(5)))
+            continue
         by_lang: dict[str, list[str]] = {}
         for (q, lang), _ in gap.questions.most_common():
             by_lang.setdefault(lang, []).append(q)
@@ -118,6 +149,10 @@ def as_yaml(gaps: list[Gap], suggest_floor: float) -> str:
                         "sources": [{"title": "TODO: the source document"}]}
             body = yaml.safe_dump([skeleton], allow_unicode=True, sort_keys=False)
         blocks.append(head + body)
+    if apart:
+        blocks.append("# Out of scope: not for the knowledge base (no entry, no phrasings). "
+                      "The bot's\n# honest decline is the right reply to these.\n" +
+                      "".join(apart))
     return "\n".join(blocks) if blocks else "# No unanswered questions stored for this period.\n"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -87,6 +87,8 @@ class Catalogs:
     # languages whose catalogs exist but are not complete enough yet → (messages, knowledge)
     # translated shares
     hidden: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    # the same unfinished languages, loaded: the terminal can preview them (`--lang uk`)
+    unfinished: Mapping[str, Language] = field(default_factory=dict)
 
     def __getitem__(self, code: str) -> Language:
         return self.languages[code]
@@ -94,6 +96,13 @@ class Catalogs:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(self.languages)
+
+    def preview(self, code: str) -> Catalogs:
+        """These catalogs with the unfinished language `code` spoken too (terminal preview);
+        citizens on Telegram are still offered only the visible languages."""
+        if code not in self.unfinished:
+            return self
+        return replace(self, languages={**self.languages, code: self.unfinished[code]})
 
     def resolve(self, code: str | None, default: str = SOURCE_LANGUAGE) -> str:
         """A supported language code for `code` ("be-BY" → "be"), else `default`."""
@@ -212,6 +221,7 @@ def load_catalogs(directory: Path | str | None = None) -> Catalogs:
                         "run `electionbot locales init LANG` for them (see docs/translating.md)")
     languages: dict[str, Language] = {}
     hidden: dict[str, tuple[float, float]] = {}
+    unfinished: dict[str, Language] = {}
     for code in codes:
         ui_catalog, kb_catalog = _read_pair(directory, code)
         shares = (translated_share(ui_catalog, code), translated_share(kb_catalog, code))
@@ -219,4 +229,5 @@ def load_catalogs(directory: Path | str | None = None) -> Catalogs:
             languages[code] = _load_language(code, ui_catalog, kb_catalog)
         else:
             hidden[code] = shares
-    return Catalogs(languages, directory, hidden)
+            unfinished[code] = _load_language(code, ui_catalog, kb_catalog)
+    return Catalogs(languages, directory, hidden, unfinished)

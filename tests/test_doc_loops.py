@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog_update import render
 from bot.i18n import read_catalog
 
 from .conftest import ROOT
@@ -109,17 +108,42 @@ def test_the_maintainers_quick_start_works_as_written(checkout: Path) -> None:
         assert (checkout / path).read_bytes() == (ROOT / path).read_bytes()
 
 
+def hand_translate(path: Path, context: str, translation: str) -> None:
+    """What a person does in a text editor: drop the `#, fuzzy` line of one message (its `#|`
+    lines stay) and type the translation on one long line, wrapped by no tool."""
+    text = path.read_text("utf-8")
+    head = text.index(f'msgctxt "{context}"\n')
+    start = text.rindex("\n\n", 0, head) + 2
+    end = text.find("\n\n", head)
+    end = len(text.rstrip("\n")) if end < 0 else end
+    block = text[start:end]
+    assert "#, fuzzy\n" in block and "#| msgid" in block, block
+    block = block.replace("#, fuzzy\n", "", 1)
+    block = block[:block.index("msgstr ")] + f'msgstr "{translation}"'
+    path.write_text(text[:start] + block + text[end:], encoding="utf-8")
+
+
+REWORDED = ("ENEMO, in the words of the article, brings together civic groups from Central and "
+            "Eastern Europe that watch elections.")
+
+
 def test_the_translators_quick_start_works_as_written(checkout: Path) -> None:
     steps = quick_start("translating.md")
     assert [s.split()[:3] for s in steps] == [
         [".venv/bin/electionbot", "locales", "update"], [".venv/bin/electionbot", "locales",
                                                          "check"],
-        [".venv/bin/electionbot", "locales", "check"], ["for", "po", "in"]], steps
-    update, check, check_again, msgfmt = steps
+        [".venv/bin/electionbot", "locales", "check"], ["for", "po", "in"],
+        [".venv/bin/electionbot", "locales", "update"]], steps
+    update, check, check_again, msgfmt, update_check = steps
+    assert update_check.endswith("--check")
     before = {p: p.read_bytes() for p in (checkout / "locales").rglob("*.po*")}
-    # a maintainer changes an answer
-    edit(checkout / "knowledge" / "enemo.yaml", "ENEMO is an international network",
-         "ENEMO is a large international network")
+    # a maintainer rewrites an answer from scratch: no word-level similarity to go by
+    kb = checkout / "knowledge" / "enemo.yaml"
+    text = kb.read_text("utf-8")
+    start = text.index("ENEMO is an international network")
+    start = text.rindex("    answer: >-\n", 0, start)
+    end = text.index("    sources:", start)
+    kb.write_text(text[:start] + f"    answer: >-\n      {REWORDED}\n" + text[end:], "utf-8")
     # 1. update: the changed text is fuzzy, with the old English; nothing else changes
     assert sh(update, checkout).returncode == 0
     changed = {p.relative_to(checkout).as_posix() for p, data in before.items()
@@ -130,9 +154,18 @@ def test_the_translators_quick_start_works_as_written(checkout: Path) -> None:
     be_path = checkout / "locales/be/LC_MESSAGES/knowledge.po"
     be_text = be_path.read_text("utf-8")
     assert '#| msgid ""\n#| "According to the article, ENEMO is an international network' in be_text
+    be = read_catalog(be_path, "be")
+    reworded = next(m for m in be if m.context == "enemo-about")
+    assert reworded.fuzzy and "міжнародная сетка" in reworded.string  # the translation stays
+    assert "#~" not in be_text  # ... and is not left behind as an obsolete block
     assert "PROJECT" not in (checkout / "locales/knowledge.pot").read_text("utf-8")
-    en = read_catalog(checkout / "locales/en/LC_MESSAGES/knowledge.po", "en")
+    for path in (checkout / "locales").rglob("*.po"):
+        head = path.read_text("utf-8")[:800]
+        assert "EMAIL@ADDRESS" not in head and "VERSION" not in head, path
+    en_path = checkout / "locales/en/LC_MESSAGES/knowledge.po"
+    en = read_catalog(en_path, "en")
     assert not next(m for m in en if m.context == "enemo-about").fuzzy  # English: no copying
+    assert "#~" not in en_path.read_text("utf-8")  # an English edit leaves nothing behind
     assert "up to date" in sh(update, checkout).stdout  # a second run changes nothing
     # 2. check: flagged where a translation is needed, and only there
     flagged = sh(check, checkout)
@@ -140,21 +173,20 @@ def test_the_translators_quick_start_works_as_written(checkout: Path) -> None:
     assert "fuzzy (source changed, check and unmark): [enemo-about]" in flagged.stdout
     en_line = next(line for line in flagged.stdout.splitlines() if "en knowledge" in line)
     assert en_line.endswith("OK") and "100.0%" in en_line
-    # 3. translate: fix the two translations, unmark them
-    for lang, old, new in (("be", "міжнародная сетка", "вялікая міжнародная сетка"),
-                           ("ru", "международная сеть", "большая международная сеть")):
-        path = checkout / f"locales/{lang}/LC_MESSAGES/knowledge.po"
-        catalog = read_catalog(path, lang)
-        message = next(m for m in catalog if m.context == "enemo-about")
-        assert old in message.string
-        message.string = message.string.replace(old, new, 1)
-        message.flags.discard("fuzzy")
-        path.write_bytes(render(catalog))
-    # 4. check again, and GNU gettext's own check
+    # 3. translate by hand, as in a text editor: one long line each, `#|` lines left in place
+    for lang, new in (("be", "Паводле артыкула, ENEMO аб’ядноўвае грамадскія групы з "
+                             "Цэнтральнай і Усходняй Еўропы, якія назіраюць за выбарамі."),
+                      ("ru", "Согласно статье, ENEMO объединяет общественные группы из "
+                             "Центральной и Восточной Европы, которые наблюдают за выборами.")):
+        hand_translate(checkout / f"locales/{lang}/LC_MESSAGES/knowledge.po", "enemo-about",
+                       new)
+    # 4. check again, GNU gettext's own check, and CI's drift check: all pass as typed
     final = sh(check_again, checkout)
     assert final.returncode == 0 and final.stdout.rstrip().endswith("OK: 6 of 6 catalogs complete")
-    gnu = sh(msgfmt.replace("<lang>", "be"), checkout)
+    gnu = sh(msgfmt, checkout)
     assert gnu.returncode == 0 and gnu.stdout == gnu.stderr == "", gnu.stderr
+    drift = sh(update_check, checkout)
+    assert drift.returncode == 0 and "up to date" in drift.stdout, drift.stdout
     # the bot answers with the new translation
     answer = sh('.venv/bin/electionbot ask --lang be "Што такое ENEMO?"', checkout)
-    assert "вялікая міжнародная сетка" in answer.stdout
+    assert "аб’ядноўвае грамадскія групы" in answer.stdout, answer.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -185,6 +186,7 @@ def test_gaps_groups_similar_questions_and_suggests_yaml(tmp_path: Path) -> None
                                                            "ru"),
                        ("Як стаць назіральнікам?", "be"), ("Как приготовить борщ?", "ru")]:
         storage.record(lang, "none", text)
+    storage.record("en", "partial", "When was ACEEEO founded?")
     storage.record("en", "answer", "What is ENEMO?")  # answered: counted, text not kept
     storage.feedback("enemo-about", up=False)
     storage.close()
@@ -194,14 +196,21 @@ def test_gaps_groups_similar_questions_and_suggests_yaml(tmp_path: Path) -> None
     assert first.startswith("1. 3 question(s)") and "What is ENEMO" not in text.stdout
     assert "enemo-about: 0/1" in text.stdout
     data = json.loads(run("kb", "gaps", "--db", str(db), "--format", "json").stdout)
-    assert [g["count"] for g in data["groups"]] == [3, 1]
+    assert [g["count"] for g in data["groups"]] == [3, 1, 1]
+    assert {g["questions"][0]["text"]: g["outofscope"] for g in data["groups"]} == {
+        "Как стать наблюдателем?": "practical", "Как приготовить борщ?": "off-topic",
+        "When was ACEEEO founded?": None}
     assert data["feedback"] == {"enemo-about": {"up": 0, "down": 1}}
     yaml_out = run("kb", "gaps", "--db", str(db), "--format", "yaml").stdout
     import yaml
 
     blocks = [yaml.safe_load(b) for b in yaml_out.split("\n\n") if b.strip()]
-    assert any(isinstance(b, list) and b[0]["id"].startswith("new-entry") and
-               b[0]["questions"]["ru"] == ["Как приготовить борщ?"] for b in blocks)
+    skeletons = [b[0] for b in blocks if isinstance(b, list)]
+    # a question on the base's subjects that it lacks: a skeleton; spam and practical
+    # questions only as comments, listed apart
+    assert [s["questions"]["en"] for s in skeletons] == [["When was ACEEEO founded?"]]
+    assert "# Out of scope" in yaml_out and "#   [ru] Как приготовить борщ?" in yaml_out
+    assert yaml_out.index("# Out of scope") > yaml_out.index("When was ACEEEO founded?")
     assert run("kb", "gaps", "--db", str(tmp_path / "none.db")).returncode == 2
 
 
@@ -223,7 +232,7 @@ def _fill(po: Path, lang: str, share: float) -> None:
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=lang)
     messages = [m for m in catalog if m.id]
-    for message in messages[:round(share * len(messages))]:
+    for message in messages[:math.ceil(share * len(messages))]:
         if isinstance(message.id, tuple):
             message.string = tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals))
         else:
