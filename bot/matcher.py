@@ -53,6 +53,9 @@ CONFIRMS = re.compile(
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 TYPO_CUTOFF = 80.0
+# English endings are short (-s, -ed, -ing, -ers, -ions): a Latin word that shares only its
+# first letters with a known one ("centralnaja", Belarusian in Latin letters) is no form of it.
+MAX_LATIN_ENDING = 4
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
 # Candidates on the question's subject checked by grounding, best first.
@@ -538,7 +541,9 @@ class Matcher:
         """1.0 for a known word, 0.95 for a known stem, 0.0 otherwise (no fuzzy search)."""
         if word in self._known_words or word in self._stopwords:
             return 1.0
-        if tx.stem(word) in self._known_stems and len(word) > 3:
+        stem = tx.stem(word)
+        if stem in self._known_stems and len(word) > 3 and (
+                len(word) - len(stem) <= MAX_LATIN_ENDING or not tx.is_latin(word)):
             return 0.95
         return 0.0
 

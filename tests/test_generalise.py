@@ -9,6 +9,7 @@ from textwrap import dedent
 
 import pytest
 
+from bot import text as tx
 from bot.knowledge import load_knowledge
 from bot.matcher import Matcher
 from bot.places import place_names
@@ -81,7 +82,6 @@ NOT_GENERATED = {"Turkey", "Тайландзе", "Мексіцы", "Канадз
 
 
 def _key(name: str) -> tuple[str, ...]:
-    from bot import text as tx
     return tuple(tx.words(name))
 
 
@@ -399,3 +399,29 @@ def test_a_fact_asked_after_the_question_still_counts(invite: Matcher) -> None:
     # "...? I need to know the budget." is part of the request
     assert invite.match("Who invites observers? I need to know their budget.").status != (
         "answer")
+
+
+LATIN_TOPIC = """\
+    topic: central
+    title: "Central commission"
+    entries:
+      - id: central-about
+        questions:
+          en: ["What is the central commission?"]
+          ru: ["Что такое центральная комиссия?"]
+          be: ["Што такое цэнтральная камісія?"]
+        answer: "According to its statute, the central commission runs elections."
+        sources: [{title: "The statute"}]
+    """
+
+
+def test_belarusian_in_latin_letters_is_not_read_as_an_english_stem(
+        tmp_path: Path) -> None:
+    (tmp_path / "central.yaml").write_text(dedent(LATIN_TOPIC), encoding="utf-8")
+    matcher = Matcher(load_knowledge(tmp_path))
+    # "centralnaja" shares only "centr" with "central": it is Belarusian, transliterated
+    words = matcher.analyse("shto heta za centralnaja kamisija").words
+    assert all(tx.is_cyrillic(w) for w in words[-2:]), words
+    assert matcher.match("centralnaja kamisija").ranked[0][0] == "central-about"
+    # an English word with an English ending still reads as typed
+    assert matcher.analyse("centrals").words == ("centrals",)
