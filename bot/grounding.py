@@ -36,6 +36,8 @@ RAREST_SHARE = 0.75
 # Question words → the kind of fact the answer must hold.
 ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
                "@q-where": "place", "@q-list": "list"}
+# Kinds of fact that a sentence gives for something: the one asked must be given for it.
+DATED_KINDS = frozenset({"year", "date", "number"})
 # An answer lists things when it names at least this many places or organisations.
 LIST_ITEMS = 3
 # A word of the question that differs from a word of the entry only by a vowel alternation or
@@ -106,6 +108,11 @@ class _EntryFacts:
     holds: tuple[str, ...]  # kinds of facts the answer holds
     counted: frozenset[str]  # terms the answer gives a number of ("25 countries")
     pairs: frozenset[tuple[str, str]]  # stems of neighbouring words in the texts
+    # each sentence of the answers that gives a date, a year or a number: those kinds, and
+    # the terms and stems of the sentence (what that date or number is of)
+    dated: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    # the kinds the entry's phrasings ask (a maintainer's word that it holds them)
+    asked: frozenset[str] = frozenset()
 
 
 class Grounder:
@@ -196,11 +203,26 @@ class Grounder:
                                    self._named_in(entry.answer)),
                             _counted(tokens[0], self._terms_of),
                             frozenset(pair for ws in (*tokens, list(self._phrasing_words(entry_id)))
-                                      for pair in _stem_pairs(ws)))
+                                      for pair in _stem_pairs(ws)),
+                            self._dated(texts),
+                            frozenset(kind for t, kind in ASKED_KINDS.items() if t in own))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
         return facts
+
+    def _dated(self, texts: Iterable[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """The sentences of the texts that give a date, a year or a number, with their terms."""
+        found = []
+        for text in texts:
+            for sentence in _SENTENCE_END.split(text):
+                words = tx.words(sentence)
+                kinds = _kinds_of(sentence, words)
+                if kinds:
+                    terms = {*self._terms_of(words), *self._phrase_terms(words),
+                             *(tx.stem(w) for w in words)}
+                    found.append((kinds, frozenset(terms)))
+        return tuple(found)
 
     def _named_in(self, text: str) -> int:
         """The most places and organisations one sentence of a text enumerates: its parts
@@ -233,11 +255,13 @@ class Grounder:
         return known
 
     def verify(self, entry_id: str, terms: Iterable[str], strict: Iterable[str],
-               topical: Iterable[str], asked: str | None, counted: str | None = None) -> Verdict:
+               topical: Iterable[str], asked: str | None, counted: str | None = None,
+               constraint: Iterable[str] = ()) -> Verdict:
         """The verdict for one entry. `terms` are all the question's terms; `strict` ones (names,
         places, numbers, facts) must be covered by the entry itself, `topical` ones by some
         entry on the same subject (ENEMO's answers together say what "network" means for
-        ENEMO); `asked` is the kind of fact the question wants."""
+        ENEMO); `asked` is the kind of fact the question wants, `constraint` the terms of the
+        asking sentences, what that fact must be given for."""
         subject = self.subject(entry_id)
         terms = set(terms)
         if subject and not subject & terms:
@@ -256,6 +280,14 @@ class Grounder:
         if asked == "number" and counted and counted not in facts.counted:
             # "how many observers": a number of something else ("two NGOs") does not answer it
             holds = tuple(k for k in holds if k != "number")
+        if asked in DATED_KINDS and asked in holds and asked not in facts.asked:
+            # "since what year is Viasna a member?": the year must be given in a sentence about
+            # what is asked, not for something else the answer also dates ("since 2008 it has
+            # observed...") — where the answer says what is asked at all
+            said = {t for t in constraint if t not in subject and not t.startswith("@q-")
+                    and self._covers(facts, t)}
+            if said and not any(asked in kinds and said & terms for kinds, terms in facts.dated):
+                holds = tuple(k for k in holds if k != asked)
         return Verdict(entry_id, tuple(sorted(subject)), tuple(sorted(subject & terms)),
                        tuple(matched), tuple(uncovered), asked, holds)
 
@@ -280,6 +312,18 @@ class Grounder:
 
 def _stem_pairs(words: Sequence[str]) -> Iterable[tuple[str, str]]:
     return pairwise([tx.stem(w) for w in words])
+
+
+def _kinds_of(sentence: str, words: Sequence[str]) -> frozenset[str]:
+    """The kinds of dated or counted fact one sentence gives (year, date, number)."""
+    kinds = set()
+    if _YEAR_RE.search(sentence):
+        kinds |= {"year", "date"}
+    if _MONTHS.intersection(words):
+        kinds.add("date")
+    if _NUMBER_RE.search(sentence) or _NUMBER_WORDS.intersection(words):
+        kinds.add("number")
+    return frozenset(kinds)
 
 
 def asked_kind(terms: Iterable[str]) -> str | None:

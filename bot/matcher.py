@@ -1086,7 +1086,7 @@ class Matcher:
         own = [t for t in analysis.focus if t not in analysis.carried
                and (t.startswith(SYN_PREFIX) or t in self._weights)]
         return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
-                                    asked_kind(analysis.focus), counted_term(own))
+                                    asked_kind(analysis.focus), counted_term(own), own)
 
     def match(self, question: str) -> Match:
         """Answer, partial, suggest, small talk or decline for one question."""

@@ -425,3 +425,36 @@ def test_belarusian_in_latin_letters_is_not_read_as_an_english_stem(
     assert matcher.match("centralnaja kamisija").ranked[0][0] == "central-about"
     # an English word with an English ending still reads as typed
     assert matcher.analyse("centrals").words == ("centrals",)
+
+
+JOURNAL_TOPIC = """\
+    topic: journal
+    title: "Journal"
+    entries:
+      - id: club-journal
+        questions:
+          en: ["Does the club publish a journal?", "What does the club publish?"]
+          ru: ["Издает ли клуб журнал?"]
+          be: ["Ці выдае клуб часопіс?"]
+        answer: >-
+          According to the club, it publishes a journal. Since 2001 the club has held a
+          congress every year.
+        sources: [{title: "The club's page"}]
+    """
+
+
+def test_a_year_given_for_something_else_does_not_answer_when(tmp_path: Path) -> None:
+    (tmp_path / "lexicon").mkdir()
+    lexicon = {name: dedent(text) for name, text in LEXICON.items()}
+    lexicon["synonyms.yaml"] += '  - key: q-year\n    terms: ["what year", "since what year"]\n'
+    for name, text in lexicon.items():
+        (tmp_path / "lexicon" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "journal.yaml").write_text(dedent(JOURNAL_TOPIC), encoding="utf-8")
+    matcher = Matcher(load_knowledge(tmp_path))
+    # the answer's one year is that of the congresses, not of the journal
+    found = matcher.match("Since what year has the club published a journal?")
+    assert found.status != "answer" and found.verdicts[0].asked == "year"
+    assert "year" not in found.verdicts[0].holds
+    held = matcher.verify(matcher.analyse("Since what year has the club held a congress?"),
+                          "club-journal")
+    assert (held.asked, "year" in held.holds) == ("year", True)
