@@ -244,7 +244,10 @@ def split_questions(matcher: Matcher, text: str) -> list[str]:
     """The questions of a message: its asking sentences, each split where a conjunction opens
     a new question ("What is ENEMO and where does it observe?")."""
     sentences = split_sentences(text)
-    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    # a sentence asks when it ends with "?" or, typed or dictated without one, opens as a
+    # question does ("what is enemo? where does it observe")
+    asking = [s for s in sentences
+              if s.rstrip().endswith("?") or _opens_question(matcher, s)] or sentences[-1:]
     parts: list[str] = []
     for sentence in asking:
         start = 0

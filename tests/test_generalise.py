@@ -458,3 +458,15 @@ def test_a_year_given_for_something_else_does_not_answer_when(tmp_path: Path) ->
     held = matcher.verify(matcher.analyse("Since what year has the club held a congress?"),
                           "club-journal")
     assert (held.asked, "year" in held.holds) == ("year", True)
+
+
+@pytest.mark.parametrize("message,parts", [
+    ("what is nvw? where does it observe", ["what is nvw?", "where does it observe"]),
+    ("что такое НВВ. где она наблюдает", ["что такое НВВ.", "где она наблюдает"]),
+    # a statement without a question word stays context
+    ("I read about NVW. What is it?", ["What is it?"]),
+])
+def test_a_sentence_that_opens_as_a_question_asks_without_a_question_mark(
+        shipped_lexicon: Matcher, message: str, parts: list[str]) -> None:
+    from bot.dialogue import split_questions
+    assert split_questions(shipped_lexicon, message) == parts
