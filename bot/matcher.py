@@ -672,7 +672,8 @@ class Matcher:
                 if kind == "typed" and (ACRONYM_RE.match(bare.replace("-", "")) or (
                         n > 0 and bare[:1].isupper() and bare[1:].islower())):
                     capitals.update(read)
-        return [self._repair(w, w in capitals) for w in words]
+        # (numbers said in words before typo repair, which would take them for other words)
+        return [self._repair(w, w in capitals) for w in tx.read_numbers(words)]
 
     def _join_spelled(self, chunks: list[str]) -> list[str]:
         """The chunks with each run of spelled letters ("e n e m o", "цэ вэ ка") joined into the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 
@@ -188,3 +189,124 @@ def spelled_letter(token: str) -> str | None:
     if len(word) == 1 and word.isalpha():
         return word
     return _LETTER_NAMES.get(word)
+
+
+# Numbers dictated in words ("nineteen ninety-eight", «тысяча девятьсот девяносто восьмом»,
+# «дваццаць пяць»): the cardinal and ordinal numerals of the three languages' grammars, by
+# the beginning every case form of the word shares, with its value. Units and teens end a
+# number, tens and hundreds add, тысяча/thousand multiplies what came before it.
+_NUMERAL_STEMS: dict[str, int] = {
+    # English
+    "one": 1, "first": 1, "two": 2, "second": 2, "three": 3, "third": 3, "four": 4,
+    "fourth": 4, "five": 5, "fifth": 5, "six": 6, "sixth": 6, "seven": 7, "seventh": 7,
+    "eight": 8, "eighth": 8, "nine": 9, "ninth": 9, "ten": 10, "tenth": 10, "eleven": 11,
+    "twelve": 12, "twelfth": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "thousand": 1000,
+    # Russian (cardinals and the stems of their ordinals and cases)
+    "один": 1, "одна": 1, "одно": 1, "перв": 1, "два": 2, "две": 2, "двух": 2, "втор": 2,
+    "три": 3, "трет": 3, "трех": 3, "четыр": 4, "четверт": 4, "пят": 5, "шест": 6,
+    "сем": 7, "седьм": 7, "восем": 8, "восьм": 8, "девят": 9, "десят": 10,
+    "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13, "четырнадцат": 14,
+    "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18,
+    "девятнадцат": 19, "двадцат": 20, "тридцат": 30, "сорок": 40, "пятидесят": 50,
+    "пятьдесят": 50, "шестьдесят": 60, "шестидесят": 60, "семьдесят": 70, "семидесят": 70,
+    "восемьдесят": 80, "восьмидесят": 80, "девяност": 90, "сто": 100, "сотн": 100,
+    "двести": 200, "двухсот": 200, "триста": 300, "трехсот": 300, "четыреста": 400,
+    "четырехсот": 400, "пятьсот": 500, "пятисот": 500, "шестьсот": 600, "шестисот": 600,
+    "семьсот": 700, "семисот": 700, "восемьсот": 800, "восьмисот": 800,
+    "девятьсот": 900, "девятисот": 900, "тысяч": 1000, "двухтысячн": 2000,
+    # Belarusian (the beginnings Russian shares are above)
+    "адзін": 1, "адна": 1, "адно": 1, "перш": 1, "дзве": 2, "тры": 3, "трэц": 3, "чатыр": 4,
+    "чацвёрт": 4, "чацверт": 4, "пяць": 5, "шэсць": 6, "шост": 6, "сём": 7, "дзевяць": 9,
+    "дзявят": 9, "дзесяць": 10, "дзясят": 10, "адзінаццат": 11, "дванаццат": 12, "трынаццат": 13,
+    "чатырнаццат": 14, "пятнаццат": 15, "шаснаццат": 16, "сямнаццат": 17, "васямнаццат": 18,
+    "дзевятнаццат": 19, "дваццат": 20, "дваццаць": 20, "трыццат": 30, "трыццаць": 30, "сорак": 40,
+    "пяцьдзесят": 50, "пяцідзесят": 50, "шэсцьдзесят": 60, "шасцідзесят": 60, "семдзесят": 70,
+    "сямідзесят": 70, "восемдзесят": 80, "васьмідзесят": 80, "дзевяност": 90, "дзевяноста": 90,
+    "дзвесце": 200, "трыста": 300, "чатырыста": 400, "пяцьсот": 500, "шэсцьсот": 600,
+    "семсот": 700, "васямсот": 800, "дзевяцьсот": 900,
+}
+_NUMERAL_BY_LENGTH = sorted(_NUMERAL_STEMS, key=len, reverse=True)
+# The endings the case forms of numerals add to those beginnings: the noun and adjective
+# (ordinal) declensions of Russian and Belarusian, and English "-s". A word whose rest is not
+# one of them is another word («стоит», «семинар», «пятница»).
+_NUMERAL_ENDINGS = frozenset({
+    "", "s", "ь", "и", "і", "ы", "о", "а", "у", "е", "ю", "ью", "ем", "ём", "ом", "ой", "ою",
+    "ей", "ам", "ах", "ами", "ями", "ях", "ти", "ці", "ый", "ий", "ая", "ое", "ые", "ого",
+    "ому", "ым", "ых", "ыми", "ую", "ага", "аму", "ае", "ыя", "ай", "аю", "ымі", "ім", "іх",
+    "ох", "ёх", "ух", "ёма", "ыма", "юх"})
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def numeral(word: str) -> int | None:
+    """The value of one (folded) numeral word in any of its forms, or None."""
+    for stem in _NUMERAL_BY_LENGTH:
+        if word.startswith(stem) and word[len(stem):] in _NUMERAL_ENDINGS:
+            return _NUMERAL_STEMS[stem]
+    return None
+
+
+def read_numbers(words: list[str]) -> list[str]:
+    """The words with each run of two or more numeral words read as the number it says
+    ("nineteen ninety eight" → "1998", «дваццаць пяць» → "25"); a numeral alone ("two
+    NGOs") stays a word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j, values = i, list[int]()
+        while j < len(words):
+            if (words[j] == "and" and values and j + 1 < len(words)
+                    and numeral(words[j + 1]) is not None):
+                j += 1  # "two thousand and four", "one hundred and five"
+            value = numeral(words[j])
+            if value is None:
+                break
+            values.append(value)
+            j += 1
+        number = _number(values) if len(values) >= 2 else None
+        if number is not None:
+            out.append(str(number))
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _rank(value: int) -> str:
+    return ("unit" if value < 10 else "teen" if value < 20 else "ten" if value < 100
+            else "thousand" if value >= 1000 else "hundred")
+
+
+# what may follow what in a number said in words ("ninety eight", "nineteen ninety", "two
+# thousand four", «девятьсот девяносто восьмом»); anything else is two numbers or none
+_FOLLOWS = {
+    "unit": {"hundred", "thousand"},
+    "teen": {"ten", "teen", "thousand", "hundred"},
+    "ten": {"unit", "thousand", "ten", "teen"},
+    "hundred": {"ten", "teen", "unit", "thousand"},
+    "thousand": {"hundred", "ten", "teen", "unit"},
+}
+
+
+def _number(values: list[int]) -> int | None:
+    """The number a run of numeral values says, or None when they make no one number."""
+    for a, b in itertools.pairwise(values):
+        if _rank(b) not in _FOLLOWS[_rank(a)] or (b == 100 and a >= 10):
+            return None
+    total = current = 0
+    for v in values:
+        if v == 1000:
+            total += max(current, 1) * 1000
+            current = 0
+        elif v == 100 and 0 < current < 10:
+            current *= 100  # "nine hundred"
+        elif 10 <= current < 100 and current % 10 == 0 and v < 10:
+            current += v  # "ninety eight"
+        elif 10 <= current < 100 and v >= 10 and v < 100:
+            current = current * 100 + v  # "nineteen ninety" (a year said in pairs)
+        else:
+            current += v
+    return total + current

@@ -470,3 +470,28 @@ def test_a_sentence_that_opens_as_a_question_asks_without_a_question_mark(
         shipped_lexicon: Matcher, message: str, parts: list[str]) -> None:
     from bot.dialogue import split_questions
     assert split_questions(shipped_lexicon, message) == parts
+
+
+@pytest.mark.parametrize("said,number", [
+    ("nineteen ninety eight", "1998"), ("nineteen ninety-eight", "1998"),
+    ("two thousand and four", "2004"), ("one hundred and five", "105"),
+    ("two thousand four", "2004"), ("twenty twenty", "2020"), ("twenty five", "25"),
+    ("nine hundred ninety nine", "999"),
+    ("тысяча девятьсот девяносто восьмом", "1998"), ("две тысячи четвертого", "2004"),
+    ("двадцать пять", "25"), ("сто пятьдесят", "150"), ("двухтысячном", None),
+    ("тысяча дзевяцьсот дзевяноста восьмым", "1998"), ("дзве тысячы чацвёртым", "2004"),
+    ("дваццаць пяць", "25"),
+])
+def test_numbers_dictated_in_words(said: str, number: str | None) -> None:
+    read = tx.read_numbers(tx.words(said))
+    if number is None:
+        assert not any(w.isdigit() for w in read), read
+    else:
+        assert read == [number]
+
+
+@pytest.mark.parametrize("words", [
+    "the first two countries", "друг друга", "сколько стоит семинар в пятницу",
+    "семь семинаров", "two three", "в четверг два"])
+def test_words_that_only_look_like_numerals_stay_words(words: str) -> None:
+    assert tx.read_numbers(tx.words(words)) == tx.words(words)
