@@ -246,6 +246,11 @@ class Matcher:
             if len(name) > 1 and name_stems not in self._synonyms:
                 self._synonyms[name_stems] = place
         self._place_words = {ws[0]: key for ws, key in self._places.items() if len(ws) == 1}
+        # the organisations' names written as one word (enemo, обсе): what a name heard as two
+        # words is joined back into
+        self._name_words = frozenset(
+            w for g in lex.synonyms if g.kind == "name" for term in g.terms
+            if len(ws := tx.words(term)) == 1 for w in ws)
         self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
         # filler phrases and small talk, as stem sequences: dropped from a question's terms
         self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
@@ -663,7 +668,8 @@ class Matcher:
         `capitals`: they name something, and an answer must mention it.
         """
         words: list[str] = []
-        for n, chunk in enumerate(self._join_spelled(sentence.split())):
+        chunks = self._join_heard(self._join_spelled(sentence.split()))
+        for n, chunk in enumerate(chunks):
             reading = self._reading(chunk)
             if reading:
                 kind, read = reading
@@ -697,6 +703,30 @@ class Matcher:
             else:
                 joined.append(chunks[i])
                 i += 1
+        return joined
+
+    def _join_heard(self, chunks: list[str]) -> list[str]:
+        """The chunks with a name that speech-to-text heard as two words ("a nemo", «ены мо»)
+        joined again: two neighbours, not both words the base knows, whose letters together are
+        (or are one typo from) the name of an organisation the lexicon knows."""
+        if len(chunks) < 2:
+            return chunks
+        joined: list[str] = []
+        i = 0
+        while i < len(chunks):
+            if i + 1 < len(chunks):
+                a, b = (tx.fold(c).strip(".,;:!?()«»\"'“”„") for c in chunks[i : i + 2])
+                word = a + b
+                if (a.isalpha() and b.isalpha() and not (self._known(a) and self._known(b))
+                        and (word in self._name_words or len(word) >= MIN_TYPO_LENGTH)):
+                    hit = self._nearest(word) if word not in self._name_words else (word, 100.0)
+                    name = hit[0] if hit else None
+                    if name in self._name_words and abs(len(name) - len(word)) <= 1:
+                        joined.append(chunks[i] + chunks[i + 1])
+                        i += 2
+                        continue
+            joined.append(chunks[i])
+            i += 1
         return joined
 
     def analyse(self, question: str) -> Analysis:

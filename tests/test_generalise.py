@@ -107,7 +107,7 @@ LEXICON = {
         groups:
           - key: nvw
             kind: name
-            terms: [nvw, нвв, "nordic vote watch"]
+            terms: [nvw, нвв, nordwatch, "nordic vote watch"]
           - key: pkm
             kind: name
             terms: [пкм]
@@ -495,3 +495,13 @@ def test_numbers_dictated_in_words(said: str, number: str | None) -> None:
     "семь семинаров", "two three", "в четверг два"])
 def test_words_that_only_look_like_numerals_stay_words(words: str) -> None:
     assert tx.read_numbers(tx.words(words)) == tx.words(words)
+
+
+@pytest.mark.parametrize("question", ["what is n vw", "who are nord wach", "who are nv w"])
+def test_a_name_heard_as_two_words_is_joined(matcher: Matcher, question: str) -> None:
+    assert "@nvw" in matcher.analyse(question).terms
+
+
+def test_two_known_words_are_never_joined(matcher: Matcher) -> None:
+    # "in" and "it" are words of their own even where "init" might be near something
+    assert matcher.analyse("what is in it").words == ("what", "is", "in", "it")
