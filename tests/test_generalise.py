@@ -505,3 +505,15 @@ def test_a_name_heard_as_two_words_is_joined(matcher: Matcher, question: str) ->
 def test_two_known_words_are_never_joined(matcher: Matcher) -> None:
     # "in" and "it" are words of their own even where "init" might be near something
     assert matcher.analyse("what is in it").words == ("what", "is", "in", "it")
+
+
+@pytest.mark.parametrize("question", ["What's NVW's phone number?", "Какой телефон у НВВ?",
+                                      "Які адрас у НВВ?", "How can I contact NVW?"])
+def test_contact_details_get_the_practical_reply(shipped_lexicon: Matcher,
+                                                 question: str) -> None:
+    found = shipped_lexicon.match(question)
+    assert (found.status, found.outofscope) == ("none", "practical")
+
+
+def test_international_contacts_are_not_contact_details(shipped_lexicon: Matcher) -> None:
+    assert shipped_lexicon.analyse("З кім НВВ мае міжнародныя кантакты?").outofscope == ()
