@@ -131,6 +131,9 @@ class Analysis:
     preamble: tuple[str, ...] = ()
     # the facts of the preamble are read as context only (see Matcher.decide)
     loose_preamble: bool = False
+    # the question asks about something other than what it names ("any associations besides
+    # ACEEEO?"): an answer about what it names does not answer it
+    others: bool = False
 
 
 @dataclass(frozen=True)
@@ -776,7 +779,8 @@ class Matcher:
                         tuple(focus) if content else tuple(terms), smalltalk,
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
                         confirms=bool(CONFIRMS.search(tx.fold(question))),
-                        preamble=tuple(preamble) if asking else ())
+                        preamble=tuple(preamble) if asking else (),
+                        others=_excludes(asking or words))
 
     # --- language ------------------------------------------------------------------------
 
@@ -1097,14 +1101,16 @@ class Matcher:
                   if self._kinds.get(t) in ("name", "fact") or t.isdigit() or t in analysis.names}
         asked = {t for t in analysis.focus
                  if t.startswith(SYN_PREFIX) and not t.startswith(QUESTION_WORD_PREFIX)}
-        return (strong | asked) - set(analysis.carried)
+        # (what "besides X" asks about is something no answer about X names)
+        return (strong | asked | ({OTHER_THAN} if analysis.others else set())) - set(
+            analysis.carried)
 
     def verify(self, analysis: Analysis, entry_id: str) -> Verdict:
         salient = self.salient(analysis)
         # places count strictly where the question asks; in the sentences around it ("ENEMO
         # is respected in Eastern Europe. So why...?") it is enough that the subject's
         # entries mention them
-        strict = {t for t in salient if t.isdigit() or t in analysis.names or (
+        strict = {t for t in salient if t.isdigit() or t in analysis.names or t == OTHER_THAN or (
             self._kinds.get(t) in ("name", "fact")) or (
             self._kinds.get(t) == "place" and t in analysis.focus)}
         if analysis.loose_preamble:
@@ -1244,6 +1250,21 @@ class Matcher:
     def _decline(self, analysis: Analysis, ranked: list[tuple[str, float]], top: float,
                  checked: tuple[Verdict, ...], why: str) -> Match:
         return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why)
+
+
+# The prepositions of exclusion and addition ("besides X", «кроме X», «акрамя X»): a question
+# with one asks about things other than X.
+EXCLUSIONS = frozenset({
+    ("besides",), ("except",), ("apart", "from"), ("aside", "from"), ("other", "than"),
+    ("in", "addition", "to"), ("кроме",), ("помимо",), ("за", "исключением"), ("акрамя",),
+    ("апроч",), ("апрача",), ("за", "выключэннем")})
+OTHER_THAN = SYN_PREFIX + "other-than"
+
+
+def _excludes(words: Sequence[str]) -> bool:
+    """Whether the words hold a preposition of exclusion or addition."""
+    return any(tuple(words[i : i + len(p)]) == p for p in EXCLUSIONS
+               for i in range(len(words) - len(p) + 1))
 
 
 def split_sentences(text: str) -> list[str]:

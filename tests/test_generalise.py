@@ -517,3 +517,14 @@ def test_contact_details_get_the_practical_reply(shipped_lexicon: Matcher,
 
 def test_international_contacts_are_not_contact_details(shipped_lexicon: Matcher) -> None:
     assert shipped_lexicon.analyse("З кім НВВ мае міжнародныя кантакты?").outofscope == ()
+
+
+@pytest.mark.parametrize("question", [
+    "Besides NVW, who observed elections in Norway?",
+    "Did anyone other than NVW observe elections in Norway?",
+    "Кроме НВВ, кто наблюдал за выборами в Норвегии?",
+    "Акрамя НВВ, хто назіраў за выбарамі ў Нарвегіі?",
+])
+def test_a_question_about_others_than_what_it_names(matcher: Matcher, question: str) -> None:
+    # the answer about NVW in Norway does not say who else observed there
+    assert matcher.match(question).status != "answer"
