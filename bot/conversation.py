@@ -162,9 +162,11 @@ class Conversation:
             stated = next((s for s in split_sentences(reply.body) if YEAR_RE.search(s)), "")
             # TRANSLATORS: first line above an answer when the question takes a year for
             # granted that the sources do not give; then the sentence of the answer that
-            # gives the year. %(given)s is the year in the question.
-            lead = tr.gettext("My sources do not give %(given)s. What they state:") % {
-                "given": ", ".join(match.premise)}
+            # gives the year. %(given)s is the year in the question (the plural form: its
+            # years, separated by commas, when it names several).
+            lead = tr.ngettext("My sources do not mention %(given)s. What they state:",
+                               "My sources do not mention %(given)s. What they state:",
+                               len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
@@ -179,9 +181,9 @@ class Conversation:
         if match.status == "suggest":
             ids = match.suggestions
             ref = new_ref()
-            # TRANSLATORS: shown above buttons with up to three questions the user may mean.
-            body = tr.ngettext("Did you mean this question?",
-                               "Did you mean one of these questions?", len(ids))
+            # TRANSLATORS: shown above buttons with up to three entries the user may mean
+            # (their questions or short labels, not always questions).
+            body = tr.ngettext("Did you mean this?", "Did you mean one of these?", len(ids))
             rows = tuple((Button(self.button_label(e, lang),
                                  action(ACTION_ENTRY, e), ref),) for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
