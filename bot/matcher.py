@@ -251,9 +251,10 @@ class Matcher:
         self._place_words = {ws[0]: key for ws, key in self._places.items() if len(ws) == 1}
         # the organisations' names written as one word (enemo, обсе): what a name heard as two
         # words is joined back into
-        self._name_words = frozenset(
+        self._name_set = frozenset(
             w for g in lex.synonyms if g.kind == "name" for term in g.terms
             if len(ws := tx.words(term)) == 1 for w in ws)
+        self._name_words = sorted(self._name_set)
         self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
         # filler phrases and small talk, as stem sequences: dropped from a question's terms
         self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
@@ -714,23 +715,35 @@ class Matcher:
         (or are one typo from) the name of an organisation the lexicon knows."""
         if len(chunks) < 2:
             return chunks
+        bare = [tx.fold(c).strip(".,;:!?()«»\"'“”„") for c in chunks]
+        # (alphabetic and unknown: only such a word can be half of a name; most are known)
+        odd = [w.isalpha() and not self._known(w) for w in bare]
+        if not any(odd):
+            return chunks
         joined: list[str] = []
         i = 0
         while i < len(chunks):
-            if i + 1 < len(chunks):
-                a, b = (tx.fold(c).strip(".,;:!?()«»\"'“”„") for c in chunks[i : i + 2])
+            if i + 1 < len(chunks) and (odd[i] or odd[i + 1]):
+                a, b = bare[i], bare[i + 1]
                 word = a + b
-                if (a.isalpha() and b.isalpha() and not (self._known(a) and self._known(b))
-                        and (word in self._name_words or len(word) >= MIN_TYPO_LENGTH)):
-                    hit = self._nearest(word) if word not in self._name_words else (word, 100.0)
-                    name = hit[0] if hit else None
-                    if name in self._name_words and abs(len(name) - len(word)) <= 1:
+                if (a.isalpha() and b.isalpha()
+                        and (word in self._name_set or len(word) >= MIN_TYPO_LENGTH)):
+                    name = word if word in self._name_set else self._nearest_name(word)
+                    if name is not None and abs(len(name) - len(word)) <= 1:
                         joined.append(chunks[i] + chunks[i + 1])
                         i += 2
                         continue
             joined.append(chunks[i])
             i += 1
         return joined
+
+    def _nearest_name(self, word: str) -> str | None:
+        """The organisation's one-word name a word is a typo of (long words only), or None."""
+        if len(word) < MIN_TYPO_LENGTH:
+            return None
+        hit = process.extractOne(word, self._name_words, scorer=fuzz.ratio,
+                                 score_cutoff=TYPO_CUTOFF)
+        return hit[0] if hit else None
 
     def analyse(self, question: str) -> Analysis:
         """Read a question: split it into sentences, repair each chunk, map to terms, guess the

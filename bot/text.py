@@ -228,7 +228,6 @@ _NUMERAL_STEMS: dict[str, int] = {
     "дзвесце": 200, "трыста": 300, "чатырыста": 400, "пяцьсот": 500, "шэсцьсот": 600,
     "семсот": 700, "васямсот": 800, "дзевяцьсот": 900,
 }
-_NUMERAL_BY_LENGTH = sorted(_NUMERAL_STEMS, key=len, reverse=True)
 # The endings the case forms of numerals add to those beginnings: the noun and adjective
 # (ordinal) declensions of Russian and Belarusian, and English "-s". A word whose rest is not
 # one of them is another word («стоит», «семинар», «пятница»).
@@ -239,12 +238,17 @@ _NUMERAL_ENDINGS = frozenset({
     "ох", "ёх", "ух", "ёма", "ыма", "юх"})
 
 
+_NUMERAL_LONGEST = max(map(len, _NUMERAL_STEMS))
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def numeral(word: str) -> int | None:
     """The value of one (folded) numeral word in any of its forms, or None."""
-    for stem in _NUMERAL_BY_LENGTH:
-        if word.startswith(stem) and word[len(stem):] in _NUMERAL_ENDINGS:
-            return _NUMERAL_STEMS[stem]
+    # (the longest beginning first, looked up: a word costs a few dictionary look-ups)
+    for size in range(min(len(word), _NUMERAL_LONGEST), 2, -1):
+        value = _NUMERAL_STEMS.get(word[:size])
+        if value is not None and word[size:] in _NUMERAL_ENDINGS:
+            return value
     return None
 
 
