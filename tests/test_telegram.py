@@ -413,7 +413,7 @@ async def test_privacy_nothing_links_a_question_to_a_person(api: FakeBotAPI, db:
     rows = con.execute("SELECT * FROM questions").fetchall()
     assert [r[4] for r in rows] == [secret_question]
     assert not any("777777" in str(v) for r in rows for v in r)
-    assert con.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM languages").fetchone()[0] == 0
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert secret_question not in logged
     assert TOKEN not in logged

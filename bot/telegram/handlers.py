@@ -127,12 +127,16 @@ async def on_text(update: Update, context: BotContext) -> None:
         context.services.metrics.reply(answer.kind)
         await reply(update, context, answer)
     store = context.services.store
+    # the language the text is written in, or None: never the reply's, which may be the
+    # asker's own choice and so point at them
+    written = turn.matches[0].analysis.lang if turn.matches else None
+    text_lang = written if written in context.conversation.catalogs.languages else None
     for answer in turn.replies:
         # the text is kept under the reply's random reference, never with who asked
         store.write(store.storage.record, answer.lang, answer.kind,
                     question if answer.kind in KEPT_TEXTS else None,
                     answer.entry_id or (answer.suggestions or (None,))[0], answer.score,
-                    ref=answer.ref)
+                    ref=answer.ref, text_lang=text_lang)
 
 
 async def on_other(update: Update, context: BotContext) -> None:
@@ -219,7 +223,7 @@ async def on_forget(update: Update, context: BotContext) -> None:
     if pressed[1].value == "yes":
         store = context.services.store
         try:
-            await store.call(store.storage.forget, user.id)
+            await store.forget(user.id)
             context.services.remember_language(user.id, None)
             deleted = True
         except Exception as exc:
