@@ -70,6 +70,12 @@ class Metrics:
         self.given_up = Counter("electionbot_deliveries_given_up",
                                 "Bot API requests abandoned after all retries", ["method"],
                                 registry=r)
+        self.dropped = Counter("electionbot_updates_dropped",
+                               "Updates neither answered nor stored: flood (a chat past its "
+                               "limit), backlog (too many waiting), stale (sent too long ago)",
+                               ["reason"], registry=r)
+        for reason in ("flood", "backlog", "stale"):
+            self.dropped.labels(reason)
         self.reloads = Counter("electionbot_reloads", "Knowledge reloads by result", ["result"],
                                registry=r)
         for result in ("ok", "failed"):

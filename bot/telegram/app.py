@@ -36,6 +36,7 @@ from bot.conversation import (
     USER_COMMANDS,
     Conversation,
 )
+from bot.floods import FloodGuard
 from bot.logs import quiet_third_party_loggers
 from bot.metrics import METRICS, Metrics, metered_request
 from bot.storage import BackgroundStorage, Storage
@@ -142,12 +143,18 @@ def build_application(settings: Settings, conversation: Conversation | None = No
                      request=metered_request(metrics,
                                              connection_pool_size=settings.concurrency + 4),
                      get_updates_request=metered_request(metrics))
+    slow_down: set[int] = set()  # update ids to answer with "please slow down" (floods)
+    processor = ChatOrderedProcessor(
+        settings.concurrency, metrics,
+        guard=FloodGuard(settings.flood_burst, settings.flood_per_minute),
+        slow_down=slow_down, max_pending=settings.max_pending, max_age=settings.max_age)
     app: BotApp = (ApplicationBuilder().bot(bot)
                    .context_types(ContextTypes(context=BotContext))
-                   .concurrent_updates(ChatOrderedProcessor(settings.concurrency, metrics))
+                   .concurrent_updates(processor)
                    .post_init(post_init).post_shutdown(post_shutdown).build())
     app.bot_data[SERVICES] = Services(conversation, BackgroundStorage(storage), settings,
                                       _button_key(storage), metrics)
+    app.bot_data[SERVICES].slow_down = slow_down
     app.bot_data[METRICS] = metrics
     admins = filters.User(user_id=settings.admins)
     pages = [c for c in USER_COMMANDS if c != "start"]

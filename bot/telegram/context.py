@@ -48,6 +48,8 @@ class Services:
         self.stop_watching = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
         self.maintainer: asyncio.Task[None] | None = None
+        # update ids of the first update past a chat's flood limit (see bot.floods)
+        self.slow_down: set[int] = set()
         # what each chat's next message may refer to: entry ids, never text; memory only
         self.contexts = ContextStore()
         self._voted: OrderedDict[tuple[int, int], None] = OrderedDict()

@@ -15,6 +15,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.ext import ApplicationHandlerStop
 
 from bot import conversation as core
 from bot.actions import VOTE, Action
@@ -38,8 +39,25 @@ async def reply(update: Update, context: BotContext, answer: Reply) -> None:
 
 
 async def load_user(update: Update, context: BotContext) -> None:
-    """Runs before every handler (group -1)."""
+    """Runs before every handler (group -1). The first update past a chat's flood limit gets
+    one "please slow down" and nothing else (later ones never get here: see bot.floods)."""
     await context.load(update)
+    if update.update_id in context.services.slow_down:
+        context.services.slow_down.discard(update.update_id)
+        await slow_down(update, context)
+        raise ApplicationHandlerStop
+
+
+async def slow_down(update: Update, context: BotContext) -> None:
+    text = context.tr.gettext("You are sending messages too fast. Please wait a little: "
+                              "I will answer again in a minute.")
+    query, message = update.callback_query, update.effective_message
+    if query is not None:
+        await query.answer(text)
+    elif message is not None and is_addressed(message, context):
+        await context.bot.send_message(
+            message.chat_id, text,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None)
 
 
 # --- commands --------------------------------------------------------------------------------

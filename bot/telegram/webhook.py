@@ -41,6 +41,12 @@ class Intake:
         self.secret = secret.encode()
         self.taken = RecentUpdates(remember)
 
+    @property
+    def full(self) -> bool:
+        """Too many updates wait already (see ChatOrderedProcessor.full): Telegram is told to
+        come back later (503), which it does, instead of the bot queueing without bound."""
+        return bool(getattr(self.application.update_processor, "full", False))
+
     def authentic(self, token: str | None) -> bool:
         return hmac.compare_digest((token or "").encode(), self.secret)
 
@@ -76,6 +82,8 @@ class UpdateHandler(tornado.web.RequestHandler):
     def prepare(self) -> None:
         if not self.intake.authentic(self.request.headers.get(SECRET_HEADER)):
             raise tornado.web.HTTPError(403)
+        if self.intake.full:
+            raise tornado.web.HTTPError(503)
         media_type = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media_type != "application/json":
             raise tornado.web.HTTPError(415)
