@@ -151,7 +151,7 @@ def metered_request(metrics: Metrics, **kwargs: Any) -> Any:
     """The bot's Bot API client (bot/http.py), counting every call by method and HTTP status."""
     from telegram.error import NetworkError
 
-    from bot.http import AiohttpRequest
+    from bot.http import AiohttpRequest, ServerError
 
     class MeteredRequest(AiohttpRequest):
         async def do_request(self, url: str, method: str, *args: Any,
@@ -159,6 +159,9 @@ def metered_request(metrics: Metrics, **kwargs: Any) -> Any:
             name = api_method(url)
             try:
                 code, payload = await super().do_request(url, method, *args, **kw)
+            except ServerError as exc:  # an answer, with its status
+                metrics.api_call(name, exc.status)
+                raise
             except NetworkError:
                 metrics.api_call(name, "network")
                 raise

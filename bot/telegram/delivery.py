@@ -35,6 +35,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.http import ServerError
 from bot.logs import Throttle
 from bot.metrics import Metrics
 
@@ -57,6 +58,8 @@ def is_idempotent(endpoint: str) -> bool:
 
 def never_arrived(exc: NetworkError) -> bool:
     """Whether the failed request certainly had no effect at Telegram."""
+    if isinstance(exc, ServerError):
+        return True  # a 5xx: the server answered that it did not do the work
     cause = exc.__cause__
     if isinstance(cause, _NOT_SENT):
         return True
@@ -105,7 +108,9 @@ class DeliveryLimiter(AIORateLimiter):
                 if not (never_arrived(exc) or is_idempotent(endpoint)):
                     raise  # it may have arrived: a repeat could double the answer
                 wait, delay = delay, min(delay * 2, self.max_backoff)
-                why, last = type(exc.__cause__ or exc).__name__, exc
+                why = str(exc) if isinstance(exc, ServerError) \
+                    else type(exc.__cause__ or exc).__name__
+                last = exc
             remaining = give_up_at - time.monotonic()
             if wait > remaining:
                 log.warning("%s: giving up after %d attempts (%s)", endpoint, attempt, why)

@@ -21,6 +21,7 @@ from bot import conversation as core
 from bot.actions import VOTE, Action
 from bot.conversation import KEPT_TEXTS, Reply
 from bot.dialogue import entry_context
+from bot.http import ServerError
 from bot.i18n import Language
 from bot.render import html_messages
 from bot.telegram.context import BotContext
@@ -285,6 +286,14 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, TimedOut):
         # the request may have arrived: repeating it, or apologising, could double the answer
         log.warning("update %s: Telegram did not answer in time: %s", update_id, error)
+        return
+    if isinstance(error, BadRequest):  # a NetworkError in python-telegram-bot, but an answer
+        log.warning("update %s: Telegram refused a request (400 Bad Request): %s", update_id,
+                    error)
+        return
+    if isinstance(error, ServerError):
+        log.warning("update %s: Telegram's server kept failing (%s); the reply is lost",
+                    update_id, error)
         return
     if isinstance(error, NetworkError):
         log.warning("update %s: Telegram could not be reached: %s", update_id, error)
