@@ -401,14 +401,33 @@ def command_descriptions(tr: Language) -> dict[str, str]:
     }
 
 
-def stats_text(users_per_language: dict[str, int], questions: dict[str, int],
-               feedback: dict[str, tuple[int, int]]) -> str:
-    """The maintainers' summary (/stats); in English, like the logs."""
-    lines = ["Users with a saved language: " + (", ".join(
-        f"{lang} {n}" for lang, n in users_per_language.items()) or "none"),
-        "Questions: " + (", ".join(f"{k} {n}" for k, n in questions.items()) or "none"),
-        "Feedback (👍/👎):"]
-    lines += [f"  {eid}: {up}/{down}" for eid, (up, down) in feedback.items()] or ["  none"]
+def stats_text(conv: Conversation, lang: str, users_per_language: dict[str, int],
+               questions: dict[str, int], feedback: dict[str, tuple[int, int]]) -> str:
+    """The maintainers' summary (/stats), in the admin's language: words, not status names or
+    entry ids."""
+    tr = conv.catalogs[lang]
+    chosen = ", ".join(f"{conv.catalogs[code].name if code in conv.catalogs.languages else code}"
+                       f" {n}" for code, n in users_per_language.items())
+    lines = [tr.gettext("Statistics (counts only, nothing about who asked):"),
+             # TRANSLATORS: %(list)s is e.g. "Беларуская 3, English 1", or "none yet".
+             tr.gettext("Saved language choices: %(list)s") % {
+                 "list": chosen or tr.gettext("none yet")},
+             tr.gettext("Questions asked: %(n)d") % {"n": sum(questions.values())}]
+    # TRANSLATORS: the kinds of reply /stats counts; %(n)d is a count.
+    kinds = {"answer": tr.gettext("answered: %(n)d"),
+             "partial": tr.gettext("answered in part: %(n)d"),
+             "suggest": tr.gettext("offered questions they may mean: %(n)d"),
+             "none": tr.gettext("not answered: %(n)d"),
+             "smalltalk": tr.gettext("greetings and small talk: %(n)d")}
+    other = sum(n for kind, n in questions.items() if kind not in kinds)
+    lines += ["  " + text % {"n": questions[kind]} for kind, text in kinds.items()
+              if questions.get(kind)]
+    if other:
+        lines.append("  " + tr.gettext("other: %(n)d") % {"n": other})
+    lines.append(tr.gettext("Feedback on answers (👍/👎):"))
+    lines += [f"  {conv.entry(eid, lang).heading or eid}: {up}/{down}"
+              for eid, (up, down) in feedback.items() if eid in conv.kb.entries] \
+        or ["  " + tr.gettext("no votes yet")]
     return "\n".join(lines)
 
 

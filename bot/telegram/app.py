@@ -156,7 +156,8 @@ def build_application(settings: Settings, conversation: Conversation | None = No
                                       _button_key(storage), metrics)
     app.bot_data[SERVICES].slow_down = slow_down
     app.bot_data[METRICS] = metrics
-    admins = filters.User(user_id=settings.admins)
+    # admin output (figures, reload results) never lands in a group: private chats only
+    admins = filters.User(user_id=settings.admins) & filters.ChatType.PRIVATE
     pages = [c for c in USER_COMMANDS if c != "start"]
     app.add_handler(TypeHandler(Update, h.load_user), group=-1)
     app.add_handlers([

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.actions import Action, ActionError
@@ -18,6 +18,7 @@ from bot.dialogue import ContextStore
 from bot.i18n import Language
 from bot.metrics import Metrics
 from bot.storage import BackgroundStorage
+from bot.telegram.sending import chat_key, on_keyboard
 
 SERVICES = "services"
 
@@ -143,8 +144,12 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
         fallback = catalogs.resolve(user.language_code if user else None)
         query = update.callback_query
         if query is not None:
+            message = query.message if isinstance(query.message, Message) else None
+            data = query.data or ""
             try:
-                self.action = Action.unpack(query.data or "", svc.button_key)
+                # authentic for this chat, and on this message's keyboard as it is now
+                self.action = Action.unpack(data, chat_key(svc.button_key, message.chat_id)) \
+                    if message is not None and on_keyboard(message, data) else None
             except ActionError:
                 self.action = None
             # answer under a button in the language of the message it sits under

@@ -90,16 +90,17 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def stats(update: Update, context: BotContext) -> None:
-    """Admins only (filters.User): the maintainers' summary."""
+    """Admins only, in private chats only (see app.py): the maintainers' summary."""
     store = context.services.store
     s = await store.call_within(2.0, store.storage.stats)  # after the queued writes
-    body = core.stats_text(s.users_per_language, s.questions, s.feedback) if s \
-        else "The database did not answer; try again."
-    await reply(update, context, Reply("info", "en", body))
+    body = core.stats_text(context.conversation, context.lang, s.users_per_language,
+                           s.questions, s.feedback) if s \
+        else context.tr.gettext("The database did not answer; please try again.")
+    await reply(update, context, Reply("info", context.lang, body))
 
 
 async def reload_command(update: Update, context: BotContext) -> None:
-    """Admins only (filters.User)."""
+    """Admins only, in private chats only (see app.py)."""
     _, text = await reload_knowledge(context.services)
     await reply(update, context, Reply("info", "en", text))
 
