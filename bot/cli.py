@@ -31,6 +31,7 @@ UserError = UsageError  # a mistake in how the command was called: one line, exi
 RUN_SETTINGS = """\
 settings (environment variables):
   TELEGRAM_BOT_TOKEN        required: the token from @BotFather
+  TELEGRAM_BOT_TOKEN_FILE   or a file holding it (Docker secrets), read when the above is unset
   TELEGRAM_BASE_URL         Bot API server (default https://api.telegram.org/bot)
   TELEGRAM_WEBHOOK_SECRET   webhook secret token (default: random at each start)
   ELECTIONBOT_DB            SQLite database file
@@ -46,6 +47,14 @@ settings (environment variables):
   ELECTIONBOT_LOG_LEVEL     DEBUG, INFO (default), WARNING or ERROR
   ELECTIONBOT_LOG_FORMAT    plain (default) or json (one JSON object per line)
   ELECTIONBOT_RETENTION_DAYS  days to keep unanswered question texts (default 90)
+  ELECTIONBOT_USER_KEY      the key that hides user ids in the database (32+ characters)
+  ELECTIONBOT_USER_KEY_FILE  or a file holding it, generated when missing (default: the
+                            database's path + .key); keep it out of the database's backups
+  ELECTIONBOT_LANGUAGE_DAYS  days after which an unused language choice is deleted (365)
+  ELECTIONBOT_FLOOD_BURST, ELECTIONBOT_FLOOD_PER_MINUTE  per-chat limit: a burst (10),
+                            then so many a minute (4); past it one "please slow down"
+  ELECTIONBOT_MAX_PENDING   updates waiting beyond which new ones are dropped (2000)
+  ELECTIONBOT_MAX_AGE       seconds after which a message is not answered any more (600)
   ELECTIONBOT_CACHE_DIR     where the compiled knowledge base is cached
                             (default ~/.cache/electionbot)
   HTTPS_PROXY, NO_PROXY     an HTTP proxy for the Bot API
