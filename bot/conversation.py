@@ -19,6 +19,7 @@ from bot.kbcache import load_matcher
 from bot.knowledge import KnowledgeBase
 from bot.learning import REF_RE, new_ref
 from bot.matcher import Match, Matcher
+from bot.storage import DEFAULT_LANGUAGE_DAYS
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 
@@ -364,7 +365,8 @@ ACTION_VOTE = "fb"
 ACTION_FORGET = "forget"
 
 
-def privacy_text(tr: Language, retention_days: int) -> str:
+def privacy_text(tr: Language, retention_days: int,
+                 language_days: int = DEFAULT_LANGUAGE_DAYS) -> str:
     """What the bot stores, in the user's language."""
     stored = tr.gettext(
         "What this bot stores:\n"
@@ -384,7 +386,11 @@ def privacy_text(tr: Language, retention_days: int) -> str:
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
                        "Stored question texts are deleted after %(days)d days.",
                        retention_days) % {"days": retention_days}
-    return "\n\n".join((stored, context, kept))
+    # TRANSLATORS: %(days)d is how long an unused language choice is kept, 365 by default.
+    unused = tr.ngettext("A language choice nobody uses for %(days)d day is deleted too.",
+                         "A language choice nobody uses for %(days)d days is deleted too.",
+                         language_days) % {"days": language_days}
+    return "\n\n".join((stored, context, f"{kept} {unused}"))
 
 
 def command_descriptions(tr: Language) -> dict[str, str]:
@@ -435,8 +441,10 @@ def _info_reply(tr: Language, body: str, buttons: tuple[tuple[Button, ...], ...]
     return Reply("info", tr.code, body, buttons=buttons)
 
 
-def privacy(conv: Conversation, lang: str, retention_days: int) -> Reply:
-    return _info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days))
+def privacy(conv: Conversation, lang: str, retention_days: int,
+            language_days: int = DEFAULT_LANGUAGE_DAYS) -> Reply:
+    return _info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days,
+                                                         language_days))
 
 
 def forget_prompt(conv: Conversation, lang: str) -> Reply:
@@ -454,13 +462,13 @@ def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
     return _info_reply(tr, tr.gettext("Nothing was deleted."))
 
 
-def command_page(conv: Conversation, command: str, lang: str,
-                 retention_days: int) -> Reply | None:
+def command_page(conv: Conversation, command: str, lang: str, retention_days: int,
+                 language_days: int = DEFAULT_LANGUAGE_DAYS) -> Reply | None:
     """The page a user command opens, or None for a command the core does not know."""
     pages = {"start": conv.start, "topics": conv.topics, "language": conv.language_menu,
              "help": conv.help, "about": conv.about,
              "forget": lambda lng: forget_prompt(conv, lng),
-             "privacy": lambda lng: privacy(conv, lng, retention_days)}
+             "privacy": lambda lng: privacy(conv, lng, retention_days, language_days)}
     page = pages.get(command)
     return page(lang) if page else None
 

@@ -77,8 +77,9 @@ async def page(update: Update, context: BotContext) -> None:
     """/topics, /language, /help, /about, /privacy, /forget: one page of the core each."""
     text = update.effective_message.text if update.effective_message else ""
     command = (text or "").split()[0].lstrip("/").split("@")[0].lower()
+    settings = context.services.settings
     answer = core.command_page(context.conversation, command, context.lang,
-                               context.services.settings.retention_days)
+                               settings.retention_days, settings.language_days)
     await reply(update, context, answer or core.unknown_command(context.conversation,
                                                                 context.lang))
 
