@@ -30,6 +30,7 @@ DEFAULT_FLOOD_PER_MINUTE = 4.0
 DEFAULT_MAX_PENDING = 2000
 DEFAULT_MAX_AGE = 600.0
 LOG_FORMATS = ("plain", "json")
+MIN_WEBHOOK_SECRET = 32
 
 
 class ConfigError(UsageError):
@@ -156,6 +157,11 @@ class Settings:
         if (secret and not all(c.isalnum() or c in "_-" for c in secret)) or len(secret) > 256:
             raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -, "
                               "at most 256 characters")
+        if secret and len(secret) < MIN_WEBHOOK_SECRET:
+            # anyone who can reach the port may guess at it: long enough that guessing fails
+            raise ConfigError(f"TELEGRAM_WEBHOOK_SECRET must be at least {MIN_WEBHOOK_SECRET} "
+                              f"characters (got {len(secret)}); e.g. the output of "
+                              f"openssl rand -hex 32")
         metrics = env.get("ELECTIONBOT_METRICS_ADDR", "").strip()
         concurrency = env.get("ELECTIONBOT_CONCURRENCY", str(DEFAULT_CONCURRENCY)).strip()
         if not concurrency.isdigit() or not 1 <= int(concurrency) <= 1024:

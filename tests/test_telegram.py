@@ -457,14 +457,14 @@ def test_webhook_mode_checks_the_secret_token(api: FakeBotAPI, tmp_path: Path) -
     url = f"http://127.0.0.1:{port}/telegram"
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url,
            "ELECTIONBOT_DB": str(tmp_path / "hook.sqlite3"),
-           "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_for-tests"}
+           "TELEGRAM_WEBHOOK_SECRET": "s3cret-Token_for-tests-0123456789abcdef"}
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--webhook-url", url,
                              "--listen", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         hook = api.wait_for_sync("setWebhook", timeout=30)
         assert hook.params["url"] == url
-        assert hook.params["secret_token"] == "s3cret-Token_for-tests"
+        assert hook.params["secret_token"] == "s3cret-Token_for-tests-0123456789abcdef"
         # the fake delivers queued updates to the webhook with the secret header
         update = api.send_text(user(lang="ru"), "Что такое ENEMO?")
         reply = api.wait_for_sync("sendMessage", update.matches, timeout=30)
@@ -483,7 +483,7 @@ def test_webhook_mode_checks_the_secret_token(api: FakeBotAPI, tmp_path: Path) -
         proc.terminate()
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert "s3cret-Token_for-tests" not in out + err and TOKEN not in out + err
+    assert "s3cret-Token_for-tests-0123456789abcdef" not in out + err and TOKEN not in out + err
 
 
 def test_webhook_url_must_be_https() -> None:
