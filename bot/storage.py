@@ -565,6 +565,9 @@ class Storage:
         unused = _month(self._days_ago(self.language_days))
         with self._lock:
             self._held = [row for row in self._held if row[0] >= cutoff]
+            refs = {row[6] for row in self._held}
+            self._held_choices = {ref: choice for ref, choice in self._held_choices.items()
+                                  if ref in refs}
             cur = self._db.execute("DELETE FROM questions WHERE day < ?", (cutoff,))
             texts = cur.rowcount
             gone = texts + self._db.execute(

@@ -137,3 +137,34 @@ async def test_pending_work_is_bounded() -> None:
     assert sorted(ran) == [0, 1, 2]  # the rest were dropped, their coroutines closed
     assert metrics.dropped.labels("backlog")._value.get() == 7
     assert processor.pending == 0 and not processor.full
+
+
+async def test_a_full_backlog_answers_the_webhook_503() -> None:
+    import urllib.error
+    import urllib.request
+    from types import SimpleNamespace
+
+    from bot.telegram.webhook import SECRET_HEADER, Intake, WebServer
+
+    secret = "s" * 40
+    processor = SimpleNamespace(full=True)
+    app = SimpleNamespace(update_processor=processor, bot=None)
+    server = WebServer(intake=Intake(app, secret), webhook_path="/telegram")  # type: ignore[arg-type]
+    server.listen("127.0.0.1", 0)
+    assert server.server is not None
+    port = next(iter(server.server._sockets.values())).getsockname()[1]
+
+    def post() -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/telegram", data=b'{"update_id": 1}', method="POST",
+            headers={"Content-Type": "application/json", SECRET_HEADER: secret})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            return int(opener.open(request, timeout=5).status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    try:
+        assert await asyncio.to_thread(post) == 503  # Telegram comes back later
+    finally:
+        await server.stop()

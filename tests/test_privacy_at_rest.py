@@ -383,3 +383,18 @@ def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversatio
     assert "ботом 30 дней" in privacy(conversation, "ru", 90, 30).body
     assert "ботам 365 дзён" in privacy(conversation, "be", 90).body
     assert "nobody uses for 365 days is deleted" in privacy(conversation, "en", 90).body
+
+
+def test_an_unusable_key_file_stops_the_start_with_its_reason(tmp_path: Path) -> None:
+    from bot.errors import DatabaseUnusable
+    from bot.startup import open_storage
+
+    db = tmp_path / "bot.sqlite3"
+    (tmp_path / "key").mkdir()  # a folder where the key file should be
+    settings = Settings(token=TOKEN, db_path=db, user_key_file=tmp_path / "key")
+    with pytest.raises(DatabaseUnusable, match="user key"):
+        open_storage(settings)
+    short = tmp_path / "short.key"
+    short.write_text("too short\n")
+    with pytest.raises(DatabaseUnusable, match="shorter than 32"):
+        open_storage(Settings(token=TOKEN, db_path=db, user_key_file=short))
