@@ -480,7 +480,11 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
     kb = load_knowledge(args.kb)
     matcher = Matcher(kb)
-    storage = Storage(db)
+    # the bot's own key settings: should this open a database of an older schema, its
+    # migration must hash the user ids with the key the bot uses, not a new one
+    key = os.environ.get("ELECTIONBOT_USER_KEY", "").strip().encode() or None
+    key_file = os.environ.get("ELECTIONBOT_USER_KEY_FILE", "").strip()
+    storage = Storage(db, user_key=key, key_file=Path(key_file) if key_file else None)
     try:
         gaps = group_questions(storage.questions(args.since, unresolved=True), matcher)
         learned = learn(storage.choices(args.since), kb, matcher)
