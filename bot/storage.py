@@ -419,7 +419,8 @@ class Storage:
         that held the row, the checked checkpoint empties the write-ahead log.
         """
         deleted = self.delete_user(user_id)
-        self.scrub()
+        if deleted or self.unscrubbed:  # nothing deleted, nothing to scrub: no VACUUM to spend
+            self.scrub()
         return deleted
 
     # --- anonymous aggregates ------------------------------------------------------------------
@@ -654,8 +655,15 @@ class BackgroundStorage:
         True when there was something to delete. Raises when the deletion fails."""
         deleted = self._after_writes(self.storage.delete_user, user_id)
         scrubbed: Future[bool] = Future()
-        # queued behind the deletion, so the batch's scrub comes after it
-        self._enqueue(lambda: self._scrub_waiting.append(scrubbed), linger=False)
+
+        def ask_for_scrub() -> None:  # queued behind the deletion: the batch's scrub follows it
+            if (deleted.done() and deleted.exception() is None and deleted.result()) \
+                    or self.storage.unscrubbed:
+                self._scrub_waiting.append(scrubbed)
+            else:  # nothing was deleted: no VACUUM (a cheap /forget must not cost one)
+                scrubbed.set_result(True)
+
+        self._enqueue(ask_for_scrub, linger=False)
         result = await asyncio.wrap_future(deleted)
         await asyncio.wrap_future(scrubbed)  # False was logged (without ids) by scrub
         return result

@@ -313,6 +313,9 @@ async def test_forgets_queued_together_share_one_vacuum(tmp_path: Path) -> None:
     assert results == [True] * 20 + [False]
     assert len(scrubs) < 5  # batched on the writer thread, not one VACUUM per user
     assert all(storage.language(uid) is None for uid in uids)
+    scrubs.clear()
+    assert await store.forget(CHLOE) is False
+    assert scrubs == []  # nothing deleted: no VACUUM spent (a cheap /forget costs none)
     store.close()
 
 
