@@ -24,7 +24,7 @@ class Verdict(enum.Enum):
     DROP = "drop"  # past the limit, already told
 
 
-@dataclass
+@dataclass  # not frozen: updated in place for every update of its chat, on the event loop
 class _Bucket:
     tokens: float
     at: float  # when `tokens` was worked out (monotonic seconds)
