@@ -168,3 +168,18 @@ async def test_a_full_backlog_answers_the_webhook_503() -> None:
         assert await asyncio.to_thread(post) == 503  # Telegram comes back later
     finally:
         await server.stop()
+
+
+async def test_polling_stops_taking_updates_rather_than_dropping_them(
+        api: FakeBotAPI, tmp_path: Path) -> None:
+    """Above the bound, polling waits (Telegram keeps the updates): nothing is lost."""
+    api.delay_next("sendMessage", 0.03, times=1000)
+    asked = [api.send_text(user(61_100_000 + i, "en"), "What is ENEMO?") for i in range(40)]
+    async with running(api, tmp_path / "bot.sqlite3", max_pending=10, concurrency=1) as app:
+        for update in asked:
+            await api.wait_for("sendMessage", update.matches, timeout=30)
+        metrics = app.bot_data["services"].metrics
+        assert metrics.dropped.labels("backlog")._value.get() == 0
+    limits = [int(c.params["limit"]) for c in api.calls
+              if c.method == "getUpdates" and "limit" in c.params]
+    assert limits and max(limits) <= 10

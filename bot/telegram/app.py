@@ -155,6 +155,8 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     app.bot_data[SERVICES] = Services(conversation, BackgroundStorage(storage), settings,
                                       _button_key(storage), metrics)
     app.bot_data[SERVICES].slow_down = slow_down
+    # polling takes in no more than the bound of pending work leaves room for
+    bot.take_at_most(lambda: settings.max_pending - processor.pending - app.update_queue.qsize())
     app.bot_data[METRICS] = metrics
     # admin output (figures, reload results) never lands in a group: private chats only
     admins = filters.User(user_id=settings.admins) & filters.ChatType.PRIVATE
