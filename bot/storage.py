@@ -131,6 +131,9 @@ DEFAULT_LANGUAGE_DAYS = 365
 # at least MIN_KEY_CHARS long
 KEY_BYTES = 32
 MIN_KEY_CHARS = 32
+# held question texts beyond which a batch is written before the hour is up (memory bound:
+# about 6 MB)
+MAX_HELD_TEXTS = 10_000
 # how often a checkpoint that readers hold up is tried again before giving up (with a warning)
 CHECKPOINT_ATTEMPTS = 6
 
@@ -447,10 +450,13 @@ class Storage:
                              (day, lang, status))
             if text is None or status == "answer":
                 return
-            if self.hold_texts:
-                self._held.append(row)
-            else:
+            if not self.hold_texts:
                 self._insert_questions([row])
+                return
+            self._held.append(row)
+            full = len(self._held) >= MAX_HELD_TEXTS
+        if full:  # memory stays bounded: an early batch, still shuffled
+            self.flush_texts()
 
     def _insert_questions(self, rows: list[tuple[str, str | None, str, str, str | None, float,
                                                  str | None]]) -> None:

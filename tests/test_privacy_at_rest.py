@@ -401,3 +401,15 @@ def test_an_unusable_key_file_stops_the_start_with_its_reason(tmp_path: Path) ->
     short.write_text("too short\n")
     with pytest.raises(DatabaseUnusable, match="shorter than 32"):
         open_storage(Settings(token=TOKEN, db_path=db, user_key_file=short))
+
+
+def test_held_texts_are_bounded_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.storage
+
+    monkeypatch.setattr(bot.storage, "MAX_HELD_TEXTS", 25)
+    storage = Storage(tmp_path / "bot.sqlite3", hold_texts=True)
+    for i in range(60):
+        storage.record("en", "none", f"question {i}")
+    assert len(storage._held) < 25  # two early batches were written
+    assert storage._db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 50
+    storage.close()
