@@ -41,7 +41,9 @@ ENV PATH=/opt/electionbot/bin:$PATH \
     ELECTIONBOT_CACHE_DIR=/opt/electionbot/cache \
     ELECTIONBOT_METRICS_ADDR=127.0.0.1:9090
 # a fixed numeric user, no passwd entry needed: works on any base, never root
-RUN mkdir -p /data /opt/electionbot/cache && chown 10001:10001 /data /opt/electionbot/cache
+# /keys: where compose keeps the user key, on a volume of its own (docs/operating.md)
+RUN mkdir -p /data /keys /opt/electionbot/cache && \
+    chown 10001:10001 /data /keys /opt/electionbot/cache && chmod 0700 /keys
 USER 10001:10001
 # warm the compiled-base cache as the user who reads it (a cache file of another owner is
 # ignored as foreign), so that every start skips parsing the YAML (bot/kbcache.py)

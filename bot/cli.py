@@ -31,6 +31,7 @@ UserError = UsageError  # a mistake in how the command was called: one line, exi
 RUN_SETTINGS = """\
 settings (environment variables):
   TELEGRAM_BOT_TOKEN        required: the token from @BotFather
+  TELEGRAM_BOT_TOKEN_FILE   or a file holding it (Docker secrets), read when the above is unset
   TELEGRAM_BASE_URL         Bot API server (default https://api.telegram.org/bot)
   TELEGRAM_WEBHOOK_SECRET   webhook secret token (default: random at each start)
   ELECTIONBOT_DB            SQLite database file
@@ -46,6 +47,14 @@ settings (environment variables):
   ELECTIONBOT_LOG_LEVEL     DEBUG, INFO (default), WARNING or ERROR
   ELECTIONBOT_LOG_FORMAT    plain (default) or json (one JSON object per line)
   ELECTIONBOT_RETENTION_DAYS  days to keep unanswered question texts (default 90)
+  ELECTIONBOT_USER_KEY      the key that hides user ids in the database (32+ characters)
+  ELECTIONBOT_USER_KEY_FILE  or a file holding it, generated when missing (default: the
+                            database's path + .key); keep it out of the database's backups
+  ELECTIONBOT_LANGUAGE_DAYS  days after which an unused language choice is deleted (365)
+  ELECTIONBOT_FLOOD_BURST, ELECTIONBOT_FLOOD_PER_MINUTE  per-chat limit: a burst (10),
+                            then so many a minute (4); past it one "please slow down"
+  ELECTIONBOT_MAX_PENDING   updates waiting beyond which new ones are dropped (2000)
+  ELECTIONBOT_MAX_AGE       seconds after which a message is not answered any more (600)
   ELECTIONBOT_CACHE_DIR     where the compiled knowledge base is cached
                             (default ~/.cache/electionbot)
   HTTPS_PROXY, NO_PROXY     an HTTP proxy for the Bot API
@@ -480,7 +489,11 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError(f"no bot database at {db}: pass --db FILE or set ELECTIONBOT_DB")
     kb = load_knowledge(args.kb)
     matcher = Matcher(kb)
-    storage = Storage(db)
+    # the bot's own key settings: should this open a database of an older schema, its
+    # migration must hash the user ids with the key the bot uses, not a new one
+    key = os.environ.get("ELECTIONBOT_USER_KEY", "").strip().encode() or None
+    key_file = os.environ.get("ELECTIONBOT_USER_KEY_FILE", "").strip()
+    storage = Storage(db, user_key=key, key_file=Path(key_file) if key_file else None)
     try:
         gaps = group_questions(storage.questions(args.since, unresolved=True), matcher)
         learned = learn(storage.choices(args.since), kb, matcher)
@@ -647,7 +660,8 @@ def run_health(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_backup(args: argparse.Namespace, out: TextIO) -> int:
-    """SQLite's online backup: a consistent copy while the bot keeps writing."""
+    """A consistent, clean copy (VACUUM INTO) while the bot keeps writing. The user key
+    (ELECTIONBOT_USER_KEY_FILE) is never in it: the copy alone names nobody."""
     import sqlite3
 
     from bot.config import db_path
@@ -668,10 +682,10 @@ def run_backup(args: argparse.Namespace, out: TextIO) -> int:
         try:
             # the copy holds what the database holds: readable by its owner only
             os.close(os.open(args.dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            target = sqlite3.connect(args.dest)
-            with target:
-                source.backup(target)
-            target.close()
+            # VACUUM INTO, not a page copy: the copy is built from the live rows only, so
+            # nothing deleted (free pages, old b-tree keys) reaches it; it is one consistent
+            # snapshot, written into the empty file made above
+            source.execute("VACUUM INTO ?", (str(args.dest),))
         finally:
             source.close()
     except sqlite3.Error as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import UsageError
-from bot.storage import DEFAULT_RETENTION_DAYS
+from bot.storage import DEFAULT_LANGUAGE_DAYS, DEFAULT_RETENTION_DAYS, MIN_KEY_CHARS
 
 TOKEN_HELP = (
     "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather in Telegram (/newbot) and start "
@@ -22,7 +22,15 @@ TOKEN_HELP = (
 TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,100}")
 DEFAULT_CONCURRENCY = 16
 DEFAULT_CONNECT_TIMEOUT = 30.0
+# floods (issue 18): a chat may send a burst of this many messages, then this many a minute
+DEFAULT_FLOOD_BURST = 10
+DEFAULT_FLOOD_PER_MINUTE = 4.0
+# updates waiting to be handled beyond which new ones are dropped, and the age (seconds) past
+# which a message is not answered any more (after an outage, or queued behind a flood)
+DEFAULT_MAX_PENDING = 2000
+DEFAULT_MAX_AGE = 600.0
 LOG_FORMATS = ("plain", "json")
+MIN_WEBHOOK_SECRET = 32
 
 
 class ConfigError(UsageError):
@@ -95,11 +103,32 @@ class Settings:
     log_format: str = "plain"
     # Telegram's flood limits (~30 messages/s); off only for benchmarks against a fake Bot API
     rate_limit: bool = True
+    # the key of the language choices' keyed hashes (issue 18): given, or read from (and
+    # generated in) user_key_file, by default beside the database (see storage.key_file_for)
+    user_key: str = field(default="", repr=False)
+    user_key_file: Path | None = None
+    language_days: int = DEFAULT_LANGUAGE_DAYS
+    # per-chat token bucket against floods, and the bounds of pending work
+    flood_burst: int = DEFAULT_FLOOD_BURST
+    flood_per_minute: float = DEFAULT_FLOOD_PER_MINUTE
+    max_pending: int = DEFAULT_MAX_PENDING
+    max_age: float = DEFAULT_MAX_AGE
+    # how often held question texts are written (in a shuffled batch) and retention runs
+    batch_every: float = 3600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        token_file = env.get("TELEGRAM_BOT_TOKEN_FILE", "").strip()
+        if token_file and not token:
+            # Docker secrets and the like: the token need not sit in the environment
+            try:
+                token = Path(token_file).read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"TELEGRAM_BOT_TOKEN_FILE {token_file} cannot be read: "
+                                  f"{getattr(exc, 'strerror', None) or exc}",
+                                  "check the path and that the bot's user may read it") from exc
         if not token:
             raise ConfigError(*TOKEN_HELP)
         if not TOKEN_RE.fullmatch(token):
@@ -128,6 +157,11 @@ class Settings:
         if (secret and not all(c.isalnum() or c in "_-" for c in secret)) or len(secret) > 256:
             raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -, "
                               "at most 256 characters")
+        if secret and len(secret) < MIN_WEBHOOK_SECRET:
+            # anyone who can reach the port may guess at it: long enough that guessing fails
+            raise ConfigError(f"TELEGRAM_WEBHOOK_SECRET must be at least {MIN_WEBHOOK_SECRET} "
+                              f"characters (got {len(secret)}); e.g. the output of "
+                              f"openssl rand -hex 32")
         metrics = env.get("ELECTIONBOT_METRICS_ADDR", "").strip()
         concurrency = env.get("ELECTIONBOT_CONCURRENCY", str(DEFAULT_CONCURRENCY)).strip()
         if not concurrency.isdigit() or not 1 <= int(concurrency) <= 1024:
@@ -144,6 +178,17 @@ class Settings:
         base_url = env.get("TELEGRAM_BASE_URL", "").strip() or None
         if base_url is not None:
             check_base_url(base_url)
+        user_key = env.get("ELECTIONBOT_USER_KEY", "").strip()
+        if user_key and len(user_key) < MIN_KEY_CHARS:
+            raise ConfigError(f"ELECTIONBOT_USER_KEY must be at least {MIN_KEY_CHARS} characters "
+                              f"(e.g. the output of: openssl rand -hex 32)")
+        key_file = env.get("ELECTIONBOT_USER_KEY_FILE", "").strip()
+        language_days = _whole(env, "ELECTIONBOT_LANGUAGE_DAYS", DEFAULT_LANGUAGE_DAYS, 1, 36500)
+        burst = _whole(env, "ELECTIONBOT_FLOOD_BURST", DEFAULT_FLOOD_BURST, 1, 10_000)
+        per_minute = _number(env, "ELECTIONBOT_FLOOD_PER_MINUTE", DEFAULT_FLOOD_PER_MINUTE,
+                             0.0, 10_000.0)
+        max_pending = _whole(env, "ELECTIONBOT_MAX_PENDING", DEFAULT_MAX_PENDING, 10, 1_000_000)
+        max_age = _number(env, "ELECTIONBOT_MAX_AGE", DEFAULT_MAX_AGE, 1.0, 7 * 86400.0)
         log_format = env.get("ELECTIONBOT_LOG_FORMAT", "plain").strip().lower() or "plain"
         if log_format not in LOG_FORMATS:
             raise ConfigError(f"ELECTIONBOT_LOG_FORMAT must be plain or json, got {log_format!r}")
@@ -162,4 +207,30 @@ class Settings:
             concurrency=int(concurrency),
             connect_timeout=connect_timeout,
             log_format=log_format,
+            user_key=user_key,
+            user_key_file=Path(key_file) if key_file else None,
+            language_days=language_days,
+            flood_burst=burst,
+            flood_per_minute=per_minute,
+            max_pending=max_pending,
+            max_age=max_age,
         )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = env.get(name, "").strip() or str(default)
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float,
+            high: float) -> float:
+    value = env.get(name, "").strip() or str(default)
+    try:
+        number = float(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+    return number

@@ -19,6 +19,7 @@ from bot.kbcache import load_matcher
 from bot.knowledge import KnowledgeBase
 from bot.learning import REF_RE, new_ref
 from bot.matcher import YEAR_RE, Match, Matcher, split_sentences
+from bot.storage import DEFAULT_LANGUAGE_DAYS
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 
@@ -378,7 +379,8 @@ ACTION_VOTE = "fb"
 ACTION_FORGET = "forget"
 
 
-def privacy_text(tr: Language, retention_days: int) -> str:
+def privacy_text(tr: Language, retention_days: int,
+                 language_days: int = DEFAULT_LANGUAGE_DAYS) -> str:
     """What the bot stores, in the user's language."""
     stored = tr.gettext(
         "What this bot stores:\n"
@@ -398,7 +400,11 @@ def privacy_text(tr: Language, retention_days: int) -> str:
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
                        "Stored question texts are deleted after %(days)d days.",
                        retention_days) % {"days": retention_days}
-    return "\n\n".join((stored, context, kept))
+    # TRANSLATORS: %(days)d is how long an unused language choice is kept, 365 by default.
+    unused = tr.ngettext("A language choice nobody uses for %(days)d day is deleted too.",
+                         "A language choice nobody uses for %(days)d days is deleted too.",
+                         language_days) % {"days": language_days}
+    return "\n\n".join((stored, context, f"{kept} {unused}"))
 
 
 def command_descriptions(tr: Language) -> dict[str, str]:
@@ -415,14 +421,33 @@ def command_descriptions(tr: Language) -> dict[str, str]:
     }
 
 
-def stats_text(users_per_language: dict[str, int], questions: dict[str, int],
-               feedback: dict[str, tuple[int, int]]) -> str:
-    """The maintainers' summary (/stats); in English, like the logs."""
-    lines = ["Users with a saved language: " + (", ".join(
-        f"{lang} {n}" for lang, n in users_per_language.items()) or "none"),
-        "Questions: " + (", ".join(f"{k} {n}" for k, n in questions.items()) or "none"),
-        "Feedback (👍/👎):"]
-    lines += [f"  {eid}: {up}/{down}" for eid, (up, down) in feedback.items()] or ["  none"]
+def stats_text(conv: Conversation, lang: str, users_per_language: dict[str, int],
+               questions: dict[str, int], feedback: dict[str, tuple[int, int]]) -> str:
+    """The maintainers' summary (/stats), in the admin's language: words, not status names or
+    entry ids."""
+    tr = conv.catalogs[lang]
+    chosen = ", ".join(f"{conv.catalogs[code].name if code in conv.catalogs.languages else code}"
+                       f" {n}" for code, n in users_per_language.items())
+    lines = [tr.gettext("Statistics (counts only, nothing about who asked):"),
+             # TRANSLATORS: %(list)s is e.g. "Беларуская 3, English 1", or "none yet".
+             tr.gettext("Saved language choices: %(list)s") % {
+                 "list": chosen or tr.gettext("none yet")},
+             tr.gettext("Questions asked: %(n)d") % {"n": sum(questions.values())}]
+    # TRANSLATORS: the kinds of reply /stats counts; %(n)d is a count.
+    kinds = {"answer": tr.gettext("answered: %(n)d"),
+             "partial": tr.gettext("answered in part: %(n)d"),
+             "suggest": tr.gettext("offered questions they may mean: %(n)d"),
+             "none": tr.gettext("not answered: %(n)d"),
+             "smalltalk": tr.gettext("greetings and small talk: %(n)d")}
+    other = sum(n for kind, n in questions.items() if kind not in kinds)
+    lines += ["  " + text % {"n": questions[kind]} for kind, text in kinds.items()
+              if questions.get(kind)]
+    if other:
+        lines.append("  " + tr.gettext("other: %(n)d") % {"n": other})
+    lines.append(tr.gettext("Feedback on answers (👍/👎):"))
+    lines += [f"  {conv.entry(eid, lang).heading or eid}: {up}/{down}"
+              for eid, (up, down) in feedback.items() if eid in conv.kb.entries] \
+        or ["  " + tr.gettext("no votes yet")]
     return "\n".join(lines)
 
 
@@ -430,8 +455,10 @@ def _info_reply(tr: Language, body: str, buttons: tuple[tuple[Button, ...], ...]
     return Reply("info", tr.code, body, buttons=buttons)
 
 
-def privacy(conv: Conversation, lang: str, retention_days: int) -> Reply:
-    return _info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days))
+def privacy(conv: Conversation, lang: str, retention_days: int,
+            language_days: int = DEFAULT_LANGUAGE_DAYS) -> Reply:
+    return _info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days,
+                                                         language_days))
 
 
 def forget_prompt(conv: Conversation, lang: str) -> Reply:
@@ -451,13 +478,13 @@ def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
     return _info_reply(tr, tr.gettext("Nothing was deleted."))
 
 
-def command_page(conv: Conversation, command: str, lang: str,
-                 retention_days: int) -> Reply | None:
+def command_page(conv: Conversation, command: str, lang: str, retention_days: int,
+                 language_days: int = DEFAULT_LANGUAGE_DAYS) -> Reply | None:
     """The page a user command opens, or None for a command the core does not know."""
     pages = {"start": conv.start, "topics": conv.topics, "language": conv.language_menu,
              "help": conv.help, "about": conv.about,
              "forget": lambda lng: forget_prompt(conv, lng),
-             "privacy": lambda lng: privacy(conv, lng, retention_days)}
+             "privacy": lambda lng: privacy(conv, lng, retention_days, language_days)}
     page = pages.get(command)
     return page(lang) if page else None
 

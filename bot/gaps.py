@@ -55,7 +55,10 @@ def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]
     keys: list[str] = []
     for item in stored:
         # terms found in nearly every entry ("elections") say nothing about what was asked
-        terms = [t for t in matcher.analyse(item.text).terms if matcher.weight(t) >= KEY_WEIGHT]
+        analysis = matcher.analyse(item.text)
+        terms = [t for t in analysis.terms if matcher.weight(t) >= KEY_WEIGHT]
+        # texts stored before issue 18 have no language (theirs was the reply's): read it
+        lang = item.lang or analysis.lang or "unknown"
         key = " ".join(sorted(set(terms))) or item.text.strip().lower()
         hit = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio,
                                  score_cutoff=GROUP_SIMILARITY) if keys else None
@@ -65,8 +68,8 @@ def group_questions(stored: list[StoredQuestion], matcher: Matcher) -> list[Gap]
             gap = gaps[-1]
         else:
             gap = gaps[hit[2]]
-        gap.questions[(item.text.strip(), item.lang)] += 1
-        gap.langs[item.lang] += 1
+        gap.questions[(item.text.strip(), lang)] += 1
+        gap.langs[lang] += 1
         gap.partial += item.status == "partial"
     for gap in gaps:
         ranked = matcher.rank(matcher.analyse(gap.questions.most_common(1)[0][0][0]).terms,

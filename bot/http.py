@@ -12,8 +12,10 @@ NO_PROXY).
 from __future__ import annotations
 
 import functools
+import json
 import os
 import ssl
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -27,6 +29,30 @@ from yarl import URL
 from bot.errors import UsageError
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class ServerError(NetworkError):
+    """The Bot API (or the proxy in front of it, e.g. nginx's 502 page) answered with a 5xx
+    status: the server answered and did not do the work, so the request may be sent again.
+
+    python-telegram-bot would raise a NetworkError caused by the failed JSON parse of such a page
+    (which reads as "may have arrived") and log the whole page with a traceback; this keeps
+    only the status and, when the body is the Bot API's JSON, its description."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(f"{status} {description}")
+        self.status = status
+
+
+def _server_error(status: int, payload: bytes) -> ServerError:
+    try:
+        description = str(json.loads(payload)["description"])[:200]
+    except (ValueError, KeyError, TypeError):
+        try:
+            description = HTTPStatus(status).phrase
+        except ValueError:
+            description = "Server Error"
+    return ServerError(status, description)
 Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 
@@ -131,11 +157,14 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(method, url, data=data, headers=headers,
                                              timeout=timeout, proxy=proxy,
                                              proxy_auth=proxy_auth) as resp:
-                return resp.status, await resp.read()
+                payload = await resp.read()
         except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+        if resp.status >= 500:
+            raise _server_error(resp.status, payload)
+        return resp.status, payload
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:

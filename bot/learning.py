@@ -94,7 +94,7 @@ def learn(choices: list[StoredChoice], kb: KnowledgeBase, matcher: Matcher) -> l
     from bot.matcher import QUESTION_WORD_PREFIX
     from bot.matcher import Matcher as _Matcher
 
-    counted: dict[str, Counter[tuple[str, str]]] = {}
+    counted: dict[str, Counter[tuple[str, str | None]]] = {}
     for choice in choices:
         if choice.entry_id in kb.entries:
             text = safe_text(choice.text)  # texts stored before cleaning was the rule
@@ -104,10 +104,14 @@ def learn(choices: list[StoredChoice], kb: KnowledgeBase, matcher: Matcher) -> l
     result = []
     for entry_id, texts in counted.items():
         learned = Learned(entry_id)
-        for (text, lang), n in texts.most_common():
+        for (text, stored_lang), n in texts.most_common():
             analysis = matcher.analyse(text)
+            lang = stored_lang or analysis.lang or ""
             if analysis.lang and analysis.lang in kb.entries[entry_id].questions:
                 lang = analysis.lang
+            if not lang:  # a phrasing goes under its language: unknown, it cannot be proposed
+                learned.held_back.append((text, "?", "the language it is written in is unknown"))
+                continue
             now = matcher.match(text)
             if entry_id in matcher.owners(text):
                 learned.held_back.append((text, lang, "the entry already has this phrasing"))

@@ -70,6 +70,12 @@ class Metrics:
         self.given_up = Counter("electionbot_deliveries_given_up",
                                 "Bot API requests abandoned after all retries", ["method"],
                                 registry=r)
+        self.dropped = Counter("electionbot_updates_dropped",
+                               "Updates neither answered nor stored: flood (a chat past its "
+                               "limit), backlog (too many waiting), stale (sent too long ago)",
+                               ["reason"], registry=r)
+        for reason in ("flood", "backlog", "stale"):
+            self.dropped.labels(reason)
         self.reloads = Counter("electionbot_reloads", "Knowledge reloads by result", ["result"],
                                registry=r)
         for result in ("ok", "failed"):
@@ -145,7 +151,7 @@ def metered_request(metrics: Metrics, **kwargs: Any) -> Any:
     """The bot's Bot API client (bot/http.py), counting every call by method and HTTP status."""
     from telegram.error import NetworkError
 
-    from bot.http import AiohttpRequest
+    from bot.http import AiohttpRequest, ServerError
 
     class MeteredRequest(AiohttpRequest):
         async def do_request(self, url: str, method: str, *args: Any,
@@ -153,6 +159,9 @@ def metered_request(metrics: Metrics, **kwargs: Any) -> Any:
             name = api_method(url)
             try:
                 code, payload = await super().do_request(url, method, *args, **kw)
+            except ServerError as exc:  # an answer, with its status
+                metrics.api_call(name, exc.status)
+                raise
             except NetworkError:
                 metrics.api_call(name, "network")
                 raise

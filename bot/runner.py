@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import resource
 import signal
 import socket
 from dataclasses import dataclass
@@ -46,6 +47,20 @@ def bind(host: str, port: int, what: str) -> list[socket.socket]:
     except OSError as exc:
         raise CannotListen(f"cannot listen on {host}:{port} for {what}: {exc.strerror}",
                            "choose another address or port, or stop what uses it") from exc
+
+
+def raise_open_files_limit() -> tuple[int, int]:
+    """Raise the soft limit of open files to the hard one (often 1024 against 1M): every
+    connection, to Telegram or to the webhook, costs a descriptor. Returns (soft, hard)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as exc:
+            log.info("could not raise the open files limit from %d: %s", soft, exc)
+    return soft, hard
 
 
 class Runner:
@@ -110,6 +125,7 @@ class Runner:
         from bot.telegram.webhook import Intake, WebServer
 
         settings = self.settings
+        raise_open_files_limit()
         tls_context()  # a certificate setting that cannot be used is a setting error: first
         conversation = await asyncio.to_thread(startup.load_conversation, settings)
         await asyncio.to_thread(startup.check_database, settings.db_path)
@@ -136,8 +152,9 @@ class Runner:
                 await app.post_init(app)
             await app.start()
             if self.webhook:
-                server = WebServer(tornado_routes(ops),
-                                   intake=Intake(app, settings.webhook_secret),
+                # the webhook port is public: /healthz, /readyz and /metrics stay on the
+                # metrics address only
+                server = WebServer(intake=Intake(app, settings.webhook_secret),
                                    webhook_path=self.webhook.path)
                 server.serve(hook_sockets)
                 self.servers.append(server)

@@ -28,7 +28,7 @@ from bot.errors import (
 from bot.i18n import I18nError
 from bot.knowledge import KnowledgeError
 from bot.paths import resolve_data_dir
-from bot.storage import SCHEMA_VERSION, Storage
+from bot.storage import SCHEMA_VERSION, Storage, UserKeyError
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,19 @@ def open_storage(settings: Settings) -> Storage:
     """Open (creating and migrating if needed) the database that check_database accepted."""
     path = settings.db_path
     try:
-        return Storage(path, retention_days=settings.retention_days)
+        storage = Storage(path, retention_days=settings.retention_days,
+                          user_key=settings.user_key.encode() or None,
+                          key_file=settings.user_key_file, language_days=settings.language_days,
+                          hold_texts=True)
+        try:
+            storage.load_key()
+        except BaseException:
+            storage.close()
+            raise
+        return storage
+    except UserKeyError as exc:
+        raise _unusable(path, str(exc), "set ELECTIONBOT_USER_KEY_FILE to a readable file "
+                        "(see docs/operating.md, section Privacy)") from exc
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc).lower():
             raise _locked(path) from exc

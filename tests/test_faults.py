@@ -355,7 +355,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-HOOK_SECRET = "hook-Secret_for-tests-123"
+HOOK_SECRET = "hook-Secret_for-tests-123-0123456789"
 
 
 def post(url: str, body: bytes, content_type: str = "application/json",

@@ -41,8 +41,10 @@ def test_feedback_row_only_under_answers(conversation: Conversation) -> None:
     assert core.feedback_row(conversation.start("en")) == ()
 
 
-def test_stats_summary() -> None:
-    text = core.stats_text({"be": 2}, {"answer": 3}, {"enemo-about": (2, 1)})
-    assert text.splitlines() == ["Users with a saved language: be 2", "Questions: answer 3",
-                                 "Feedback (👍/👎):", "  enemo-about: 2/1"]
-    assert "none" in core.stats_text({}, {}, {})
+def test_stats_summary(conversation: Conversation) -> None:
+    text = core.stats_text(conversation, "en", {"be": 2}, {"answer": 3}, {"enemo-about": (2, 1)})
+    assert text.splitlines() == ["Statistics (counts only, nothing about who asked):",
+                                 "Saved language choices: Беларуская 2", "Questions asked: 3",
+                                 "  answered: 3", "Feedback on answers (👍/👎):",
+                                 "  What is ENEMO?: 2/1"]
+    assert "none yet" in core.stats_text(conversation, "en", {}, {}, {})

@@ -138,13 +138,14 @@ async def test_readiness_reports_an_unwritable_database(api: FakeBotAPI, tmp_pat
     assert await asyncio.wait_for(task, 30) == "stopped by SIGINT"
 
 
-def test_webhook_mode_serves_health_and_metrics_on_the_same_port(api: FakeBotAPI,
-                                                                  tmp_path: Path) -> None:
-    port = free_port()
+def test_webhook_mode_serves_health_and_metrics_on_the_metrics_address_only(
+        api: FakeBotAPI, tmp_path: Path) -> None:
+    """Issue 18, item 6: the webhook port is public; the operations endpoints are not on it."""
+    port, ops_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url,
-           "ELECTIONBOT_DB": str(tmp_path / "hook.sqlite3"), "ELECTIONBOT_LOG_FORMAT": "json"}
-    env.pop("ELECTIONBOT_METRICS_ADDR", None)
+           "ELECTIONBOT_DB": str(tmp_path / "hook.sqlite3"), "ELECTIONBOT_LOG_FORMAT": "json",
+           "ELECTIONBOT_METRICS_ADDR": f"127.0.0.1:{ops_port}"}
     proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--webhook-url", url,
                              "--listen", "127.0.0.1", "--port", str(port)], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -153,10 +154,11 @@ def test_webhook_mode_serves_health_and_metrics_on_the_same_port(api: FakeBotAPI
         update = api.send_text(FakeBotAPI.user(UID, first_name="Citizen", language_code="ru"),
                                QUESTION)
         api.wait_for_sync("sendMessage", lambda c: update.matches(c) and c.ok, timeout=30)
-        parsed = check_scrape(f"http://127.0.0.1:{port}", 1)
+        parsed = check_scrape(f"http://127.0.0.1:{ops_port}", 1)
         assert value(parsed, "electionbot_bot_api_requests_total", method="setWebhook",
                      code="200") == 1
-        assert get(f"http://127.0.0.1:{port}/nothing-here")[0] == 404
+        for path in ("/healthz", "/readyz", "/metrics", "/nothing-here"):
+            assert get(f"http://127.0.0.1:{port}{path}")[0] == 404
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=30)

@@ -17,7 +17,7 @@ import pytest
 
 from bot import errors, startup
 from bot.cli import main
-from bot.storage import Storage
+from bot.storage import Storage, key_file_for
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
@@ -358,7 +358,7 @@ def test_backup_while_the_database_is_in_use(tmp_path: Path,
     copy = tmp_path / "copy.sqlite3"
     assert main(["backup", "--db", str(db), str(copy)]) == 0
     assert f"backed up {db} to {copy}" in capsys.readouterr().out
-    restored = Storage(copy)
+    restored = Storage(copy, key_file=key_file_for(db))  # the key is kept apart from copies
     assert restored.language(1) == "be" and restored.questions()[0].text == "пытанне без адказу"
     restored.close()
     assert copy.stat().st_mode & 0o777 == 0o600  # as private as the database

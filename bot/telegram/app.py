@@ -36,6 +36,7 @@ from bot.conversation import (
     USER_COMMANDS,
     Conversation,
 )
+from bot.floods import FloodGuard
 from bot.logs import quiet_third_party_loggers
 from bot.metrics import METRICS, Metrics, metered_request
 from bot.storage import BackgroundStorage, Storage
@@ -80,6 +81,7 @@ async def post_init(app: BotApp) -> None:
     if svc.settings.watch:
         svc.watcher = asyncio.create_task(watch_knowledge(svc), name="watch-knowledge")
     svc.store.write(_expire, svc.store.storage)
+    svc.maintainer = asyncio.create_task(maintain(svc), name="storage-maintenance")
 
 
 def _expire(storage: Storage) -> None:
@@ -89,11 +91,30 @@ def _expire(storage: Storage) -> None:
                  storage.retention_days)
 
 
+def _maintain(storage: Storage) -> None:
+    """The held question texts written in a shuffled batch, then retention (which scrubs the
+    file when it deleted something, and retries a scrub that readers held up)."""
+    storage.flush_texts()
+    _expire(storage)
+
+
+async def maintain(svc: Services) -> None:
+    """Every `batch_every` seconds (an hour): texts written, retention applied. On a timer, not
+    on traffic, so that old texts go on a quiet day too."""
+    while not svc.stop_watching.is_set():
+        try:
+            await asyncio.wait_for(svc.stop_watching.wait(), svc.settings.batch_every)
+        except TimeoutError:
+            svc.store.write(_maintain, svc.store.storage)
+
+
 async def post_shutdown(app: BotApp) -> None:
     svc: Services = app.bot_data[SERVICES]
     svc.stop_watching.set()
     if svc.watcher is not None:
         await svc.watcher
+    if svc.maintainer is not None:
+        await svc.maintainer
     await asyncio.to_thread(svc.store.close)
 
 
@@ -102,7 +123,10 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     """Build the Application with its services and handlers."""
     quiet_third_party_loggers()
     conversation = conversation or Conversation.load(settings.kb_dir, settings.locales_dir)
-    storage = storage or Storage(settings.db_path, retention_days=settings.retention_days)
+    storage = storage or Storage(settings.db_path, retention_days=settings.retention_days,
+                                 user_key=settings.user_key.encode() or None,
+                                 key_file=settings.user_key_file,
+                                 language_days=settings.language_days, hold_texts=True)
     metrics = metrics or Metrics()
     defaults = Defaults(parse_mode=ParseMode.HTML,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
@@ -119,14 +143,23 @@ def build_application(settings: Settings, conversation: Conversation | None = No
                      request=metered_request(metrics,
                                              connection_pool_size=settings.concurrency + 4),
                      get_updates_request=metered_request(metrics))
+    slow_down: set[int] = set()  # update ids to answer with "please slow down" (floods)
+    processor = ChatOrderedProcessor(
+        settings.concurrency, metrics,
+        guard=FloodGuard(settings.flood_burst, settings.flood_per_minute),
+        slow_down=slow_down, max_pending=settings.max_pending, max_age=settings.max_age)
     app: BotApp = (ApplicationBuilder().bot(bot)
                    .context_types(ContextTypes(context=BotContext))
-                   .concurrent_updates(ChatOrderedProcessor(settings.concurrency, metrics))
+                   .concurrent_updates(processor)
                    .post_init(post_init).post_shutdown(post_shutdown).build())
     app.bot_data[SERVICES] = Services(conversation, BackgroundStorage(storage), settings,
                                       _button_key(storage), metrics)
+    app.bot_data[SERVICES].slow_down = slow_down
+    # polling takes in no more than the bound of pending work leaves room for
+    bot.take_at_most(lambda: settings.max_pending - processor.pending - app.update_queue.qsize())
     app.bot_data[METRICS] = metrics
-    admins = filters.User(user_id=settings.admins)
+    # admin output (figures, reload results) never lands in a group: private chats only
+    admins = filters.User(user_id=settings.admins) & filters.ChatType.PRIVATE
     pages = [c for c in USER_COMMANDS if c != "start"]
     app.add_handler(TypeHandler(Update, h.load_user), group=-1)
     app.add_handlers([

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.actions import Action, ActionError
@@ -17,8 +18,15 @@ from bot.dialogue import ContextStore
 from bot.i18n import Language
 from bot.metrics import Metrics
 from bot.storage import BackgroundStorage
+from bot.telegram.sending import chat_key, on_keyboard
 
 SERVICES = "services"
+
+
+def _this_month() -> str:
+    return datetime.now(UTC).strftime("%Y-%m")
+
+
 # How many voted-on messages are remembered (in memory only: a stored (chat, message) pair would
 # tie a person to the answer they voted on).
 VOTES_REMEMBERED = 100_000
@@ -40,14 +48,18 @@ class Services:
         self.reload_lock = asyncio.Lock()
         self.stop_watching = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
+        self.maintainer: asyncio.Task[None] | None = None
+        # update ids of the first update past a chat's flood limit (see bot.floods)
+        self.slow_down: set[int] = set()
         # what each chat's next message may refer to: entry ids, never text; memory only
         self.contexts = ContextStore()
         self._voted: OrderedDict[tuple[int, int], None] = OrderedDict()
-        self._languages: OrderedDict[int, str | None] = OrderedDict()
+        # user id -> (language, the month its use was last noted in the database)
+        self._languages: OrderedDict[int, tuple[str | None, str]] = OrderedDict()
 
     def remember_language(self, user_id: int, lang: str | None) -> None:
-        """A choice just made, deleted or read from the database."""
-        self._languages[user_id] = lang
+        """A choice just made, deleted or read from the database (which notes its use)."""
+        self._languages[user_id] = (lang, _this_month())
         self._languages.move_to_end(user_id)
         if len(self._languages) > LANGUAGES_REMEMBERED:
             self._languages.popitem(last=False)
@@ -55,10 +67,17 @@ class Services:
     async def language(self, user_id: int) -> str | None:
         if user_id in self._languages:
             self._languages.move_to_end(user_id)
-            return self._languages[user_id]
+            lang, noted = self._languages[user_id]
+            if lang is not None and noted != _this_month():
+                # still in use: a choice unused for ELECTIONBOT_LANGUAGE_DAYS expires
+                self._languages[user_id] = (lang, _this_month())
+                self.store.write(self.store.storage.touch, user_id)
+            return lang
         read, lang = await self.store.lookup(self.store.storage.language, user_id)
         if read and user_id not in self._languages:  # a choice made meanwhile wins
             self.remember_language(user_id, lang)
+            if lang is not None:
+                self.store.write(self.store.storage.touch, user_id)
         return lang
 
     def first_vote(self, chat_id: int, message_id: int) -> bool:
@@ -125,8 +144,12 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
         fallback = catalogs.resolve(user.language_code if user else None)
         query = update.callback_query
         if query is not None:
+            message = query.message if isinstance(query.message, Message) else None
+            data = query.data or ""
             try:
-                self.action = Action.unpack(query.data or "", svc.button_key)
+                # authentic for this chat, and on this message's keyboard as it is now
+                self.action = Action.unpack(data, chat_key(svc.button_key, message.chat_id)) \
+                    if message is not None and on_keyboard(message, data) else None
             except ActionError:
                 self.action = None
             # answer under a button in the language of the message it sits under

@@ -14,6 +14,7 @@ library does; only when that fails is it fetched again and read update by update
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections import deque
@@ -35,6 +36,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.http import ServerError
 from bot.logs import Throttle
 from bot.metrics import Metrics
 
@@ -57,6 +59,8 @@ def is_idempotent(endpoint: str) -> bool:
 
 def never_arrived(exc: NetworkError) -> bool:
     """Whether the failed request certainly had no effect at Telegram."""
+    if isinstance(exc, ServerError):
+        return True  # a 5xx: the server answered that it did not do the work
     cause = exc.__cause__
     if isinstance(cause, _NOT_SENT):
         return True
@@ -105,7 +109,9 @@ class DeliveryLimiter(AIORateLimiter):
                 if not (never_arrived(exc) or is_idempotent(endpoint)):
                     raise  # it may have arrived: a repeat could double the answer
                 wait, delay = delay, min(delay * 2, self.max_backoff)
-                why, last = type(exc.__cause__ or exc).__name__, exc
+                why = str(exc) if isinstance(exc, ServerError) \
+                    else type(exc.__cause__ or exc).__name__
+                last = exc
             remaining = give_up_at - time.monotonic()
             if wait > remaining:
                 log.warning("%s: giving up after %d attempts (%s)", endpoint, attempt, why)
@@ -188,6 +194,10 @@ class RecentUpdates:
         return True
 
 
+# getUpdates returns at most this many; polling waits this long while no update fits
+MAX_BATCH = 100
+PAUSE_WHEN_FULL = 0.05
+
 # Set while a batch of updates that could not be read as a whole is fetched again.
 _READ_EACH: ContextVar[bool] = ContextVar("read_each_update", default=False)
 
@@ -203,6 +213,13 @@ class PrivateBot(ExtBot[int]):
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self.taken = RecentUpdates()
+            self.room: Callable[[], int] | None = None
+
+    def take_at_most(self, room: Callable[[], int]) -> None:
+        """Polling takes no more updates than `room()` says there is room for (issue 18:
+        bounded pending work); at 0 it waits, and Telegram keeps the updates meanwhile."""
+        with self._unfrozen():
+            self.room = room
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}[bot_id={self.token.partition(':')[0]}]"
@@ -218,6 +235,12 @@ class PrivateBot(ExtBot[int]):
         return result
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        timeout = kwargs.get("timeout")
+        # not the library's last call at shutdown (timeout 0), which only confirms the offset
+        if self.room is not None and not args and timeout not in (0, dt.timedelta(0)):
+            while (room := self.room()) <= 0:
+                await asyncio.sleep(PAUSE_WHEN_FULL)
+            kwargs["limit"] = min(kwargs.get("limit") or MAX_BATCH, room, MAX_BATCH)
         try:
             updates = await super().get_updates(*args, **kwargs)
         except TelegramError:

@@ -15,11 +15,13 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.ext import ApplicationHandlerStop
 
 from bot import conversation as core
 from bot.actions import VOTE, Action
 from bot.conversation import KEPT_TEXTS, Reply
 from bot.dialogue import entry_context
+from bot.http import ServerError
 from bot.i18n import Language
 from bot.render import html_messages
 from bot.telegram.context import BotContext
@@ -38,8 +40,25 @@ async def reply(update: Update, context: BotContext, answer: Reply) -> None:
 
 
 async def load_user(update: Update, context: BotContext) -> None:
-    """Runs before every handler (group -1)."""
+    """Runs before every handler (group -1). The first update past a chat's flood limit gets
+    one "please slow down" and nothing else (later ones never get here: see bot.floods)."""
     await context.load(update)
+    if update.update_id in context.services.slow_down:
+        context.services.slow_down.discard(update.update_id)
+        await slow_down(update, context)
+        raise ApplicationHandlerStop
+
+
+async def slow_down(update: Update, context: BotContext) -> None:
+    text = context.tr.gettext("You are sending messages too fast. Please wait a little: "
+                              "I will answer again in a minute.")
+    query, message = update.callback_query, update.effective_message
+    if query is not None:
+        await query.answer(text)
+    elif message is not None and is_addressed(message, context):
+        await context.bot.send_message(
+            message.chat_id, text,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -58,8 +77,9 @@ async def page(update: Update, context: BotContext) -> None:
     """/topics, /language, /help, /about, /privacy, /forget: one page of the core each."""
     text = update.effective_message.text if update.effective_message else ""
     command = (text or "").split()[0].lstrip("/").split("@")[0].lower()
+    settings = context.services.settings
     answer = core.command_page(context.conversation, command, context.lang,
-                               context.services.settings.retention_days)
+                               settings.retention_days, settings.language_days)
     await reply(update, context, answer or core.unknown_command(context.conversation,
                                                                 context.lang))
 
@@ -71,16 +91,17 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def stats(update: Update, context: BotContext) -> None:
-    """Admins only (filters.User): the maintainers' summary."""
+    """Admins only, in private chats only (see app.py): the maintainers' summary."""
     store = context.services.store
     s = await store.call_within(2.0, store.storage.stats)  # after the queued writes
-    body = core.stats_text(s.users_per_language, s.questions, s.feedback) if s \
-        else "The database did not answer; try again."
-    await reply(update, context, Reply("info", "en", body))
+    body = core.stats_text(context.conversation, context.lang, s.users_per_language,
+                           s.questions, s.feedback) if s \
+        else context.tr.gettext("The database did not answer; please try again.")
+    await reply(update, context, Reply("info", context.lang, body))
 
 
 async def reload_command(update: Update, context: BotContext) -> None:
-    """Admins only (filters.User)."""
+    """Admins only, in private chats only (see app.py)."""
     _, text = await reload_knowledge(context.services)
     await reply(update, context, Reply("info", "en", text))
 
@@ -127,12 +148,16 @@ async def on_text(update: Update, context: BotContext) -> None:
         context.services.metrics.reply(answer.kind)
         await reply(update, context, answer)
     store = context.services.store
+    # the language the text is written in, or None: never the reply's, which may be the
+    # asker's own choice and so point at them
+    written = turn.matches[0].analysis.lang if turn.matches else None
+    text_lang = written if written in context.conversation.catalogs.languages else None
     for answer in turn.replies:
         # the text is kept under the reply's random reference, never with who asked
         store.write(store.storage.record, answer.lang, answer.kind,
                     question if answer.kind in KEPT_TEXTS else None,
                     answer.entry_id or (answer.suggestions or (None,))[0], answer.score,
-                    ref=answer.ref)
+                    ref=answer.ref, text_lang=text_lang)
 
 
 async def on_other(update: Update, context: BotContext) -> None:
@@ -219,7 +244,7 @@ async def on_forget(update: Update, context: BotContext) -> None:
     if pressed[1].value == "yes":
         store = context.services.store
         try:
-            await store.call(store.storage.forget, user.id)
+            await store.forget(user.id)
             context.services.remember_language(user.id, None)
             deleted = True
         except Exception as exc:
@@ -263,6 +288,14 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, TimedOut):
         # the request may have arrived: repeating it, or apologising, could double the answer
         log.warning("update %s: Telegram did not answer in time: %s", update_id, error)
+        return
+    if isinstance(error, BadRequest):  # a NetworkError in python-telegram-bot, but an answer
+        log.warning("update %s: Telegram refused a request (400 Bad Request): %s", update_id,
+                    error)
+        return
+    if isinstance(error, ServerError):
+        log.warning("update %s: Telegram's server kept failing (%s); the reply is lost",
+                    update_id, error)
         return
     if isinstance(error, NetworkError):
         log.warning("update %s: Telegram could not be reached: %s", update_id, error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -12,6 +14,20 @@ from bot.conversation import Button, Reply, feedback_row
 from bot.render import html_messages
 
 log = logging.getLogger(__name__)
+
+
+def chat_key(key: bytes, chat_id: int) -> bytes:
+    """The key that signs the buttons of one chat: data copied from another chat's message
+    (a vote replayed there) is not authentic in this one."""
+    return hmac.new(key, f"chat:{chat_id}".encode(), hashlib.sha256).digest()
+
+
+def on_keyboard(message: Message, data: str) -> bool:
+    """Whether `data` is on the message's keyboard as Telegram reports it now: a press replayed
+    under another message, or after its row was removed (a vote), is not."""
+    markup = message.reply_markup
+    return markup is not None and any(button.callback_data == data
+                                      for row in markup.inline_keyboard for button in row)
 
 
 def callback_data(button: Button, lang: str, key: bytes, ref: str = "") -> str:
@@ -45,14 +61,16 @@ async def _send_parts(message: Message, parts: list[str],
 
 
 async def send(message: Message, reply: Reply, key: bytes) -> None:
-    """Send a reply into the chat of `message`, split to fit Telegram's limit."""
-    await _send_parts(message, html_messages(reply), keyboard(reply, key))
+    """Send a reply into the chat of `message`, split to fit Telegram's limit; its buttons are
+    signed for that chat."""
+    await _send_parts(message, html_messages(reply), keyboard(reply, chat_key(key,
+                                                                              message.chat_id)))
 
 
 async def show(message: Message, reply: Reply, key: bytes) -> None:
     """Replace a bot message with `reply` (browsing edits in place); extra parts follow."""
     parts = html_messages(reply)
-    markup = keyboard(reply, key)
+    markup = keyboard(reply, chat_key(key, message.chat_id))
     try:
         await message.edit_text(parts[0], reply_markup=markup if len(parts) == 1 else None)
     except BadRequest as exc:
