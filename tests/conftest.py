@@ -18,6 +18,11 @@ from .fakebotapi import FakeBotAPI, spec_path_or_none
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
+# the tests' own knowledge base and catalogs (tests/fixtures/README.md): behaviour tests that
+# check exact texts or counts use these, so that new or reworded shipped content never breaks them
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_KB = FIXTURES / "kb"
+FIXTURE_LOCALES = FIXTURES / "locales"
 # a made-up bot token in the real shape; tests check it never appears in any output
 TOKEN = "7000000001:AAFakeTokenForTestsOnly0123456789xy"
 
@@ -54,6 +59,12 @@ def matcher(kb: KnowledgeBase, catalogs: Catalogs) -> Matcher:
 @pytest.fixture(scope="session")
 def conversation(kb: KnowledgeBase, catalogs: Catalogs, matcher: Matcher) -> Conversation:
     return Conversation(kb, catalogs, matcher)
+
+
+@pytest.fixture(scope="session")
+def own_conversation() -> Conversation:
+    """The conversation core on the tests' own knowledge base and catalogs."""
+    return Conversation.load(FIXTURE_KB, FIXTURE_LOCALES)
 
 
 def load_jsonl(path: Path) -> list[dict[str, object]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,8 @@ class Services:
     """What every handler needs; lives in `bot_data`. `conversation` is swapped on reload."""
 
     def __init__(self, conversation: Conversation, store: BackgroundStorage, settings: Settings,
-                 button_key: bytes, metrics: Metrics | None = None) -> None:
+                 button_key: bytes, metrics: Metrics | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.conversation = conversation
         self.metrics = metrics or Metrics()
         self.store = store
@@ -41,7 +44,7 @@ class Services:
         self.stop_watching = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
         # what each chat's next message may refer to: entry ids, never text; memory only
-        self.contexts = ContextStore()
+        self.contexts = ContextStore(clock=clock)
         self._voted: OrderedDict[tuple[int, int], None] = OrderedDict()
         self._languages: OrderedDict[int, str | None] = OrderedDict()
 
