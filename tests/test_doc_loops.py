@@ -19,6 +19,7 @@ from bot.catalog_update import render
 from bot.i18n import read_catalog
 
 from .conftest import ROOT
+from .helpers import edit
 
 COMMAND = re.compile(r"`((?:\.venv/bin/|msgfmt |for po )[^`]+)`")
 
@@ -49,12 +50,6 @@ def checkout(tmp_path: Path) -> Path:
 def sh(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True,
                           timeout=300, check=False)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 NEW_ENTRY = '''  - id: test-penguin

@@ -6,7 +6,6 @@ import asyncio
 import copy
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -61,6 +60,7 @@ from .fakebotapi import (
     spec_path_or_none,
     spec_path_or_skip,
 )
+from .helpers import free_port
 
 USER_ID = 1001
 KEYBOARD = InlineKeyboardMarkup(
@@ -947,12 +947,6 @@ async def test_rate_limiter_retries_after_429(api: FakeBotAPI) -> None:
     statuses = [c.status for c in api.calls if c.method == "sendMessage"]
     assert statuses == [429, 200]
     api.assert_no_violations()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_delivery_end_to_end(api: FakeBotAPI) -> None:
