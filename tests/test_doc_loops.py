@@ -21,6 +21,8 @@ from bot.i18n import read_catalog
 from .conftest import ROOT
 from .helpers import edit
 
+pytestmark = pytest.mark.slow
+
 COMMAND = re.compile(r"`((?:\.venv/bin/|msgfmt |for po )[^`]+)`")
 
 

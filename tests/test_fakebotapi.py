@@ -62,6 +62,8 @@ from .fakebotapi import (
 )
 from .helpers import free_port
 
+pytestmark = pytest.mark.e2e
+
 USER_ID = 1001
 KEYBOARD = InlineKeyboardMarkup(
     [

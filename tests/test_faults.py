@@ -34,6 +34,8 @@ from .conftest import TOKEN
 from .e2e import ask, button_for, free_port, running, user
 from .fakebotapi import Call, FakeBotAPI, QueuedUpdate
 
+pytestmark = pytest.mark.e2e
+
 SCALE = float(os.environ.get("ELECTIONBOT_FAULT_SCALE", "0.2"))
 FAST = {"delivery_deadline": 60 * SCALE, "delivery_backoff": 0.5 * SCALE}
 APOLOGY = "Sorry, something went wrong"

@@ -22,6 +22,8 @@ from bot.telegram.delivery import never_arrived
 from .conftest import TOKEN
 from .fakebotapi import FakeBotAPI
 
+pytestmark = pytest.mark.e2e
+
 
 async def failure_of(request: AiohttpRequest, url: str) -> NetworkError:
     """What a POST to `url` raises."""

@@ -21,6 +21,8 @@ from bot.storage import Storage
 from .conftest import ROOT
 from .helpers import edit
 
+pytestmark = pytest.mark.slow
+
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,

@@ -30,6 +30,8 @@ from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
 from .helpers import free_port
 
+pytestmark = pytest.mark.e2e
+
 QUESTION = "Что такое ENEMO?"
 UID = 918273645
 

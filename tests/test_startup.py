@@ -22,6 +22,8 @@ from bot.storage import Storage
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
 
+pytestmark = pytest.mark.e2e
+
 OTHER_TOKEN = "7000000002:AAAnotherTokenTelegramDoesNotKnow0000"
 
 

@@ -42,6 +42,8 @@ from .e2e import (
 )
 from .fakebotapi import FakeBotAPI
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.mark.parametrize(("code", "lang", "first_word"), [
     ("be", "be", "Вітаю"), ("ru", "ru", "Здравствуйте"), ("en", "en", "Hello"),

@@ -12,6 +12,8 @@ from bot.conversation import Conversation
 from .e2e import ask, button_for, press, running, user
 from .fakebotapi import Call, FakeBotAPI
 
+pytestmark = pytest.mark.e2e
+
 
 def heading(conversation: Conversation, entry_id: str, lang: str) -> str:
     return f"<b>{html.escape(conversation.kb.entries[entry_id].question(lang), quote=False)}</b>"
