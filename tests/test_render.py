@@ -18,30 +18,33 @@ from bot.render import (
     split_html,
 )
 
-FULL = Reply("partial", "en", "First <para> & more.\n\nSecond para.", heading="Q & <A>?",
-             sources=(("Site <1>", "https://ex.org/?a=1&b=\"2\""), ("Book & co", None)),
-             sources_label="Sources", note="Not translated <yet>.",
-             caveat="Close, not exact <sic>:")
+# every part has markup characters, and quotes, which Telegram HTML needs escaped only in links
+FULL = Reply("partial", "en", "First <para> & \"more\".\n\nSecond para's end.",
+             heading="Q & <A>, \"B\"?",
+             sources=(("Site <1> \"x\"", "https://ex.org/?a=1&b=\"2\""), ("Book & co's", None)),
+             sources_label="\"Sources\"", note="Not translated <yet>, 'sorry'.",
+             caveat="Close, not \"exact\" <sic>:")
 
 
 def test_every_part_in_plain_text() -> None:
     assert plain_text(FULL) == (
-        "Close, not exact <sic>:\n\n"
-        "Q & <A>?\n\n"
-        "First <para> & more.\n\nSecond para.\n\n"
-        "(Not translated <yet>.)\n\n"
-        "Sources:\n• Site <1> — https://ex.org/?a=1&b=\"2\"\n• Book & co")
+        'Close, not "exact" <sic>:\n\n'
+        'Q & <A>, "B"?\n\n'
+        'First <para> & "more".\n\nSecond para\'s end.\n\n'
+        "(Not translated <yet>, 'sorry'.)\n\n"
+        '"Sources":\n• Site <1> "x" — https://ex.org/?a=1&b="2"\n• Book & co\'s')
 
 
 def test_every_part_in_html_escaped() -> None:
     assert html_paragraphs(FULL) == [
-        "<i>Close, not exact &lt;sic&gt;:</i>",
-        "<b>Q &amp; &lt;A&gt;?</b>",
-        "First &lt;para&gt; &amp; more.",
-        "Second para.",
-        "<i>Not translated &lt;yet&gt;.</i>",
-        '<b>Sources:</b>\n• <a href="https://ex.org/?a=1&amp;b=&quot;2&quot;">Site &lt;1&gt;</a>'
-        "\n• Book &amp; co",
+        '<i>Close, not "exact" &lt;sic&gt;:</i>',
+        '<b>Q &amp; &lt;A&gt;, "B"?</b>',
+        'First &lt;para&gt; &amp; "more".',
+        "Second para's end.",
+        "<i>Not translated &lt;yet&gt;, 'sorry'.</i>",
+        '<b>"Sources":</b>\n'
+        '• <a href="https://ex.org/?a=1&amp;b=&quot;2&quot;">Site &lt;1&gt; "x"</a>\n'
+        "• Book &amp; co's",
     ]
     assert html_text(FULL) == "\n\n".join(html_paragraphs(FULL))
     assert html_messages(FULL) == [html_text(FULL)]
@@ -110,3 +113,38 @@ def test_telegrams_limit(size: int) -> None:
     assert len(messages) == (1 if size <= TELEGRAM_TEXT_LIMIT else 2)
     assert all(len(m) <= TELEGRAM_TEXT_LIMIT for m in messages)
     assert " ".join(messages) == body
+
+
+def test_quotes_stay_as_typed_in_long_paragraphs() -> None:
+    head = "h" * 100
+    said = " ".join(['"it\'s"'] * 150)
+    messages = split_html([head, said], limit=400)
+    assert messages[0].startswith(head + '\n\n"it\'s" "it\'s"')
+    assert " ".join(m.removeprefix(head + "\n\n") for m in messages) == said
+    alone = split_html([said], limit=400)  # a long first paragraph
+    assert len(alone) == 3 and " ".join(alone) == said
+
+
+def test_pieces_exactly_at_the_limit() -> None:
+    assert split_html(["aaaa bbbb cccc"], limit=9) == ["aaaa bbbb", "cccc"]
+    assert split_html(["x" * 9 + " yy"], limit=9) == ["x" * 9, "yy"]
+    # a paragraph exactly as long as the limit is not cut into the message before it
+    para = ("word " * 80)[:399] + "z"
+    assert split_html(["a" * 10, para], limit=400) == ["a" * 10, para]
+    # a first piece exactly as long as the limit fills a message of its own
+    assert split_html(["w" * 399 + " " + "z" * 50], limit=400) == ["w" * 399, "z" * 50]
+
+
+def test_the_rest_of_a_cut_paragraph_is_read_without_its_leading_space() -> None:
+    head = "h" * 50
+    para = "a" * 240 + " " + "b" * 149 + " " + "c" * 150 + " " + "d" * 5
+    assert split_html([head, para], limit=300) == [
+        head + "\n\n" + "a" * 240, "b" * 149 + " " + "c" * 150, "d" * 5]
+
+
+def test_a_giant_word_after_other_words() -> None:
+    head = "h" * 200  # leaves less than MIN_PIECE: the paragraph is cut at the full limit
+    messages = split_html([head, "start " + "x" * 400 + " end"], limit=300)
+    # the word is cut in pieces of limit // 5 (which fit whatever they escape to) until the
+    # rest fits; pieces are packed into messages as paragraphs are
+    assert messages == [head + "\n\nstart\n\n" + "x" * 60, "x" * 60, "x" * 280 + " end"]
