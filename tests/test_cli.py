@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import chat_loop, main
 from bot.conversation import Conversation
+from bot.knowledge import KnowledgeBase
 
 from .conftest import ROOT
 
@@ -88,11 +89,12 @@ def test_user_errors_are_one_line_without_traceback(args: list[str], message: st
 
 
 @pytest.mark.slow
-def test_kb_check(tmp_path: Path) -> None:
+def test_kb_check(tmp_path: Path, kb: KnowledgeBase) -> None:
     ok = run("kb", "check")
     assert ok.returncode == 0
-    assert ok.stdout.splitlines()[-1].startswith("OK: 0 error(s), 0 warning(s)")
-    assert "15 entries" in ok.stdout
+    # the shipped base's warnings (a new entry not translated yet) are for `kb check --strict`
+    assert ok.stdout.splitlines()[-1].startswith("OK: 0 error(s), ")
+    assert f" {len(kb.entries)} entries" in ok.stdout.splitlines()[-1]
     (tmp_path / "bad.yaml").write_text("topic: bad\ntitle: Bad\nentries:\n  - id: x\n",
                                        encoding="utf-8")
     bad = run("kb", "check", "--kb", str(tmp_path))
