@@ -43,7 +43,8 @@ class Target:
 TARGETS: dict[str, Target] = {
     "actions": Target("bot/actions.py", ("tests/test_actions.py", "tests/test_promises.py")),
     "render": Target("bot/render.py", ("tests/test_render.py", "tests/test_promises.py")),
-    "dialogue": Target("bot/dialogue.py", ("tests/test_dialogue.py", "tests/test_promises.py",
+    "dialogue": Target("bot/dialogue.py", ("tests/test_context.py", "tests/test_dialogue.py",
+                                           "tests/test_promises.py",
                                            "tests/test_conversation.py")),
     "decision": Target("bot/conversation.py", ("tests/test_conversation.py",
                                                "tests/test_promises.py", "tests/test_render.py")),
@@ -52,6 +53,11 @@ TARGETS: dict[str, Target] = {
                                                     "tests/test_delivery.py")),
     "webhook": Target("bot/telegram/webhook.py", ("tests/test_webhook.py",)),
 }
+
+SHARED = {"TELEGRAM_BOT_API_SPEC": "shared/telegram-bot-api/api.json",
+          "ELECTIONBOT_DEV_SET": "shared/eval/dev.jsonl",
+          "ELECTIONBOT_DEV2_SET": "shared/eval/dev2.jsonl",
+          "ELECTIONBOT_DIALOGUES_SET": "shared/eval/dialogues-dev.jsonl"}
 
 _RESULT = re.compile(r"^\s*(\S+): (\w[\w ]*)$")
 
@@ -93,6 +99,10 @@ def run_module(name: str, show: bool) -> tuple[int, int, list[str]]:
         fh.write(_config(target))
     mutmut = str(Path(sys.executable).parent / "mutmut")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # the copy is not beside ../shared: point the tests at the checkout's shared materials
+    for variable, path in SHARED.items():
+        if not env.get(variable) and (ROOT.parent / path).is_file():
+            env[variable] = str(ROOT.parent / path)
     subprocess.run([mutmut, "run"], cwd=work, env=env, stdout=subprocess.DEVNULL, check=False)
     listed = subprocess.run([mutmut, "results", "--all", "true"], cwd=work, env=env,
                             capture_output=True, text=True, check=False).stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -227,11 +228,11 @@ def test_question_texts_expire(tmp_path: Path) -> None:
 # --- a fourth language, no code change -----------------------------------------------------
 
 def _fill(po: Path, lang: str, share: float) -> None:
-    """Translate the first `share` of a catalog (with the English text, placeholders intact)."""
+    """Translate at least `share` of a catalog (with the English text, placeholders intact)."""
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=lang)
     messages = [m for m in catalog if m.id]
-    for message in messages[:round(share * len(messages))]:
+    for message in messages[:math.ceil(share * len(messages))]:
         if isinstance(message.id, tuple):
             message.string = tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals))
         else:
