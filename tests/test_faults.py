@@ -264,7 +264,7 @@ async def test_storage_problems_never_cost_an_answer(api: FakeBotAPI, db: Path) 
         texts = [q.text for q in storage.questions()]
     finally:
         storage.close()
-    assert "xyzzy \ufffd plugh" in texts or "xyzzy ? plugh" in texts
+    assert "xyzzy ? plugh" in texts  # the lone surrogate, which UTF-8 cannot store
     assert max(len(t) for t in texts) <= 500
 
 

@@ -236,7 +236,7 @@ def test_the_context_lives_ten_minutes_of_silence() -> None:
     assert store.get("chat") == Context("enemo-about", ("enemo",), (), 1000.0)
     store.put("chat", CTX)  # a new message restarts the ten minutes
     clock.now += 599.0
-    assert store.get("chat") is not None
+    assert store.get("chat") == Context("enemo-about", ("enemo",), (), 1599.0)
     clock.now += 1.5
     assert store.get("chat") is None
     assert len(store) == 0
@@ -248,7 +248,7 @@ def test_the_bots_contexts_expire_after_ten_minutes(own_conversation: Conversati
                         button_key=KEY, clock=clock)
     services.contexts.put((1, None), CTX)
     clock.now += 600.0
-    assert services.contexts.get((1, None)) is not None
+    assert services.contexts.get((1, None)) == Context("enemo-about", ("enemo",), (), 1000.0)
     clock.now += 0.5
     assert services.contexts.get((1, None)) is None
     assert dialogue.CONTEXT_TTL == 600.0
