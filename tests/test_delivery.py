@@ -1,0 +1,194 @@
+"""Delivery rules (bot/telegram/delivery.py) without a network: what is retried, what never is,
+how polling failures are reported, and how updates are taken in. The retry deadline itself is in
+test_promises.py; the same rules against the fake Bot API are in test_faults.py."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+import pytest
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, TimedOut
+
+from bot.metrics import Metrics
+from bot.telegram.delivery import (
+    DeliveryLimiter,
+    PollingErrors,
+    RecentUpdates,
+    checked_update,
+    is_idempotent,
+    never_arrived,
+    read_update,
+)
+
+
+@pytest.mark.parametrize(("endpoint", "idempotent"), [
+    ("sendMessage", False), ("SENDMESSAGE", False), ("forwardMessage", False),
+    ("copyMessage", False), ("sendChatAction", True), ("sendchataction", True),
+    ("editMessageText", True), ("answerCallbackQuery", True), ("getUpdates", True),
+    ("setMyCommands", True),
+])
+def test_which_requests_may_be_repeated(endpoint: str, idempotent: bool) -> None:
+    assert is_idempotent(endpoint) is idempotent
+
+
+def failed(exc: NetworkError, cause: BaseException | None) -> NetworkError:
+    exc.__cause__ = cause
+    return exc
+
+
+def test_which_failures_certainly_did_not_arrive() -> None:
+    key = aiohttp.client_reqrep.ConnectionKey("h", 1, False, True, None, None, None)
+    refused = aiohttp.ClientConnectorError(key, OSError(111, "refused"))
+    assert never_arrived(failed(NetworkError("x"), refused))
+    assert never_arrived(failed(NetworkError("x"), aiohttp.ConnectionTimeoutError()))
+    assert never_arrived(failed(NetworkError("Bad Gateway"), None))  # a 5xx reply
+    assert not never_arrived(failed(TimedOut("late"), None))  # may have arrived
+    assert not never_arrived(failed(NetworkError("x"), ConnectionResetError()))
+    assert not never_arrived(failed(NetworkError("x"), aiohttp.SocketTimeoutError()))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def counter(metrics: Metrics, name: str, method: str) -> float:
+    return metrics.registry.get_sample_value(name, {"method": method}) or 0.0
+
+
+@pytest.mark.parametrize("refusal", [BadRequest("no"), Forbidden("blocked"),
+                                     InvalidToken("bad token"), Conflict("other instance")])
+async def test_refusals_are_never_repeated(refusal: Exception) -> None:
+    clock = Clock()
+    calls = []
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        calls.append(clock.now)
+        raise refusal
+
+    limiter = DeliveryLimiter(clock=clock, sleep=clock.sleep)
+    with pytest.raises(type(refusal)):
+        await limiter.process_request(call, (), {}, "editMessageText", {}, None)
+    assert calls == [0.0] and clock.sleeps == []
+
+
+async def test_backoff_doubles_to_its_cap_and_is_reported_once(
+        caplog: pytest.LogCaptureFixture) -> None:
+    clock = Clock()
+    metrics = Metrics()
+    failures = 6
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        nonlocal failures
+        if failures:
+            failures -= 1
+            raise NetworkError("Bad Gateway")
+        return "ok"
+
+    limiter = DeliveryLimiter(deadline=60.0, backoff=1.0, max_backoff=5.0, metrics=metrics,
+                              clock=clock, sleep=clock.sleep)
+    caplog.set_level(logging.WARNING, logger="bot")
+    assert await limiter.process_request(call, (), {}, "getMe", {}, None) == "ok"
+    assert clock.sleeps == [1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
+    assert messages == ["getMe failed (NetworkError); retrying for up to 60 s (reported once "
+                        "per 10 s)"]
+    assert counter(metrics, "electionbot_delivery_retries_total", "getMe") == 6
+
+
+async def test_giving_up_is_counted(caplog: pytest.LogCaptureFixture) -> None:
+    clock = Clock()
+    metrics = Metrics()
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        raise NetworkError("Service Unavailable")
+
+    limiter = DeliveryLimiter(deadline=3.0, backoff=1.0, metrics=metrics, clock=clock,
+                              sleep=clock.sleep)
+    with pytest.raises(NetworkError):
+        await limiter.process_request(call, (), {}, "sendMessage", {}, None)
+    # waits 1 and 2 s (3 s in all, exactly the deadline); a third wait of 4 s would pass it
+    assert clock.sleeps == [1.0, 2.0]
+    assert counter(metrics, "electionbot_deliveries_given_up_total", "sendMessage") == 1
+    assert "sendMessage: giving up after 3 attempts (NetworkError)" in caplog.text
+
+
+def test_polling_failures_are_one_line_a_minute(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot")
+    report = PollingErrors(every=60.0)
+    report(NetworkError("aiohttp.ClientConnectorError: refused"))
+    report(NetworkError("again"))
+    report(TimedOut(""))
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
+    assert lines == ["polling for updates failed (NetworkError: ClientConnectorError: refused); "
+                     "retrying"]
+    report = PollingErrors(every=0.0)
+    report(TimedOut(""))
+    assert caplog.records[-1].getMessage() == (
+        "polling for updates failed (TimedOut: Timed out); retrying")
+
+
+def test_held_back_failures_are_counted_in_the_next_report(
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot")
+    report = PollingErrors(every=0.05)
+    report(NetworkError("first"))
+    report(NetworkError("held"))
+    report(NetworkError("held"))
+    import time
+
+    time.sleep(0.06)
+    report(NetworkError("next"))
+    assert caplog.records[-1].getMessage() == (
+        "polling for updates failed (NetworkError: next); retrying; 2 more failures since the "
+        "last report")
+
+
+GOOD = {"update_id": 10, "message": {"message_id": 1, "date": 0,
+                                     "chat": {"id": 5, "type": "private"}, "text": "hi"}}
+
+
+def test_read_update(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    update_id, update = read_update(GOOD, None)  # type: ignore[misc, arg-type]
+    assert update_id == 10 and update is not None and update.message.text == "hi"
+    poison = {"update_id": 11, "message": {"message_id": "x", "chat": "private words"}}
+    assert read_update(poison, None) == (11, None)  # type: ignore[arg-type]
+    for no_id in ([], "x", {"update_id": "12"}, {"update_id": True}, {}):
+        assert read_update(no_id, None) is None  # type: ignore[arg-type]
+    assert "private words" not in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [
+        "skipped update 11: it cannot be read (KeyError)",
+        "skipped an update that is not a JSON object",
+        "skipped an update that is not a JSON object",
+        "skipped an update without a valid update_id",
+        "skipped an update without a valid update_id",
+        "skipped an update without a valid update_id"]
+
+
+def test_checked_update_keeps_what_can_be_read() -> None:
+    assert checked_update(GOOD, None) is GOOD  # type: ignore[arg-type]
+    assert checked_update({"update_id": 11, "message": "x"}, None) == {  # type: ignore[arg-type]
+        "update_id": 11}
+    assert checked_update({"no": "id"}, None) is None  # type: ignore[arg-type]
+
+
+def test_recent_updates(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    recent = RecentUpdates(size=2)
+    # 3 pushes 1 out of the two remembered: 1 is new again, 3 is not
+    assert [recent.first_time(i) for i in (1, 2, 1, 3, 1, 3)] == [
+        True, True, False, True, True, False]
+    assert caplog.records[0].getMessage() == "update 1 arrived again; answered already"
