@@ -87,6 +87,9 @@ def _config(target: Target) -> str:
         'also_copy = ["knowledge/", "locales/", "babel.cfg"]\n'
         f"pytest_add_cli_args_test_selection = {toml_list(target.tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
+        # each mutant in a worker forked from a clean server, not from the process that ran
+        # the suite for coverage: state it left (caches, loops) would decide some results
+        'process_isolation = "forkserver"\n'
     )
 
 

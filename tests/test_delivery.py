@@ -16,12 +16,16 @@ from bot.metrics import Metrics
 from bot.telegram.delivery import (
     DeliveryLimiter,
     PollingErrors,
+    PrivateBot,
     RecentUpdates,
     checked_update,
     is_idempotent,
     never_arrived,
     read_update,
 )
+
+from .conftest import TOKEN
+from .fakebotapi import FakeBotAPI
 
 
 @pytest.mark.parametrize(("endpoint", "idempotent"), [
@@ -192,3 +196,63 @@ def test_recent_updates(caplog: pytest.LogCaptureFixture) -> None:
     assert [recent.first_time(i) for i in (1, 2, 1, 3, 1, 3)] == [
         True, True, False, True, True, False]
     assert caplog.records[0].getMessage() == "update 1 arrived again; answered already"
+
+
+# --- the bot's intake of polled updates (against the fake Bot API, no Application) ------------
+
+POISON = {"message": {"message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"},
+                      "from": {"id": 9, "is_bot": False, "first_name": "P"},
+                      "text": "private words", "entities": "not-a-list"}}
+
+
+def test_the_bot_names_itself_by_its_id_only() -> None:
+    bot = PrivateBot(TOKEN)
+    assert repr(bot) == "PrivateBot[bot_id=7000000001]"
+    assert TOKEN.partition(":")[2] not in repr(bot)
+
+
+async def test_polled_updates_unreadable_or_again_are_passed_over(
+        api: FakeBotAPI, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    bot = PrivateBot(TOKEN, base_url=api.base_url)
+    await bot.initialize()
+    try:
+        first = api.send_text(FakeBotAPI.user(9), "hello")
+        bad = api.send_update(POISON)
+        last = api.send_text(FakeBotAPI.user(9), "again")
+        updates = await bot.get_updates(timeout=0)
+        assert [(u.update_id, u.message.text if u.message else None) for u in updates] == [
+            (first.update_id, "hello"), (bad.update_id, None), (last.update_id, "again")]
+        api.deliver_again(first)  # its confirmation lost: served once more
+        again = await bot.get_updates(offset=last.update_id + 1, timeout=0)
+        assert [(u.update_id, u.message) for u in again] == [(first.update_id, None)]
+    finally:
+        await bot.shutdown()
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+    assert "private words" not in ours  # (python-telegram-bot's own log is silenced in run)
+    assert f"skipped update {bad.update_id}: it cannot be read" in ours
+    assert f"update {first.update_id} arrived again; answered already" in ours
+
+
+async def test_no_parse_mode_where_the_method_has_none(api: FakeBotAPI) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.constants import ParseMode
+    from telegram.ext import Defaults
+
+    bot = PrivateBot(TOKEN, base_url=api.base_url, defaults=Defaults(parse_mode=ParseMode.HTML))
+    await bot.initialize()
+    try:
+        who = FakeBotAPI.user(9)
+        update = api.send_text(who, "hi")
+        await bot.get_updates(timeout=0)
+        sent = await bot.send_message(9, "<b>x</b>")
+        await bot.edit_message_reply_markup(9, sent.message_id,
+                                            reply_markup=InlineKeyboardMarkup(
+                                                [[InlineKeyboardButton("x", callback_data="y")]]))
+    finally:
+        await bot.shutdown()
+    [edit] = [c for c in api.calls if c.method == "editMessageReplyMarkup"]
+    assert edit.ok and "parse_mode" not in edit.params
+    assert [c.params.get("parse_mode") for c in api.calls if c.method == "sendMessage"] == [
+        "HTML"]
+    assert update.update_id

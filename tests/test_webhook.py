@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 import tornado.web
 
+from bot.telegram.delivery import PrivateBot
 from bot.telegram.webhook import SECRET_HEADER, Intake, WebServer
 
+from .conftest import TOKEN
 from .helpers import free_port
 
 SECRET = "hook-Secret_for-tests-123"
@@ -91,7 +93,23 @@ async def test_an_update_with_the_secret_is_taken(hook: Hook) -> None:
     assert await hook.post(message(2), path="/telegram/") == 200
     assert await hook.post(message(3), headers={"Content-Type":
                                                 "Application/JSON; charset=utf-8"}) == 200
-    assert hook.queued() == [1, 2, 3]
+    # in several chunks, without a Content-Length
+    data = json.dumps(message(4)).encode()
+    chunked = [b"%x\r\n%s\r\n" % (len(data[i:i + 20]), data[i:i + 20])
+               for i in range(0, len(data), 20)] + [b"0\r\n\r\n"]
+    status, _ = await hook.request("POST", "/telegram", {**JSON, SECRET_HEADER: SECRET,
+                                                         "Transfer-Encoding": "chunked"},
+                                   chunked)
+    assert status == 200
+    assert hook.queued() == [1, 2, 3, 4]
+
+
+async def test_updates_are_read_for_the_applications_bot() -> None:
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    bot = PrivateBot(TOKEN)
+    await Intake(SimpleNamespace(bot=bot, update_queue=queue), SECRET  # type: ignore[arg-type]
+                 ).feed(json.dumps(message(1)).encode())
+    assert queue.get_nowait().get_bot() is bot
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", SECRET[:-1]])
@@ -105,6 +123,14 @@ async def test_without_the_secret_nothing_is_read(hook: Hook, secret: str | None
 async def test_only_json_is_read(hook: Hook, content_type: str) -> None:
     assert await hook.post(message(1), headers={"Content-Type": content_type}) == 415
     assert hook.queued() == []
+
+
+async def test_a_body_without_a_media_type_is_not_read(hook: Hook) -> None:
+    body = json.dumps(message(1)).encode()
+    status, _ = await hook.request("POST", "/telegram", {SECRET_HEADER: SECRET,
+                                                         "Content-Length": str(len(body))},
+                                   [body])
+    assert status == 415 and hook.queued() == []
 
 
 async def test_bodies_over_the_limit_are_refused(hook: Hook) -> None:
@@ -135,14 +161,22 @@ async def test_a_bad_or_large_declared_length_is_refused(hook: Hook, length: str
     assert hook.queued() == []
 
 
-@pytest.mark.parametrize("body", [b"not json", b"\xff\xfe", b"[1, 2]", b'"text"', b"{}",
-                                  b'{"update_id": "7"}', b'{"update_id": true}', b""])
+@pytest.mark.parametrize(("body", "logged"), [
+    (b"not json", "webhook: skipped a body of 8 bytes that is not UTF-8 JSON"),
+    (b"\xff\xfe", "webhook: skipped a body of 2 bytes that is not UTF-8 JSON"),
+    (b"", "webhook: skipped a body of 0 bytes that is not UTF-8 JSON"),
+    (b"[1, 2]", "skipped an update that is not a JSON object"),
+    (b'"text"', "skipped an update that is not a JSON object"),
+    (b"{}", "skipped an update without a valid update_id"),
+    (b'{"update_id": "7"}', "skipped an update without a valid update_id"),
+    (b'{"update_id": true}', "skipped an update without a valid update_id"),
+])
 async def test_unreadable_bodies_are_acknowledged_and_dropped(
-        hook: Hook, body: bytes, caplog: pytest.LogCaptureFixture) -> None:
+        hook: Hook, body: bytes, logged: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
     assert await hook.post(body) == 200  # Telegram would redeliver anything else forever
     assert hook.queued() == []
-    assert len([r for r in caplog.records if r.name.startswith("bot")]) == 1
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("bot")] == [logged]
 
 
 async def test_an_update_that_cannot_be_read_is_taken_once_and_logged_by_id(
@@ -182,3 +216,16 @@ async def test_errors_echo_nothing(hook: Hook) -> None:
                    **({SECRET_HEADER: secret} if secret else {})}
         status, answer = await hook.request("POST", "/telegram", headers, [body])
         assert status in (403, 413) and answer == b""
+
+
+async def test_the_server_stops_and_stopping_twice_is_harmless() -> None:
+    await WebServer().stop()  # never started
+    server = WebServer([("/healthz", Health, {})])
+    port = free_port()
+    server.listen("127.0.0.1", port)
+    _, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.close()
+    await server.stop()
+    await server.stop()
+    with pytest.raises(OSError):
+        await asyncio.open_connection("127.0.0.1", port)
