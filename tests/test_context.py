@@ -3,10 +3,15 @@ next message, how a follow-up reads with it, and the store that keeps it per cha
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot.conversation import Conversation
 from bot.dialogue import Context, ContextStore, entry_context, split_questions
+
+from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 
 
 class Clock:
@@ -172,3 +177,36 @@ def test_each_question_gets_its_answer(own_conversation: Conversation, text: str
     turn = own_conversation.respond(text)
     assert [r.entry_id for r in turn.replies] == expected
     assert all(r.kind == "answer" for r in turn.replies)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a partial answer beside a confident one: both, the partial with its caveat
+    ("What is ENEMO and when was ACEEEO founded?",
+     [("answer", "enemo-about"), ("partial", "aceeeo-about")]),
+    ("When was ACEEEO founded and what is ENEMO?",
+     [("partial", "aceeeo-about"), ("answer", "enemo-about")]),
+    # two partial answers and no confident one: the message is read as a whole
+    ("When was ACEEEO founded and when was the OSCE founded?", [("partial", "osce-about")]),
+    # two questions on one entry: one reply, read as a whole
+    ("What is ENEMO and when was ENEMO founded?", [("partial", "enemo-about")]),
+])
+def test_confident_and_partial_answers_in_one_message(
+        own_conversation: Conversation, text: str, expected: list[tuple[str, str]]) -> None:
+    turn = own_conversation.respond(text)
+    assert [(r.kind, r.entry_id) for r in turn.replies] == expected
+    assert [bool(r.caveat) for r in turn.replies] == [k == "partial" for k, _ in expected]
+
+
+def test_a_lexicon_without_follow_up_words(tmp_path: Path) -> None:
+    """followups.yaml is optional: without it a follow-up still reads with the context's names
+    ("it"), and a switch of subject is read as a question of its own."""
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    (kb / "lexicon" / "followups.yaml").unlink()
+    conversation = Conversation.load(kb, FIXTURE_LOCALES)
+    context = conversation.respond("What is ENEMO?").context
+    seen = [(m.status, m.entry_id, m.followup) for text in (
+        "and where does it observe?", "what about the OSCE?", "and in Georgia?")
+        for m in conversation.respond(text, context=context).matches]
+    assert seen == [("answer", "enemo-countries", True), ("answer", "osce-about", False),
+                    ("none", None, False)]

@@ -21,7 +21,7 @@ from telegram.error import NetworkError, RetryAfter
 from bot import dialogue
 from bot.actions import MAX_PACKED_BYTES, Action, ActionError, ActionTooLong
 from bot.cli import main
-from bot.conversation import Button, Conversation
+from bot.conversation import Button, Conversation, Reply
 from bot.dialogue import Context, ContextStore
 from bot.render import html_messages, html_text, plain_text
 from bot.telegram.context import Services
@@ -356,3 +356,19 @@ async def test_a_request_that_may_have_arrived_is_not_repeated() -> None:
 @pytest.fixture(autouse=True)
 def _quiet(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="bot")
+
+
+def test_the_longest_entry_id_fits_every_button() -> None:
+    """kb check's limit on ids is what the buttons under an answer need: 👎 carries the id."""
+    from bot.knowledge import MAX_ID_LENGTH
+    from bot.telegram.sending import keyboard
+
+    longest = "a" * MAX_ID_LENGTH
+    reply = Reply("answer", "bel", "body", entry_id=longest,
+                  buttons=((Button("related", f"e:{longest}", ref="R" * 12),),))
+    markup = keyboard(reply, KEY)
+    assert markup is not None
+    data = [str(b.callback_data) for row in markup.inline_keyboard for b in row]
+    assert [Action.unpack(d, KEY).route for d in data] == [
+        f"fb:up:{longest}", f"fb:down:{longest}", f"e:{longest}"]
+    assert max(len(d.encode()) for d in data) == 64  # 👎 in a three-letter language
