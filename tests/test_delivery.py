@@ -256,3 +256,47 @@ async def test_no_parse_mode_where_the_method_has_none(api: FakeBotAPI) -> None:
     assert [c.params.get("parse_mode") for c in api.calls if c.method == "sendMessage"] == [
         "HTML"]
     assert update.update_id
+
+
+async def test_the_defaults_and_a_429_as_python_telegram_bot_reports_it(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Backoff 0.5 s doubling to 5 s within 60 s; a 429's retry_after, a number or (with
+    PTB_TIMEDELTA set) a timedelta, is waited out plus 0.1 s."""
+    from telegram.error import RetryAfter
+
+    caplog.set_level(logging.WARNING, logger="bot")
+    clock = Clock()
+    limiter = DeliveryLimiter(clock=clock, sleep=clock.sleep)
+    assert logging.getLogger("telegram.ext.AIORateLimiter").level == logging.CRITICAL
+    errors = [NetworkError("Bad Gateway")] * 7
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        if errors:
+            raise errors.pop()
+        return "ok"
+
+    assert await limiter.process_request(call, (), {}, "getMe", {}, None) == "ok"
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    clock.sleeps.clear()
+    errors.append(RetryAfter(30))
+    assert await limiter.process_request(call, (), {}, "getMe", {}, None) == "ok"
+    assert clock.sleeps == [30.1]
+    errors.extend([RetryAfter(40), RetryAfter(40)])
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(call, (), {}, "sendMessage", {}, None)
+    assert caplog.records[-1].getMessage() == (
+        "sendMessage: giving up after 2 attempts (429 Too Many Requests)")
+
+
+def test_polling_failures_without_details(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot")
+    PollingErrors()(NetworkError(""))
+    assert caplog.records[-1].getMessage() == (
+        "polling for updates failed (NetworkError: no details); retrying")
+
+
+def test_an_update_is_read_for_the_bot() -> None:
+    bot = PrivateBot(TOKEN)
+    read = read_update(GOOD, bot)
+    assert read is not None and read[1] is not None and read[1].get_bot() is bot
