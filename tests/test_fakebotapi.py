@@ -1010,3 +1010,17 @@ def test_bot_in_a_subprocess(api: FakeBotAPI) -> None:
 def test_default_token_looks_like_a_real_one() -> None:
     bot_id, secret = DEFAULT_TOKEN.split(":")
     assert bot_id.isdigit() and len(secret) == 35
+
+
+def test_end_to_end_tests_fail_without_the_spec(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    """A run without the Bot API spec must not pass silently without validating requests."""
+    from .conftest import required_spec
+
+    monkeypatch.setenv(SPEC_ENV_VAR, str(tmp_path / "missing.json"))
+    with pytest.raises(pytest.fail.Exception, match="does not name a readable file"):
+        required_spec()
+    monkeypatch.delenv(SPEC_ENV_VAR)
+    monkeypatch.setattr(fakebotapi, "SHARED_SPEC", tmp_path / "absent" / "api.json")
+    with pytest.raises(pytest.fail.Exception, match="is not set"):
+        required_spec()
