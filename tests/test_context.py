@@ -132,9 +132,15 @@ def test_two_answers_leave_the_last_as_context(own_conversation: Conversation) -
     ("Where does ENEMO observe elections?", "and in France?", ("none", None, False)),
     ("Where does ENEMO observe elections?", "how many countries?",
      ("partial", "enemo-countries", True)),
-    # chat that is not about the subject is not a follow-up
+    # a switch of subject that asks something: the last question's topic, about the new name
+    ("Where does ENEMO observe elections?", "what about the OSCE, where?",
+     ("partial", "osce-about", True)),
+    ("What is ENEMO?", "how about ACEEEO, what is?", ("answer", "aceeeo-about", True)),
+    # chat that is not about the subject is not a follow-up, nor is a message without words
     ("What is ENEMO?", "tell me a joke", ("none", None, False)),
     ("What is ENEMO?", "hello", ("smalltalk", None, False)),
+    ("What is ENEMO?", "???", ("none", None, False)),
+    ("What is ENEMO?", "...", ("none", None, False)),
 ])
 def test_follow_ups(own_conversation: Conversation, first: str, follow_up: str,
                     expected: tuple[str, str | None, bool]) -> None:
@@ -157,6 +163,7 @@ def test_a_follow_up_needs_its_context(own_conversation: Conversation) -> None:
     ("What is ENEMO и что такое ОБСЕ?", ["What is ENEMO", "что такое ОБСЕ?"]),
     ("What is ENEMO? And what is the OSCE?", ["What is ENEMO?", "And what is the OSCE?"]),
     ("Tell me about ENEMO. What is the OSCE?", ["What is the OSCE?"]),
+    ("Tell me about ENEMO. Tell me about the OSCE.", ["Tell me about the OSCE."]),
     ("ENEMO and the OSCE", ["ENEMO and the OSCE"]),
     ("Is it ENEMO and is it the OSCE?", ["Is it ENEMO", "is it the OSCE?"]),
     ("Observers, and which countries?", ["Observers", "which countries?"]),
@@ -169,8 +176,10 @@ def test_split_questions(own_conversation: Conversation, text: str, parts: list[
     ("What is ENEMO and where does it observe?", ["enemo-about", "enemo-countries"]),
     ("What is ENEMO, and what is the OSCE?", ["enemo-about", "osce-about"]),
     ("What is ENEMO? And what is the OSCE?", ["enemo-about", "osce-about"]),
-    # the same entry twice is one answer
+    # the same entry twice is one answer; a question without one adds none
     ("What is ENEMO and who are ENEMO?", ["enemo-about"]),
+    ("What is ENEMO and how do I cook borscht?", ["enemo-about"]),
+    ("How do I cook borscht and what is ENEMO?", ["enemo-about"]),
 ])
 def test_each_question_gets_its_answer(own_conversation: Conversation, text: str,
                                        expected: list[str]) -> None:
@@ -210,3 +219,12 @@ def test_a_lexicon_without_follow_up_words(tmp_path: Path) -> None:
         for m in conversation.respond(text, context=context).matches]
     assert seen == [("answer", "enemo-countries", True), ("answer", "osce-about", False),
                     ("none", None, False)]
+
+
+def test_a_follow_up_the_last_answer_covers_says_so(own_conversation: Conversation) -> None:
+    context = own_conversation.respond("Where does ENEMO observe elections?").context
+    [match] = own_conversation.respond("and in Georgia?", context=context).matches
+    assert (match.status, match.entry_id, match.followup) == ("answer", "enemo-countries", True)
+    assert match.reason == "a follow-up that the last answer covers exactly"
+    assert match.ranked == (("enemo-countries", 0.0),)
+    assert [v.entry_id for v in match.verdicts] == ["enemo-countries"]
