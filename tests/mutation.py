@@ -35,9 +35,10 @@ class Target:
 
     source: str
     tests: tuple[str, ...]
-    # functions left out (mutmut names them `module.x_function` / `module.xǁClassǁmethod`):
-    # code with no promise of its own, e.g. the matcher's scoring next to its decision
-    skip: tuple[str, ...] = ()
+    # when given, only the mutants of these functions count (mutmut names them
+    # `module.x_function__mutmut_N` / `module.xǁClassǁmethod__mutmut_N`): the part of a larger
+    # module that carries the promise, e.g. the decision in conversation.py beside its pages
+    only: tuple[str, ...] = ()
 
 
 TARGETS: dict[str, Target] = {
@@ -46,8 +47,11 @@ TARGETS: dict[str, Target] = {
     "dialogue": Target("bot/dialogue.py", ("tests/test_context.py", "tests/test_dialogue.py",
                                            "tests/test_promises.py",
                                            "tests/test_conversation.py")),
-    "decision": Target("bot/conversation.py", ("tests/test_conversation.py",
-                                               "tests/test_promises.py", "tests/test_render.py")),
+    "decision": Target("bot/conversation.py", ("tests/test_replies.py", "tests/test_promises.py",
+                                               "tests/test_context.py",
+                                               "tests/test_conversation.py"),
+                       only=("xǁConversationǁreply__", "xǁConversationǁdecline_text__",
+                             "xǁConversationǁrespond__", "xǁConversationǁreply_language__")),
     "storage": Target("bot/storage.py", ("tests/test_storage.py",)),
     "delivery": Target("bot/telegram/delivery.py", ("tests/test_promises.py",
                                                     "tests/test_delivery.py")),
@@ -93,25 +97,31 @@ def _config(target: Target) -> str:
     )
 
 
-def run_module(name: str, show: bool) -> tuple[int, int, list[str]]:
-    """(killed, survived, names of the survivors) for one module."""
+def run_module(name: str, show: bool, again: bool = True) -> tuple[int, int, list[str]]:
+    """(killed, survived, names of the survivors) for one module; with `again` False, the
+    results of the last run are read again."""
     target = TARGETS[name]
     work = WORK / name
-    _copy_checkout(work)
-    with (work / "pyproject.toml").open("a", encoding="utf-8") as fh:
-        fh.write(_config(target))
+    fresh = again or not work.is_dir()
+    if fresh:
+        _copy_checkout(work)
+        with (work / "pyproject.toml").open("a", encoding="utf-8") as fh:
+            fh.write(_config(target))
     mutmut = str(Path(sys.executable).parent / "mutmut")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     # the copy is not beside ../shared: point the tests at the checkout's shared materials
     for variable, path in SHARED.items():
         if not env.get(variable) and (ROOT.parent / path).is_file():
             env[variable] = str(ROOT.parent / path)
-    subprocess.run([mutmut, "run"], cwd=work, env=env, stdout=subprocess.DEVNULL, check=False)
+    if fresh:
+        subprocess.run([mutmut, "run"], cwd=work, env=env, stdout=subprocess.DEVNULL,
+                       check=False)
     listed = subprocess.run([mutmut, "results", "--all", "true"], cwd=work, env=env,
                             capture_output=True, text=True, check=False).stdout
     status = {m.group(1): m.group(2) for line in listed.splitlines()
               if (m := _RESULT.match(line))}
-    status = {k: v for k, v in status.items() if not any(s in k for s in target.skip)}
+    if target.only:
+        status = {k: v for k, v in status.items() if any(f in k for f in target.only)}
     survivors = sorted(k for k, v in status.items() if v in ("survived", "no tests"))
     killed = sum(1 for v in status.values() if v in ("killed", "timeout"))
     if show:
@@ -128,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", metavar="MODULE",
                         help=f"any of {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--results", action="store_true",
+                        help="report the last run's results again, without running")
     parser.add_argument("--min", type=float, default=0.0, metavar="PERCENT",
                         help="exit 1 when a module's score is below this")
     args = parser.parse_args(argv)
@@ -136,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     worst = 100.0
     for name in args.modules or list(TARGETS):
-        killed, survived, survivors = run_module(name, args.show)
+        killed, survived, survivors = run_module(name, args.show, again=not args.results)
         total = killed + survived
         score = 100.0 * killed / total if total else 100.0
         worst = min(worst, score)
