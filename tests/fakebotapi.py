@@ -47,6 +47,7 @@ import pytest
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "IN_FLIGHT",
     "SPEC_ENV_VAR",
     "Call",
     "FakeBotAPI",
