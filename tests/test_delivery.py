@@ -300,3 +300,23 @@ def test_an_update_is_read_for_the_bot() -> None:
     bot = PrivateBot(TOKEN)
     read = read_update(GOOD, bot)
     assert read is not None and read[1] is not None and read[1].get_bot() is bot
+
+
+async def test_the_first_failure_of_each_method_is_reported(
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot")
+    clock = Clock()
+    limiter = DeliveryLimiter(clock=clock, sleep=clock.sleep)
+    failures: list[Exception] = []
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return "ok"
+
+    for endpoint in ("sendMessage", "editMessageText", "sendMessage"):
+        failures.append(NetworkError("Bad Gateway"))  # one failure, then success
+        assert await limiter.process_request(call, (), {}, endpoint, {}, None) == "ok"
+    # once per method within WARN_EVERY seconds (real time: the throttle's own clock)
+    assert [r.getMessage().split(" failed")[0] for r in caplog.records
+            if r.name.startswith("bot")] == ["sendMessage", "editMessageText"]
