@@ -85,3 +85,22 @@ def test_a_turn_keeps_what_the_matcher_read(own_conversation: Conversation) -> N
     before = turn.context
     after = own_conversation.respond("How do I cook borscht?", context=before)
     assert after.context == before and after.matches[0].status == "none"
+
+
+def test_did_you_mean(own_conversation: Conversation) -> None:
+    match = own_conversation.matcher.match("ENEMO citizen groups")
+    reply = own_conversation.reply(match, fallback="ru")
+    assert (reply.kind, reply.lang, reply.entry_id, reply.suggestions) == (
+        "suggest", "en", None, ("enemo-about",))
+    assert reply.score == match.score > 0
+    assert reply.body == "This question may be what you mean:"
+    # each choice carries the reply's reference: a press is a label for the question (learning)
+    assert reply.ref and len(reply.ref) <= 12
+    assert reply.buttons == ((Button("What is ENEMO?", "e:enemo-about", reply.ref),), NAV)
+
+
+def test_a_reply_in_the_fallback_language(own_conversation: Conversation) -> None:
+    ru = own_conversation.matcher.match("Что такое ENEMO?")
+    unknown = replace(ru, analysis=replace(ru.analysis, lang="pl"))
+    assert own_conversation.reply(unknown, fallback="be").lang == "be"
+    assert own_conversation.reply(unknown, fallback="be").heading == "Што такое ENEMO?"
