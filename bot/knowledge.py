@@ -20,8 +20,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 REQUIRED_LANGUAGES = ("be", "ru", "en")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Ids travel inside Telegram's callback_data (64 bytes) together with a short action prefix.
-MAX_ID_LENGTH = 48
+# Ids travel inside Telegram's callback_data (64 bytes): the longest is 👎 under an answer in a
+# three-letter language, "xxx|fb:down:<id>||" and an 8-character signature (bot/actions.py).
+MAX_ID_LENGTH = 64 - len("xxx|fb:down:||") - 8  # 42
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 LEXICON_DIR = "lexicon"
 

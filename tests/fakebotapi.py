@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import email.message
 import functools
 import itertools
@@ -46,6 +47,7 @@ import pytest
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "IN_FLIGHT",
     "SPEC_ENV_VAR",
     "Call",
     "FakeBotAPI",
@@ -839,9 +841,14 @@ def _check_length(value: str, bounds: tuple[int, int], where: str, unit: str) ->
 # --------------------------------------------------------------------------------------------
 
 
+# The status of a getUpdates call recorded on arrival whose long poll has not returned yet.
+IN_FLIGHT = 0
+
+
 @dataclass(frozen=True)
 class Call:
-    """One request the bot made, with decoded params and the HTTP status it got."""
+    """One request the bot made, with decoded params and the HTTP status it got (IN_FLIGHT
+    while a getUpdates long poll is still waiting)."""
 
     method: str
     params: dict[str, Any]
@@ -1649,14 +1656,22 @@ class FakeBotAPI:
                 extra = {"retry_after": failure.retry_after} if failure.retry_after else None
                 return failure.status, _error_body(failure.status, failure.description, extra)
             handler = getattr(self, f"_api_{canonical.lower()}", None)
+            # a long poll is recorded when it arrives (status 0, "in flight") and completed in
+            # place when it returns: waiting for a getUpdates waits for the bot to poll, not for
+            # its long poll to end
+            arrival = (self._record(canonical, params, IN_FLIGHT, None, "in flight",
+                                    encoding=encoding)
+                       if canonical == "getUpdates" else None)
             try:
                 result = handler(params) if handler else self._api_unimplemented(canonical, params)
             except _ApiError as exc:
                 self._record(
-                    canonical, params, exc.status, None, exc.description, encoding=encoding
+                    canonical, params, exc.status, None, exc.description, encoding=encoding,
+                    replacing=arrival,
                 )
                 return exc.status, _error_body(exc.status, exc.description, exc.parameters)
-            self._record(canonical, params, 200, result, None, encoding=encoding)
+            self._record(canonical, params, 200, result, None, encoding=encoding,
+                         replacing=arrival)
             return 200, {"ok": True, "result": result}
 
     def _record(
@@ -1667,10 +1682,17 @@ class FakeBotAPI:
         result: Any,
         description: str | None,
         encoding: str = "",
-    ) -> None:
-        call = Call(method, params, status, result, description, len(self._calls), encoding)
-        self._calls.append(call)
+        replacing: Call | None = None,
+    ) -> Call:
+        if replacing is not None:  # a long poll that arrived earlier has returned
+            call = dataclasses.replace(replacing, status=status, result=result,
+                                       description=description)
+            self._calls[replacing.seq] = call
+        else:
+            call = Call(method, params, status, result, description, len(self._calls), encoding)
+            self._calls.append(call)
         self._lock.notify_all()
+        return call
 
     # ---- implemented methods (run with self._lock held) ----------------------------------
 

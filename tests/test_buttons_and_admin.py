@@ -11,8 +11,8 @@ import pytest
 from bot.conversation import Conversation
 from bot.telegram.sending import chat_key, keyboard
 
+from .e2e import ADMIN, ask, buttons, running, user
 from .fakebotapi import FakeBotAPI
-from .test_telegram import ADMIN, ask, buttons, running, user
 
 
 @pytest.fixture

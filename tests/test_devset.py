@@ -10,6 +10,8 @@ from bot.conversation import Conversation
 
 from .conftest import load_jsonl
 
+pytestmark = pytest.mark.slow
+
 
 def evaluate(conversation: Conversation, rows: list[dict[str, object]]) -> dict[str, list[str]]:
     """Sort replies the way ../shared/eval/score.py counts them."""

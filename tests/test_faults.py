@@ -31,20 +31,16 @@ import pytest
 from bot.storage import Storage
 
 from .conftest import TOKEN
+from .e2e import ask, button_for, free_port, running, user
 from .fakebotapi import Call, FakeBotAPI, QueuedUpdate
-from .test_telegram import ask, button_for, running, user
+
+pytestmark = pytest.mark.e2e
 
 SCALE = float(os.environ.get("ELECTIONBOT_FAULT_SCALE", "0.2"))
 FAST = {"delivery_deadline": 60 * SCALE, "delivery_backoff": 0.5 * SCALE}
 APOLOGY = "Sorry, something went wrong"
 SECRET_TEXT = "zq-hidden-question-7781"
 SECRET_UID = 987654321
-
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "bot.sqlite3"
 
 
 def figure(name: str, value: str) -> None:
@@ -268,7 +264,7 @@ async def test_storage_problems_never_cost_an_answer(api: FakeBotAPI, db: Path) 
         texts = [q.text for q in storage.questions()]
     finally:
         storage.close()
-    assert "xyzzy \ufffd plugh" in texts or "xyzzy ? plugh" in texts
+    assert "xyzzy ? plugh" in texts  # the lone surrogate, which UTF-8 cannot store
     assert max(len(t) for t in texts) <= 500
 
 
@@ -347,12 +343,6 @@ def test_poison_update_in_polling_process(api: FakeBotAPI, db: Path,
     assert f"skipped update {bad.update_id}" in err
     assert SECRET_TEXT not in err and str(SECRET_UID) not in err
     assert "70001" not in err and "What is ENEMO" not in err  # nor of the ordinary questions
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 HOOK_SECRET = "hook-Secret_for-tests-123-0123456789"

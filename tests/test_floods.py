@@ -19,8 +19,8 @@ from bot.floods import FloodGuard, Verdict
 from bot.metrics import Metrics
 
 from .conftest import TOKEN
+from .e2e import ask, running, user
 from .fakebotapi import FakeBotAPI
-from .test_telegram import ask, running, user
 
 SLOW_DOWN_EN = ("You are sending messages too fast. Please wait a little: I will answer again "
                 "in a minute.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,9 @@ from bot.telegram.delivery import never_arrived
 
 from .conftest import TOKEN
 from .fakebotapi import FakeBotAPI
+from .helpers import free_port
+
+pytestmark = pytest.mark.e2e
 
 
 async def failure_of(request: AiohttpRequest, url: str) -> NetworkError:
@@ -55,9 +57,7 @@ async def test_answers_come_back_as_status_and_body(api: FakeBotAPI) -> None:
 
 
 async def test_a_refused_connection_certainly_never_arrived() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again: nothing listens there
+    port = free_port()  # closed again: nothing listens there
     failure = await failure_of(AiohttpRequest(connect_timeout=2),
                                f"http://127.0.0.1:{port}/bot1:x/sendMessage")
     assert isinstance(failure, NetworkError) and not isinstance(failure, TimedOut)

@@ -45,7 +45,10 @@ def test_committed_templates_and_catalogs_are_what_extraction_gives() -> None:
     assert not stale, "run `electionbot locales update` and commit: " + ", ".join(map(str, stale))
 
 
-@pytest.mark.parametrize("domain", ["messages", "knowledge"])
+# The interface only: its texts come with the code, so a new one must come translated. A new or
+# changed FAQ answer is shown in English with a note until translators get to it (CI's `locales
+# check` reports them); that must not fail the suite a maintainer runs.
+@pytest.mark.parametrize("domain", ["messages"])
 @pytest.mark.parametrize("lang", ["be", "ru", "en"])
 def test_every_message_is_translated(templates: dict[str, Catalog], lang: str,
                                      domain: str) -> None:

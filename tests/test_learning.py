@@ -15,8 +15,8 @@ from bot.matcher import Matcher
 from bot.storage import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
 
 from .conftest import ROOT
+from .e2e import ask, buttons, press, running, user
 from .fakebotapi import FakeBotAPI
-from .test_telegram import ask, buttons, db, press, running, user  # noqa: F401
 
 QUESTION = "ENEMO Belarus"
 
@@ -71,7 +71,7 @@ def test_learn_proposes_safe_phrasings_and_holds_back_thieves(kb: KnowledgeBase,
 
 
 async def test_a_pressed_suggestion_becomes_a_phrasing_in_kb_gaps(
-        api: FakeBotAPI, db: Path) -> None:  # noqa: F811
+        api: FakeBotAPI, db: Path) -> None:
     who = user(uid=777001)
     async with running(api, db) as app:
         offered = await ask(api, who, QUESTION)

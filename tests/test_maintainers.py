@@ -20,6 +20,9 @@ from bot.lint import check
 from bot.storage import Storage
 
 from .conftest import ROOT
+from .helpers import edit
+
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -43,18 +46,14 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 # --- kb check ------------------------------------------------------------------------------
 
-def test_shipped_base_passes_the_strict_check() -> None:
-    result = run("kb", "check", "--strict")
+def test_the_shipped_base_has_no_errors() -> None:
+    """Errors break the bot; warnings (an entry not translated yet) are the content's progress,
+    which CI's `kb check --strict` reports, not the test suite."""
+    result = run("kb", "check")
     assert result.returncode == 0, result.stdout
-    assert "0 error(s), 0 warning(s)" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("OK: 0 error(s), ")
 
 
 def test_lint_finds_what_users_would_suffer_from(repo: Path) -> None:
@@ -151,12 +150,20 @@ def test_language_balance(repo: Path) -> None:
 # --- locales check -------------------------------------------------------------------------
 
 def test_locales_check_on_the_shipped_catalogs() -> None:
+    """Every catalog present is checked and none is broken (placeholders, plural forms); how
+    much is translated is the content's progress, which CI's `locales check` reports."""
+    locales = ROOT / "locales"
+    present = {(p.parent.parent.name, p.stem) for p in locales.glob("*/LC_MESSAGES/*.po")}
+    statuses = check_locales(locales)
+    assert {(s.lang, s.domain) for s in statuses} == present
+    assert {s.lang for s in statuses} >= {"be", "ru", "en"}
+    assert [(s.lang, s.domain, s.errors) for s in statuses if s.errors] == []
     result = run("locales", "check")
-    assert result.returncode == 0, result.stdout
-    assert result.stdout.count(" OK") == 6 and "OK: 6 of 6 catalogs complete" in result.stdout
+    assert len(result.stdout.splitlines()) >= len(present) and "Traceback" not in result.stderr
 
 
 def test_locales_check_finds_placeholder_and_plural_problems(repo: Path) -> None:
+    failing_before = {(s.lang, s.domain) for s in check_locales(repo / "locales") if not s.ok}
     po = repo / "locales" / "be" / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fp:
         catalog = read_po(fp, locale="be")
@@ -171,10 +178,12 @@ def test_locales_check_finds_placeholder_and_plural_problems(repo: Path) -> None
     be = statuses[("be", "messages")]
     assert not be.ok and statuses[("ru", "messages")].ok
     assert any("placeholders differ" in p for p in be.problems)
-    assert any("untranslated" in p or "plural forms" in p for p in be.problems)
+    # a plural form dropped (two of Belarusian's three) reads as not translated
+    assert "untranslated: 'Stored question texts are deleted after %(days)d day.'" in be.problems
     result = run("locales", "check", "--locales", str(repo / "locales"), "--format", "json")
     assert result.returncode == 1
-    assert [r["ok"] for r in json.loads(result.stdout)].count(False) == 1
+    failing = {(r["lang"], r["domain"]) for r in json.loads(result.stdout) if not r["ok"]}
+    assert failing == failing_before | {("be", "messages")}
 
 
 # --- kb gaps -------------------------------------------------------------------------------
@@ -228,7 +237,7 @@ def test_question_texts_expire(tmp_path: Path) -> None:
 # --- a fourth language, no code change -----------------------------------------------------
 
 def _fill(po: Path, lang: str, share: float) -> None:
-    """Translate the first `share` of a catalog (with the English text, placeholders intact)."""
+    """Translate at least `share` of a catalog (with the English text, placeholders intact)."""
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=lang)
     messages = [m for m in catalog if m.id]
@@ -242,6 +251,8 @@ def _fill(po: Path, lang: str, share: float) -> None:
 
 
 def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
+    offered = Conversation.load(repo / "knowledge", repo / "locales").catalogs.codes
+    verdict = run("locales", "check", cwd=repo).returncode
     result = run("locales", "init", "pl", cwd=repo)
     assert result.returncode == 0, result.stderr
     for wrong in ("pl", "xx"):  # exists already; not a language: a mistake in the call
@@ -255,10 +266,9 @@ def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
                                  capture_output=True, text=True, check=False)
         assert checked.returncode == 0 and checked.stderr == "", checked.stderr
     # at 0% the language exists for translators but is not offered to citizens
-    assert Conversation.load(repo / "knowledge", repo / "locales").catalogs.codes == (
-        "be", "ru", "en")
+    assert Conversation.load(repo / "knowledge", repo / "locales").catalogs.codes == offered
     status = run("locales", "check", cwd=repo)
-    assert status.returncode == 0, status.stdout  # a new language in progress does not fail CI
+    assert status.returncode == verdict, status.stdout  # a language in progress fails nothing
     assert "pl: hidden from citizens" in status.stdout and "(now 0% and 0%)" in status.stdout
     assert "  pl messages     0.0%  translated   0" in status.stdout
     # all the interface and 70% of the answers: still hidden; 80%: offered
@@ -275,7 +285,7 @@ def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
     edit(repo / "knowledge" / "enemo.yaml", "      en:\n        - \"What is ENEMO?\"\n",
          "      pl:\n        - \"Czym jest ENEMO?\"\n      en:\n        - \"What is ENEMO?\"\n")
     conv = Conversation.load(repo / "knowledge", repo / "locales")
-    assert conv.catalogs.codes == ("be", "ru", "en", "pl")
+    assert set(conv.catalogs.codes) == {*offered, "pl"}
     menu = conv.language_menu("pl")
     assert menu.body == "Wybierz język:"
     assert [b.label for row in menu.buttons for b in row][-1] == "Polski"

@@ -9,7 +9,6 @@ import logging
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -29,16 +28,12 @@ from bot.runner import Runner
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
+from .helpers import free_port
+
+pytestmark = pytest.mark.e2e
 
 QUESTION = "Что такое ENEMO?"
 UID = 918273645
-
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, str]:

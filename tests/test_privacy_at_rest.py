@@ -31,9 +31,9 @@ from bot.storage import (
 from bot.telegram import build_application, post_init, post_shutdown, start_polling
 
 from .conftest import TOKEN
+from .e2e import ADMIN, ask, button_for, buttons, press, user
 from .fakebotapi import FakeBotAPI
 from .test_storage import sqlite_varint
-from .test_telegram import ADMIN, ask, button_for, buttons, press, user
 
 # ids in the range Telegram hands out today (above 2^32, so every form below is 5+ bytes long
 # and a chance match in a few hundred kilobytes is out of the question)

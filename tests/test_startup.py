@@ -21,6 +21,9 @@ from bot.storage import Storage, key_file_for
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
+from .helpers import free_port
+
+pytestmark = pytest.mark.e2e
 
 OTHER_TOKEN = "7000000002:AAAnotherTokenTelegramDoesNotKnow0000"
 
@@ -50,9 +53,7 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_port()  # closed again: nothing listens there
 
 
 @pytest.fixture

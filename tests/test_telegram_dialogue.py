@@ -9,8 +9,10 @@ import pytest
 
 from bot.conversation import Conversation
 
+from .e2e import ask, button_for, press, running, user
 from .fakebotapi import Call, FakeBotAPI
-from .test_telegram import ask, button_for, db, press, running, user  # noqa: F401
+
+pytestmark = pytest.mark.e2e
 
 
 def heading(conversation: Conversation, entry_id: str, lang: str) -> str:
@@ -28,7 +30,7 @@ def heading(conversation: Conversation, entry_id: str, lang: str) -> str:
             ("And in Georgia?", "cec-observers-abroad"),
             ("what about the OSCE?", "osce-observers")]),
 ])
-async def test_a_three_turn_conversation(api: FakeBotAPI, db: Path,  # noqa: F811
+async def test_a_three_turn_conversation(api: FakeBotAPI, db: Path,
                                          conversation: Conversation, lang: str,
                                          turns: list[tuple[str, str]]) -> None:
     who = user(uid=5000 + len(lang), lang=lang)
@@ -38,7 +40,7 @@ async def test_a_three_turn_conversation(api: FakeBotAPI, db: Path,  # noqa: F81
             assert reply.params["text"].startswith(heading(conversation, entry_id, lang)), text
 
 
-async def test_each_chat_keeps_its_own_context(api: FakeBotAPI, db: Path,  # noqa: F811
+async def test_each_chat_keeps_its_own_context(api: FakeBotAPI, db: Path,
                                                conversation: Conversation) -> None:
     alice, bob = user(uid=6001, lang="ru"), user(uid=6002, lang="ru")
     async with running(api, db):
@@ -50,7 +52,7 @@ async def test_each_chat_keeps_its_own_context(api: FakeBotAPI, db: Path,  # noq
         assert not other.params["text"].startswith(heading(conversation, "enemo-countries", "ru"))
 
 
-async def test_two_questions_get_two_answers(api: FakeBotAPI, db: Path,  # noqa: F811
+async def test_two_questions_get_two_answers(api: FakeBotAPI, db: Path,
                                             conversation: Conversation) -> None:
     who = user(uid=6101, lang="en")
     async with running(api, db):
@@ -64,7 +66,7 @@ async def test_two_questions_get_two_answers(api: FakeBotAPI, db: Path,  # noqa:
     assert all(len(t) <= 4096 for t in texts)
 
 
-async def test_forget_drops_the_context(api: FakeBotAPI, db: Path,  # noqa: F811
+async def test_forget_drops_the_context(api: FakeBotAPI, db: Path,
                                        conversation: Conversation) -> None:
     who = user(uid=6201, lang="ru")
     countries = heading(conversation, "enemo-countries", "ru")

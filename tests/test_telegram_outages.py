@@ -15,9 +15,9 @@ from aiohttp import web
 from bot.config import Settings
 
 from .conftest import TOKEN
+from .e2e import ADMIN, ask, user
 from .fakebotapi import FakeBotAPI
 from .test_privacy_at_rest import bot_with
-from .test_telegram import ADMIN, ask, user
 
 NGINX_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center>"
              b"<h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n"

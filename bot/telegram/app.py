@@ -131,7 +131,8 @@ def build_application(settings: Settings, conversation: Conversation | None = No
     defaults = Defaults(parse_mode=ParseMode.HTML,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     # Telegram's flood limits stay on except for benchmarks against a fake Bot API
-    unthrottled = {} if settings.rate_limit else {"overall_max_rate": 0, "group_max_rate": 0}
+    unthrottled: dict[str, Any] = {} if settings.rate_limit else {"overall_max_rate": 0,
+                                                                  "group_max_rate": 0}
     limiter = DeliveryLimiter(deadline=settings.delivery_deadline,
                               backoff=settings.delivery_backoff,
                               max_backoff=10 * settings.delivery_backoff, metrics=metrics,

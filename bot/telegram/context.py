@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,7 +41,8 @@ class Services:
     """What every handler needs; lives in `bot_data`. `conversation` is swapped on reload."""
 
     def __init__(self, conversation: Conversation, store: BackgroundStorage, settings: Settings,
-                 button_key: bytes, metrics: Metrics | None = None) -> None:
+                 button_key: bytes, metrics: Metrics | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.conversation = conversation
         self.metrics = metrics or Metrics()
         self.store = store
@@ -52,7 +55,7 @@ class Services:
         # update ids of the first update past a chat's flood limit (see bot.floods)
         self.slow_down: set[int] = set()
         # what each chat's next message may refer to: entry ids, never text; memory only
-        self.contexts = ContextStore()
+        self.contexts = ContextStore(clock=clock)
         self._voted: OrderedDict[tuple[int, int], None] = OrderedDict()
         # user id -> (language, the month its use was last noted in the database)
         self._languages: OrderedDict[int, tuple[str | None, str]] = OrderedDict()

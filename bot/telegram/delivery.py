@@ -74,6 +74,8 @@ class DeliveryLimiter(AIORateLimiter):
 
     def __init__(self, deadline: float = DEFAULT_DEADLINE, backoff: float = 0.5,
                  max_backoff: float = 5.0, metrics: Metrics | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
                  **kwargs: Any) -> None:
         super().__init__(max_retries=0, **kwargs)  # 429s are waited out below, deadline-bound
         self.metrics = metrics or Metrics()
@@ -83,13 +85,15 @@ class DeliveryLimiter(AIORateLimiter):
         self.deadline = deadline
         self.backoff = backoff
         self.max_backoff = max_backoff
+        # the time and the waiting between attempts (tests pass a simulated clock)
+        self._clock, self._sleep = clock, sleep
         self._warnings = Throttle(WARN_EVERY)
 
     async def process_request(
         self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any, kwargs: Any,
         endpoint: str, data: dict[str, Any], rate_limit_args: Any,
     ) -> Any:
-        give_up_at = time.monotonic() + self.deadline
+        give_up_at = self._clock() + self.deadline
         delay = self.backoff
         attempt = 0
         last: Exception
@@ -112,7 +116,7 @@ class DeliveryLimiter(AIORateLimiter):
                 why = str(exc) if isinstance(exc, ServerError) \
                     else type(exc.__cause__ or exc).__name__
                 last = exc
-            remaining = give_up_at - time.monotonic()
+            remaining = give_up_at - self._clock()
             if wait > remaining:
                 log.warning("%s: giving up after %d attempts (%s)", endpoint, attempt, why)
                 self.metrics.give_up(endpoint)
@@ -121,7 +125,7 @@ class DeliveryLimiter(AIORateLimiter):
             if attempt == 1 and self._warnings.allow(endpoint) is not None:
                 log.warning("%s failed (%s); retrying for up to %.0f s (reported once per "
                             "%.0f s)", endpoint, why, self.deadline, WARN_EVERY)
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
 
 
 class PollingErrors:

@@ -1,0 +1,230 @@
+"""The conversation context (bot/dialogue.py) on the tests' own base: what a reply leaves for the
+next message, how a follow-up reads with it, and the store that keeps it per chat."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Conversation
+from bot.dialogue import Context, ContextStore, entry_context, split_questions
+
+from .conftest import FIXTURE_KB, FIXTURE_LOCALES
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ctx(entry_id: str) -> Context:
+    return Context(entry_id, (), (), 0.0)
+
+
+# --- the store --------------------------------------------------------------------------------
+
+def test_putting_no_context_drops_the_chats() -> None:
+    store = ContextStore(clock=Clock())
+    store.put("a", ctx("x"))
+    store.put("b", ctx("y"))
+    store.put("a", None)
+    assert store.get("a") is None and store.get("b") == ctx("y")
+    store.put("never-seen", None)  # nothing to drop: no error
+    store.forget("never-seen")
+    store.forget("b")
+    assert len(store) == 0
+
+
+def test_the_least_recently_active_chats_go_first() -> None:
+    clock = Clock()
+    store = ContextStore(limit=2, clock=clock)
+    store.put("a", ctx("x"))
+    store.put("b", ctx("y"))
+    store.put("a", ctx("z"))  # a is active again: b is now the oldest
+    store.put("c", ctx("w"))
+    assert (store.get("a"), store.get("b"), store.get("c")) == (ctx("z"), None, ctx("w"))
+    assert len(store) == 2
+
+
+def test_a_context_is_stamped_when_it_is_stored() -> None:
+    clock = Clock()
+    clock.now = 42.0
+    store = ContextStore(ttl=10.0, clock=clock)
+    store.put("a", Context("x", ("@n",), ("@t",), at=-1e9))  # its own stamp is not trusted
+    assert store.get("a") == Context("x", ("@n",), ("@t",), 42.0)
+    clock.now = 52.0
+    assert store.get("a") == Context("x", ("@n",), ("@t",), 42.0)
+    clock.now = 52.001
+    assert store.get("a") is None
+
+
+# --- what a reply leaves ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("entry_id", "names", "topic"), [
+    ("enemo-about", ("@enemo",), ()),
+    ("enemo-countries", ("@enemo",), ("@country", "@observer")),
+    ("osce-about", ("@osce",), ()),
+])
+def test_an_entry_opened_with_a_button(own_conversation: Conversation, entry_id: str,
+                                       names: tuple[str, ...], topic: tuple[str, ...]) -> None:
+    context = entry_context(own_conversation.matcher, entry_id)
+    assert (context.entry_id, context.names, context.topic) == (entry_id, names, topic)
+
+
+def test_an_entry_opened_with_a_button_is_the_context_of_a_follow_up(
+        own_conversation: Conversation) -> None:
+    context = entry_context(own_conversation.matcher, "enemo-countries")
+    turn = own_conversation.respond("what is it?", context=context)
+    assert [(m.status, m.entry_id, m.followup) for m in turn.matches] == [
+        ("answer", "enemo-about", True)]
+
+
+@pytest.mark.parametrize(("question", "entry_id", "names", "topic"), [
+    ("What is ENEMO?", "enemo-about", ("@enemo",), ()),
+    ("Where does ENEMO observe elections?", "enemo-countries", ("@enemo",),
+     ("@country", "@observer")),
+    ("When was ACEEEO founded?", "aceeeo-about", ("@aceeeo",), ()),  # a partial answer too
+])
+def test_the_context_a_reply_leaves(own_conversation: Conversation, question: str,
+                                    entry_id: str, names: tuple[str, ...],
+                                    topic: tuple[str, ...]) -> None:
+    context = own_conversation.respond(question).context
+    assert context is not None
+    assert (context.entry_id, context.names, context.topic) == (entry_id, names, topic)
+
+
+@pytest.mark.parametrize("question", ["hello", "How do I cook borscht?",
+                                      "Who will win the election?"])
+def test_a_reply_without_an_answer_keeps_the_context(own_conversation: Conversation,
+                                                     question: str) -> None:
+    before = own_conversation.respond("Where does ENEMO observe elections?").context
+    assert own_conversation.respond(question).context is None
+    assert own_conversation.respond(question, context=before).context == before
+
+
+def test_two_answers_leave_the_last_as_context(own_conversation: Conversation) -> None:
+    turn = own_conversation.respond("What is the OSCE and what is ACEEEO?")
+    assert turn.context is not None and turn.context.entry_id == "aceeeo-about"
+    assert turn.context.names == ("@aceeeo",)
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("first", "follow_up", "expected"), [
+    ("What is ENEMO?", "and where does it observe?", ("answer", "enemo-countries", True)),
+    ("What is ENEMO?", "where do they observe?", ("answer", "enemo-countries", True)),
+    ("What is ENEMO?", "in which countries?", ("answer", "enemo-countries", True)),
+    ("What is ENEMO?", "what about the OSCE?", ("answer", "osce-about", True)),
+    ("What is ENEMO?", "and ACEEEO?", ("answer", "aceeeo-about", True)),
+    ("When was ACEEEO founded?", "and what is it?", ("answer", "aceeeo-about", True)),
+    ("When was ACEEEO founded?", "а ОБСЕ?", ("answer", "osce-about", True)),
+    # the last answer covers it exactly, though it asks nothing new
+    ("Where does ENEMO observe elections?", "and in Georgia?",
+     ("answer", "enemo-countries", True)),
+    ("Where does ENEMO observe elections?", "and in Moldova?",
+     ("answer", "enemo-countries", True)),
+    # honest: not in the last answer, nor anywhere
+    ("Where does ENEMO observe elections?", "and in France?", ("none", None, False)),
+    ("Where does ENEMO observe elections?", "how many countries?",
+     ("partial", "enemo-countries", True)),
+    # a switch of subject that asks something: the last question's topic, about the new name
+    ("Where does ENEMO observe elections?", "what about the OSCE, where?",
+     ("partial", "osce-about", True)),
+    ("What is ENEMO?", "how about ACEEEO, what is?", ("answer", "aceeeo-about", True)),
+    # chat that is not about the subject is not a follow-up, nor is a message without words
+    ("What is ENEMO?", "tell me a joke", ("none", None, False)),
+    ("What is ENEMO?", "hello", ("smalltalk", None, False)),
+    ("What is ENEMO?", "???", ("none", None, False)),
+    ("What is ENEMO?", "...", ("none", None, False)),
+])
+def test_follow_ups(own_conversation: Conversation, first: str, follow_up: str,
+                    expected: tuple[str, str | None, bool]) -> None:
+    context = own_conversation.respond(first).context
+    [match] = own_conversation.respond(follow_up, context=context).matches
+    assert (match.status, match.entry_id, match.followup) == expected
+
+
+def test_a_follow_up_needs_its_context(own_conversation: Conversation) -> None:
+    for text in ("and where does it observe?", "and in Georgia?", "what is it?"):
+        [match] = own_conversation.respond(text).matches
+        assert (match.status, match.followup) == ("none", False), text
+
+
+# --- several questions in one message ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("What is ENEMO and where does it observe?", ["What is ENEMO", "where does it observe?"]),
+    ("What is ENEMO, and what is the OSCE?", ["What is ENEMO", "what is the OSCE?"]),
+    ("What is ENEMO и что такое ОБСЕ?", ["What is ENEMO", "что такое ОБСЕ?"]),
+    ("What is ENEMO? And what is the OSCE?", ["What is ENEMO?", "And what is the OSCE?"]),
+    ("Tell me about ENEMO. What is the OSCE?", ["What is the OSCE?"]),
+    ("Tell me about ENEMO. Tell me about the OSCE.", ["Tell me about the OSCE."]),
+    ("ENEMO and the OSCE", ["ENEMO and the OSCE"]),
+    ("Is it ENEMO and is it the OSCE?", ["Is it ENEMO", "is it the OSCE?"]),
+    ("Observers, and which countries?", ["Observers", "which countries?"]),
+])
+def test_split_questions(own_conversation: Conversation, text: str, parts: list[str]) -> None:
+    assert split_questions(own_conversation.matcher, text) == parts
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("What is ENEMO and where does it observe?", ["enemo-about", "enemo-countries"]),
+    ("What is ENEMO, and what is the OSCE?", ["enemo-about", "osce-about"]),
+    ("What is ENEMO? And what is the OSCE?", ["enemo-about", "osce-about"]),
+    # the same entry twice is one answer; a question without one adds none
+    ("What is ENEMO and who are ENEMO?", ["enemo-about"]),
+    ("What is ENEMO and how do I cook borscht?", ["enemo-about"]),
+    ("How do I cook borscht and what is ENEMO?", ["enemo-about"]),
+])
+def test_each_question_gets_its_answer(own_conversation: Conversation, text: str,
+                                       expected: list[str]) -> None:
+    turn = own_conversation.respond(text)
+    assert [r.entry_id for r in turn.replies] == expected
+    assert all(r.kind == "answer" for r in turn.replies)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a partial answer beside a confident one: both, the partial with its caveat
+    ("What is ENEMO and when was ACEEEO founded?",
+     [("answer", "enemo-about"), ("partial", "aceeeo-about")]),
+    ("When was ACEEEO founded and what is ENEMO?",
+     [("partial", "aceeeo-about"), ("answer", "enemo-about")]),
+    # two partial answers and no confident one: the message is read as a whole
+    ("When was ACEEEO founded and when was the OSCE founded?", [("partial", "osce-about")]),
+    # two questions on one entry: one reply, read as a whole
+    ("What is ENEMO and when was ENEMO founded?", [("partial", "enemo-about")]),
+])
+def test_confident_and_partial_answers_in_one_message(
+        own_conversation: Conversation, text: str, expected: list[tuple[str, str]]) -> None:
+    turn = own_conversation.respond(text)
+    assert [(r.kind, r.entry_id) for r in turn.replies] == expected
+    assert [bool(r.caveat) for r in turn.replies] == [k == "partial" for k, _ in expected]
+
+
+def test_a_lexicon_without_follow_up_words(tmp_path: Path) -> None:
+    """followups.yaml is optional: without it a follow-up still reads with the context's names
+    ("it"), and a switch of subject is read as a question of its own."""
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    (kb / "lexicon" / "followups.yaml").unlink()
+    conversation = Conversation.load(kb, FIXTURE_LOCALES)
+    context = conversation.respond("What is ENEMO?").context
+    seen = [(m.status, m.entry_id, m.followup) for text in (
+        "and where does it observe?", "what about the OSCE?", "and in Georgia?")
+        for m in conversation.respond(text, context=context).matches]
+    assert seen == [("answer", "enemo-countries", True), ("answer", "osce-about", False),
+                    ("none", None, False)]
+
+
+def test_a_follow_up_the_last_answer_covers_says_so(own_conversation: Conversation) -> None:
+    context = own_conversation.respond("Where does ENEMO observe elections?").context
+    [match] = own_conversation.respond("and in Georgia?", context=context).matches
+    assert (match.status, match.entry_id, match.followup) == ("answer", "enemo-countries", True)
+    assert match.reason == "a follow-up that the last answer covers exactly"
+    assert match.ranked == (("enemo-countries", 0.0),)
+    assert [v.entry_id for v in match.verdicts] == ["enemo-countries"]
