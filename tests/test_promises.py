@@ -32,8 +32,8 @@ from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 
 KEY = b"k" * 32
 
-CAVEAT = ("I have no exact information on that. Here is what my sources say on the closest "
-          "question:")
+CAVEAT = ("I don't have exact information on what you asked. Here is what my sources say "
+          "on the closest question:")
 CAVEAT_RU = ("Точных сведений об этом у меня нет. Вот что говорят мои источники о самом близком "
              "вопросе:")
 OPINION = ("I don't assess elections, predict or report their results, or give political "

@@ -28,8 +28,8 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
     reply = own_conversation.reply(match)
     assert (reply.kind, reply.entry_id) == ("partial", "enemo-about")
     assert reply.score == match.score > 0
-    assert reply.caveat == ("I have no exact information on that. Here is what my sources say "
-                            "on the closest question:")
+    assert reply.caveat == ("I don't have exact information on what you asked. Here is what my "
+                            "sources say on the closest question:")
     # a related question pressed under it ties back to the question asked (learning.py)
     assert reply.ref and len(reply.ref) <= 12
     assert reply.buttons[0] == (Button("Where does ENEMO observe elections?",
@@ -40,8 +40,8 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
 @pytest.mark.parametrize(("text", "reason", "body"), [
     ("hello", "greetings", "Hello! I answer questions about election cooperation and election "
                            "observation: "),
-    ("thanks", "thanks", "You're welcome! Ask me anything else about election cooperation and "
-                         "observation."),
+    ("thanks", "thanks", "Glad to help. Come back any time with more questions about "
+                         "election cooperation and observation."),
     ("who are you?", "bot", "I'm a bot: I answer questions about election cooperation and "
                             "election observation"),
     ("you are stupid", "insults", "I'm sorry if my answers didn't help."),
@@ -93,7 +93,7 @@ def test_did_you_mean(own_conversation: Conversation) -> None:
     assert (reply.kind, reply.lang, reply.entry_id, reply.suggestions) == (
         "suggest", "en", None, ("enemo-about",))
     assert reply.score == match.score > 0
-    assert reply.body == "This question may be what you mean:"
+    assert reply.body == "Did you mean this?"
     # each choice carries the reply's reference: a press is a label for the question (learning)
     assert reply.ref and len(reply.ref) <= 12
     assert reply.buttons == ((Button("What is ENEMO?", "e:enemo-about", reply.ref),), NAV)

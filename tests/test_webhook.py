@@ -76,7 +76,8 @@ class Health(tornado.web.RequestHandler):
 @pytest.fixture
 async def hook() -> AsyncIterator[Hook]:
     queue: asyncio.Queue[Any] = asyncio.Queue()
-    application = SimpleNamespace(bot=None, update_queue=queue)
+    application = SimpleNamespace(bot=None, update_queue=queue,
+                                  update_processor=SimpleNamespace(full=False))
     server = WebServer([("/healthz", Health, {})], intake=Intake(application, SECRET,  # type: ignore[arg-type]
                                                                  remember=3),
                        max_body=2000)
