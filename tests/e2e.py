@@ -18,14 +18,15 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.storage import Storage
 from bot.telegram import build_application, post_init, post_shutdown, start_polling
 
 from .conftest import TOKEN
 from .fakebotapi import Call, FakeBotAPI
 from .helpers import free_port
 
-__all__ = ["ADMIN", "NOT_ADMIN", "ask", "button_for", "buttons", "free_port", "press", "routes",
-           "running", "settings_for", "user"]
+__all__ = ["ADMIN", "NOT_ADMIN", "ask", "bot_with", "button_for", "buttons", "free_port", "press",
+           "routes", "running", "settings_for", "user"]
 
 ADMIN = 4242
 NOT_ADMIN = 5151
@@ -40,7 +41,16 @@ def settings_for(api: FakeBotAPI, db: Path, **extra: Any) -> Settings:
 async def running(api: FakeBotAPI, db: Path, conversation: Conversation | None = None,
                   **extra: Any) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Start the bot the way `run_polling` does, and stop it cleanly afterwards."""
-    app = build_application(settings_for(api, db, **extra), conversation)
+    async with bot_with(api, settings_for(api, db, **extra), conversation=conversation) as app:
+        yield app
+
+
+@asynccontextmanager
+async def bot_with(api: FakeBotAPI, settings: Settings, storage: Storage | None = None,
+                   conversation: Conversation | None = None,
+                   ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """`running` with these settings (and this storage, which a test may inspect)."""
+    app = build_application(settings, conversation, storage)
     await app.initialize()
     await post_init(app)
     await app.start()

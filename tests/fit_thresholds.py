@@ -19,15 +19,15 @@ import itertools
 import json
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 
 from bot.conversation import Conversation, answer_texts
-from bot.dialogue import Context
 from bot.i18n import load_catalogs
 from bot.knowledge import load_knowledge
 from bot.matcher import Matcher, Thresholds
 
 from .benchmark import EVAL_DIR, ROOT
+from .scoring import Tally, score_lines
 
 SINGLE = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl")
 DIALOGUES = ("dialogues-dev.jsonl", "dialogues-dev2.jsonl")
@@ -40,29 +40,16 @@ GRID = {
 WRONG_COST = 3
 
 
-@dataclass(frozen=True)
-class Tally:
-    right: int = 0
-    wrong: int = 0
-    in_scope: int = 0
-    nearmiss_answered: int = 0
-    nearmiss: int = 0
-    oos_answered: int = 0
-    oos: int = 0
+def _objective(t: Tally) -> int:
+    return t.right - WRONG_COST * t.wrong - t.nearmiss_answered - t.oos_answered
 
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
-    def objective(self) -> int:
-        return self.right - WRONG_COST * self.wrong - self.nearmiss_answered - self.oos_answered
-
-    def line(self) -> str:
-        def share(a: int, b: int) -> str:
-            return f"{a / b:.3f}" if b else "-"
-        return (f"right {share(self.right, self.in_scope)}, "
-                f"wrong {share(self.wrong, self.in_scope)} (n={self.in_scope}); nearmiss answered "
-                f"{share(self.nearmiss_answered, self.nearmiss)} (n={self.nearmiss}); oos answered "
-                f"{self.oos_answered}/{self.oos}")
+def _line(t: Tally) -> str:
+    def share(a: int, b: int) -> str:
+        return f"{a / b:.3f}" if b else "-"
+    return (f"right {share(t.right, t.in_scope)}, wrong {share(t.wrong, t.in_scope)} "
+            f"(n={t.in_scope}); nearmiss answered {share(t.nearmiss_answered, t.nearmiss)} "
+            f"(n={t.nearmiss}); oos answered {t.oos_answered}/{t.oos}")
 
 
 # one unit of cross-validation: a single question, or a whole conversation
@@ -82,26 +69,6 @@ def _units(names: Iterable[str], by_conversation: bool) -> list[Unit]:
         for _, turns in itertools.groupby(lines, key=lambda x: x["conversation"]):
             units.append(list(turns))
     return units
-
-
-def _score(conversation: Conversation, unit: Unit) -> Tally:
-    tally = Tally()
-    context: Context | None = None
-    for line in unit:
-        turn = conversation.respond(str(line["q"]), context=context)
-        context = turn.context
-        ids = set(line["ids"])  # type: ignore[call-overload]
-        answered = [m.entry_id for m in turn.matches if m.status == "answer" and m.entry_id]
-        if ids:
-            want = set(line.get("all") or ()) or None  # type: ignore[call-overload]
-            ok = want <= set(answered) if want else bool(answered) and answered[0] in ids
-            bad = bool(answered) and not want and answered[0] not in ids
-            tally += Tally(right=int(ok), wrong=int(bad), in_scope=1)
-        elif line.get("kind") == "oos":
-            tally += Tally(oos_answered=int(bool(answered)), oos=1)
-        else:
-            tally += Tally(nearmiss_answered=int(bool(answered)), nearmiss=1)
-    return tally
 
 
 def _grid() -> list[Thresholds]:
@@ -135,24 +102,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     per_fold: list[list[Tally]] = []
     for thresholds in grid:
         conversation = Conversation(kb, catalogs, Matcher(kb, thresholds, answers, index))
-        per_fold.append([sum((_score(conversation, u) for u in fold), Tally())
+        per_fold.append([sum((score_lines(conversation, u)[0] for u in fold), Tally())
                          for fold in folds])
 
     held_out, fixed = Tally(), Tally()
     at_current = grid.index(current)
     for k in range(args.folds):
         train = [sum((t for i, t in enumerate(row) if i != k), Tally()) for row in per_fold]
-        best = max(range(len(grid)), key=lambda g: (train[g].objective(), g == at_current))
+        best = max(range(len(grid)), key=lambda g: (_objective(train[g]), g == at_current))
         held_out += per_fold[best][k]
         fixed += per_fold[at_current][k]
         chosen = {key: getattr(grid[best], key) for key in GRID}
-        print(f"fold {k + 1}: chose {chosen}; held out: {per_fold[best][k].line()}")
-    print(f"held out, fitted per fold: {held_out.line()}")
-    print(f"held out, thresholds in the code: {fixed.line()}")
+        print(f"fold {k + 1}: chose {chosen}; held out: {_line(per_fold[best][k])}")
+    print(f"held out, fitted per fold: {_line(held_out)}")
+    print(f"held out, thresholds in the code: {_line(fixed)}")
     whole = [sum(row, Tally()) for row in per_fold]
-    best = max(range(len(grid)), key=lambda g: (whole[g].objective(), g == at_current))
+    best = max(range(len(grid)), key=lambda g: (_objective(whole[g]), g == at_current))
     print(f"best on all folds: { {key: getattr(grid[best], key) for key in GRID} } "
-          f"({whole[best].line()}); in the code: {whole[at_current].line()}")
+          f"({_line(whole[best])}); in the code: {_line(whole[at_current])}")
     return 0
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -19,3 +22,13 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def copy_checkout(dest: Path) -> Path:
+    """A throw-away copy of what maintainers and translators edit (and the code they run)."""
+    for name in ("knowledge", "locales"):
+        shutil.copytree(ROOT / name, dest / name)
+    for name in ("babel.cfg", "pyproject.toml"):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "bot", dest / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    return dest

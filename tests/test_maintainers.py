@@ -20,7 +20,7 @@ from bot.lint import check
 from bot.storage import Storage
 
 from .conftest import ROOT
-from .helpers import edit
+from .helpers import copy_checkout, edit
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +38,7 @@ def pybabel(*args: str, cwd: Path) -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A throw-away copy of what maintainers and translators edit."""
-    for name in ("knowledge", "locales"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("babel.cfg", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+    return copy_checkout(tmp_path)
 
 
 # --- kb check ------------------------------------------------------------------------------

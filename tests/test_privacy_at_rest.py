@@ -11,10 +11,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -28,10 +25,9 @@ from bot.storage import (
     Storage,
     key_file_for,
 )
-from bot.telegram import build_application, post_init, post_shutdown, start_polling
 
 from .conftest import TOKEN
-from .e2e import ADMIN, ask, button_for, buttons, press, user
+from .e2e import ask, bot_with, button_for, buttons, press, settings_for, user
 from .fakebotapi import FakeBotAPI
 from .test_storage import sqlite_varint
 
@@ -160,36 +156,13 @@ def test_the_migration_rekeys_old_choices_and_leaves_no_raw_id(tmp_path: Path) -
 
 # --- the realistic session of "Done when" -----------------------------------------------------
 
-@asynccontextmanager
-async def bot_with(api: FakeBotAPI, settings: Settings, storage: Storage | None = None,
-                   conversation: Conversation | None = None) -> AsyncIterator[Any]:
-    """The bot as `running` starts it, with these settings (and this storage)."""
-    app = build_application(settings, conversation, storage)
-    await app.initialize()
-    await post_init(app)
-    await app.start()
-    await start_polling(app, poll_interval=0.0, timeout=1)
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await post_shutdown(app)
-        await app.shutdown()
-
-
-def settings(api: FakeBotAPI, db: Path, **extra: Any) -> Settings:
-    return Settings(token=TOKEN, base_url=api.base_url, db_path=db,
-                    admins=frozenset({ADMIN}), **extra)
-
-
 async def test_a_realistic_session_leaves_no_id_in_any_file_or_backup(
         api: FakeBotAPI, tmp_path: Path) -> None:
     db = tmp_path / "data" / "bot.sqlite3"
     db.parent.mkdir(mode=0o700)
     backup = tmp_path / "backup.sqlite3"
     alice, boris, chloe = user(ALICE, "ru"), user(BORIS, "be"), user(CHLOE, "en")
-    async with bot_with(api, settings(api, db)) as app:
+    async with bot_with(api, settings_for(api, db)) as app:
         for who, lang in ((alice, "ru"), (boris, "be"), (chloe, "en")):
             menu = await ask(api, who, "/language")
             await press(api, who, menu, button_for(menu, f"setlang:{lang}"))
@@ -221,7 +194,7 @@ async def test_a_stored_text_carries_its_own_language_not_the_askers_choice(
         api: FakeBotAPI, tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
     who = user(ALICE, "ru")
-    async with bot_with(api, settings(api, db)) as app:
+    async with bot_with(api, settings_for(api, db)) as app:
         menu = await ask(api, who, "/language")
         await press(api, who, menu, button_for(menu, "setlang:en"))
         reply = await ask(api, who, "Как приготовить борщ?")
@@ -325,7 +298,7 @@ async def test_retention_runs_on_a_timer_without_traffic(api: FakeBotAPI, tmp_pa
     storage = Storage(db, today=lambda: day[0], retention_days=30, hold_texts=True)
     storage.record("en", "none", "an old question about observers")
     storage.flush_texts()
-    async with bot_with(api, settings(api, db, retention_days=30, batch_every=0.2),
+    async with bot_with(api, settings_for(api, db, retention_days=30, batch_every=0.2),
                         storage) as app:
         day[0] = "2026-03-01"  # a quiet day comes: no question arrives
         for _ in range(50):

@@ -3,25 +3,19 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import copy_checkout
 from .test_maintainers import _fill, run
 
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    for name in ("knowledge", "locales"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("babel.cfg", "pyproject.toml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+    return copy_checkout(tmp_path)
 
 
 def test_an_unfinished_language_previews_and_never_fails_ci(checkout: Path) -> None:
