@@ -230,3 +230,21 @@ async def test_the_server_stops_and_stopping_twice_is_harmless() -> None:
     await server.stop()
     with pytest.raises(OSError):
         await asyncio.open_connection("127.0.0.1", port)
+
+
+async def test_a_body_that_arrives_in_pieces_is_read_whole() -> None:
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    server = WebServer(intake=Intake(SimpleNamespace(bot=None, update_queue=queue),  # type: ignore[arg-type]
+                                     SECRET))
+    port = free_port()
+    server.listen("127.0.0.1", port)
+    try:
+        body = json.dumps(message(77, "x" * 300_000)).encode()  # tornado reads 64 KiB at a time
+        status, _ = await Hook(port, queue).request(
+            "POST", "/telegram", {**JSON, SECRET_HEADER: SECRET, "Content-Length": str(len(body))},
+            [body[i:i + 50_000] for i in range(0, len(body), 50_000)])
+    finally:
+        await server.stop()
+    assert status == 200
+    update = queue.get_nowait()
+    assert update.update_id == 77 and len(update.message.text) == 300_000
