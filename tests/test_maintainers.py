@@ -100,9 +100,48 @@ def test_lint_reports_stale_translations_after_pybabel_update(repo: Path) -> Non
              if f.code == "translation-stale"]
     assert {f.entry_id for f in stale} == {"enemo-about"}
     assert {f.message.split("'")[1] for f in stale} == {"be", "ru"}
+    # the translators' to-do, listed; not a failure: users see the English text with a note
     locales = run("locales", "check", "--locales", str(repo / "locales"))
-    assert locales.returncode == 1 and "fuzzy" in locales.stdout and "[enemo-about]" in \
+    assert locales.returncode == 0 and "fuzzy" in locales.stdout and "[enemo-about]" in \
         locales.stdout
+    assert [line.split()[-1] for line in locales.stdout.splitlines()
+            if " knowledge " in line and line.split()[0] in ("be", "ru")] == ["PENDING"] * 2
+    strict = run("kb", "check", "--kb", str(repo / "knowledge"), "--locales",
+                 str(repo / "locales"), "--strict")
+    assert strict.returncode == 0 and "translation-stale" not in strict.stdout, strict.stdout
+
+
+NEW_ENTRY = """\
+  - id: enemo-test-entry
+    questions:
+      be: ["Ці ёсць у ENEMO тэставы запіс?"]
+      ru: ["Есть ли у ENEMO тестовая запись?"]
+      en: ["Does ENEMO have a test entry?"]
+    answer: "According to the article, this is a made-up entry for a test."
+    sources:
+      - title: "Test source"
+"""
+
+
+def test_a_new_entry_waiting_for_translators_keeps_ci_green(repo: Path) -> None:
+    """The maintainers' quick start: a new English entry, `locales update`, and CI's checks
+    pass before translators have done their part; the interface of be/ru must still be whole."""
+    edit(repo / "knowledge" / "enemo.yaml", "entries:\n", "entries:\n" + NEW_ENTRY)
+    assert run("locales", "update", cwd=repo).returncode == 0
+    kb_check = run("kb", "check", "--kb", str(repo / "knowledge"), "--locales",
+                   str(repo / "locales"), "--strict")
+    assert kb_check.returncode == 0, kb_check.stdout
+    assert "enemo-test-entry" in kb_check.stdout  # listed as the translators' to-do
+    locales = run("locales", "check", "--locales", str(repo / "locales"))
+    assert locales.returncode == 0 and "PENDING" in locales.stdout, locales.stdout
+    # an interface message left untranslated in be still fails
+    messages = repo / "locales" / "be" / "LC_MESSAGES" / "messages.po"
+    text = messages.read_text("utf-8")
+    start = text.index('msgid "Nothing was deleted."')
+    end = text.index("\n\n", start)
+    messages.write_text(text[:start] + 'msgid "Nothing was deleted."\nmsgstr ""' + text[end:],
+                        "utf-8")
+    assert run("locales", "check", "--locales", str(repo / "locales")).returncode == 1
 
 
 def test_lint_more_findings_and_json(repo: Path) -> None:
