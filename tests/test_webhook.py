@@ -234,8 +234,9 @@ async def test_the_server_stops_and_stopping_twice_is_harmless() -> None:
 
 async def test_a_body_that_arrives_in_pieces_is_read_whole() -> None:
     queue: asyncio.Queue[Any] = asyncio.Queue()
-    server = WebServer(intake=Intake(SimpleNamespace(bot=None, update_queue=queue),  # type: ignore[arg-type]
-                                     SECRET))
+    application = SimpleNamespace(bot=None, update_queue=queue,
+                                  update_processor=SimpleNamespace(full=False))
+    server = WebServer(intake=Intake(application, SECRET))  # type: ignore[arg-type]
     port = free_port()
     server.listen("127.0.0.1", port)
     try:
