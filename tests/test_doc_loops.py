@@ -168,9 +168,13 @@ def test_the_translators_quick_start_works_as_written(checkout: Path) -> None:
     assert "#~" not in en_path.read_text("utf-8")  # an English edit leaves nothing behind
     assert "up to date" in sh(update, checkout).stdout  # a second run changes nothing
     # 2. check: flagged where a translation is needed, and only there
+    # (the translators' to-do, not a failure: users see the English text with a note meanwhile)
     flagged = sh(check, checkout)
-    assert flagged.returncode == 1
+    assert flagged.returncode == 0
     assert "fuzzy (source changed, check and unmark): [enemo-about]" in flagged.stdout
+    be_line = next(line for line in flagged.stdout.splitlines() if "be knowledge" in line)
+    assert be_line.endswith("PENDING")
+    assert flagged.stdout.rstrip().endswith("OK: 4 of 6 catalogs complete")
     en_line = next(line for line in flagged.stdout.splitlines() if "en knowledge" in line)
     assert en_line.endswith("OK") and "100.0%" in en_line
     # 3. translate by hand, as in a text editor: one long line each, `#|` lines left in place
