@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -47,6 +48,7 @@ MIN_COVER_FUZZY = 6
 # Entries whose facts are kept read (the most recently checked), and words read for them.
 FACTS_KEPT = 512
 WORDS_KEPT = 1 << 16
+_T = TypeVar("_T")
 # Share of the question's weight that off-subject lexicon words must reach to count against it.
 TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
@@ -107,12 +109,10 @@ class _EntryFacts:
     words: tuple[str, ...]  # the answer's and phrasings' words, for near spellings
     holds: tuple[str, ...]  # kinds of facts the answer holds
     counted: frozenset[str]  # terms the answer gives a number of ("25 countries")
-    pairs: frozenset[tuple[str, str]]  # stems of neighbouring words in the texts
-    # each sentence of the answers that gives a date, a year or a number: those kinds, and
-    # the terms and stems of the sentence (what that date or number is of)
-    dated: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     # the kinds the entry's phrasings ask (a maintainer's word that it holds them)
-    asked: frozenset[str] = frozenset()
+    asked: frozenset[str]
+    # its answers and source titles, for what few questions need (read when they do)
+    texts: tuple[str, ...]
 
 
 class Grounder:
@@ -153,6 +153,8 @@ class Grounder:
         self._subjects: dict[str, frozenset[str]] = {}
         # (term, subject) → whether some entry on that subject uses the term
         self._used_on: dict[tuple[str, frozenset[str]], bool] = {}
+        # what few questions need of an entry, read when one does (see _later)
+        self._read_later: dict[tuple[str, str], object] = {}
 
     def subject(self, entry_id: str) -> frozenset[str]:
         """What the entry is about: its `subject:` words, or derived from its phrasings."""
@@ -199,17 +201,35 @@ class Grounder:
             covered.update(self._phrase_terms(ws))
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
-                            _holds(entry.answer, tokens[0], covered, self._places, own,
-                                   self._named_in(entry.answer)),
+                            _holds(entry.answer, tokens[0], covered, self._places, own),
                             _counted(tokens[0], self._terms_of),
-                            frozenset(pair for ws in (*tokens, list(self._phrasing_words(entry_id)))
-                                      for pair in _stem_pairs(ws)),
-                            self._dated(texts),
-                            frozenset(kind for t, kind in ASKED_KINDS.items() if t in own))
+                            frozenset(kind for t, kind in ASKED_KINDS.items() if t in own),
+                            tuple(texts))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
         return facts
+
+    def _later(self, what: str, entry_id: str, read: Callable[[str], _T]) -> _T:
+        """What `read` finds for an entry, worked out the first time a question needs it and
+        kept for the entries checked last (most questions need none of these)."""
+        key = (what, entry_id)
+        if key not in self._read_later:
+            return cast(_T, remember(self._read_later, key, read(entry_id), FACTS_KEPT))
+        return cast(_T, self._read_later[key])
+
+    def _pairs(self, entry_id: str) -> frozenset[tuple[str, str]]:
+        """The stems of neighbouring words in the entry's texts and phrasings."""
+        texts = self._facts_of(entry_id).texts
+        return frozenset(pair for ws in (*map(tx.words, texts),
+                                         list(self._phrasing_words(entry_id)))
+                         for pair in _stem_pairs(ws))
+
+    def _dated_of(self, entry_id: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        return self._dated(self._facts_of(entry_id).texts)
+
+    def _listed(self, entry_id: str) -> int:
+        return self._named_in(self._entries[entry_id].answer)
 
     def _dated(self, texts: Iterable[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         """The sentences of the texts that give a date, a year or a number, with their terms."""
@@ -286,8 +306,13 @@ class Grounder:
             # observed...") — where the answer says what is asked at all
             said = {t for t in constraint if t not in subject and not t.startswith("@q-")
                     and self._covers(facts, t)}
-            if said and not any(asked in kinds and said & terms for kinds, terms in facts.dated):
+            if said and not any(asked in kinds and said & terms
+                                for kinds, terms in self._later("dated", entry_id,
+                                                                self._dated_of)):
                 holds = tuple(k for k in holds if k != asked)
+        if asked == "list" and asked not in holds and self._later(
+                "listed", entry_id, self._listed) >= LIST_ITEMS:
+            holds = tuple(sorted((*holds, "list")))
         return Verdict(entry_id, tuple(sorted(subject)), tuple(sorted(subject & terms)),
                        tuple(matched), tuple(uncovered), asked, holds)
 
@@ -295,10 +320,10 @@ class Grounder:
         """Whether the entry's phrasings or answers use these word stems: a word alone
         anywhere, a phrase of several as a phrase (word after word), so that "стать
         наблюдателем" is not found in "статья ... наблюдатели"."""
-        facts = self._facts_of(entry_id)
         if len(stems) == 1:
-            return stems[0] in facts.covered
-        return all(pair in facts.pairs for pair in pairwise(stems))
+            return stems[0] in self._facts_of(entry_id).covered
+        pairs = self._later("pairs", entry_id, self._pairs)
+        return all(pair in pairs for pair in pairwise(stems))
 
     def _covers(self, facts: _EntryFacts, term: str) -> bool:
         if term in facts.covered:
@@ -359,10 +384,10 @@ def explicit_subject(entry: Entry, terms_of: Callable[[list[str]], list[str]]) -
 
 
 def _holds(answer: str, answer_words: Iterable[str], covered: set[str],
-           places: frozenset[str], asks: AbstractSet[str], named: int) -> tuple[str, ...]:
+           places: frozenset[str], asks: AbstractSet[str]) -> tuple[str, ...]:
     """Kinds of facts an answer holds, read from its English text (and its words) and its
-    terms; `places`: the terms that name places, `asks`: the terms of the entry's phrasings,
-    `named`: how many places and organisations the answer names."""
+    terms; `places`: the terms that name places, `asks`: the terms of the entry's phrasings.
+    (Whether it lists things is read only when a question asks for a list.)"""
     words = set(answer_words)
     holds = set()
     if _YEAR_RE.search(answer) or words & _MONTHS:
@@ -373,8 +398,6 @@ def _holds(answer: str, answer_words: Iterable[str], covered: set[str],
         holds.add("number")
     if not places.isdisjoint(covered):
         holds.add("place")
-    if named >= LIST_ITEMS:
-        holds.add("list")
     # a phrasing that asks the same kind of question settles it (the maintainer wrote it)
     holds.update(kind for t, kind in ASKED_KINDS.items() if t in asks)
     return tuple(sorted(holds))

@@ -715,7 +715,7 @@ class Matcher:
         (or are one typo from) the name of an organisation the lexicon knows."""
         if len(chunks) < 2:
             return chunks
-        bare = [tx.fold(c).strip(".,;:!?()«»\"'“”„") for c in chunks]
+        bare = [tx.bare(c) for c in chunks]
         # (alphabetic and unknown: only such a word can be half of a name; most are known)
         odd = [w.isalpha() and not self._known(w) for w in bare]
         if not any(odd):
@@ -1274,10 +1274,14 @@ EXCLUSIONS = frozenset({
 OTHER_THAN = SYN_PREFIX + "other-than"
 
 
+_EXCLUSION_STARTS = frozenset(p[0] for p in EXCLUSIONS)
+
+
 def _excludes(words: Sequence[str]) -> bool:
     """Whether the words hold a preposition of exclusion or addition."""
-    return any(tuple(words[i : i + len(p)]) == p for p in EXCLUSIONS
-               for i in range(len(words) - len(p) + 1))
+    return any(tuple(words[i : i + len(p)]) == p
+               for i, w in enumerate(words) if w in _EXCLUSION_STARTS
+               for p in EXCLUSIONS if p[0] == w)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -182,10 +182,17 @@ _LETTER_NAMES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def bare(token: str) -> str:
+    """A whitespace-separated token folded, without the punctuation around it."""
+    return fold(token).strip(".,;:!?()«»\"'“”„-")
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def spelled_letter(token: str) -> str | None:
     """The letter a token names when it spells a word letter by letter ("эс" → "с", "e" →
     "e"), or None."""
-    word = fold(token).strip(".,;:!?()«»\"'“”„-")
+    word = bare(token)
     if len(word) == 1 and word.isalpha():
         return word
     return _LETTER_NAMES.get(word)
