@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.dialogue import Context, context_after, understand
+from bot.grounding import YEAR_RE
 from bot.i18n import (
     SOURCE_CONTEXT,
     Catalogs,
@@ -18,7 +19,7 @@ from bot.i18n import (
 from bot.kbcache import load_matcher
 from bot.knowledge import KnowledgeBase
 from bot.learning import REF_RE, new_ref
-from bot.matcher import YEAR_RE, Match, Matcher, split_sentences
+from bot.matcher import Match, Matcher, split_sentences
 from bot.storage import DEFAULT_LANGUAGE_DAYS
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]

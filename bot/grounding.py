@@ -54,7 +54,7 @@ TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
 COUNT_WINDOW = 3
 
-_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 # the separators of an enumeration in the (English) answer
@@ -239,10 +239,14 @@ class Grounder:
                 words = tx.words(sentence)
                 kinds = _kinds_of(sentence, words)
                 if kinds:
-                    terms = {*self._terms_of(words), *self._phrase_terms(words),
-                             *(tx.stem(w) for w in words)}
-                    found.append((kinds, frozenset(terms)))
+                    found.append((kinds, frozenset(
+                        {*self._text_terms(words), *(tx.stem(w) for w in words)})))
         return tuple(found)
+
+    def _text_terms(self, words: list[str]) -> set[str]:
+        """The terms of a correctly written text's words: each word's and each name's of
+        several words."""
+        return {*self._terms_of(words), *self._phrase_terms(words)}
 
     def _named_in(self, text: str) -> int:
         """The most places and organisations one sentence of a text enumerates: its parts
@@ -251,9 +255,8 @@ class Grounder:
         for sentence in _SENTENCE_END.split(text):
             named = 0
             for part in _ENUMERATION.split(sentence):
-                words = tx.words(part)
-                terms = {*self._terms_of(words), *self._phrase_terms(words)}
-                named += any(self._kinds.get(t) in ("place", "name") for t in terms)
+                named += any(self._kinds.get(t) in ("place", "name")
+                             for t in self._text_terms(tx.words(part)))
             most = max(most, named)
         return most
 
@@ -342,7 +345,7 @@ def _stem_pairs(words: Sequence[str]) -> Iterable[tuple[str, str]]:
 def _kinds_of(sentence: str, words: Sequence[str]) -> frozenset[str]:
     """The kinds of dated or counted fact one sentence gives (year, date, number)."""
     kinds = set()
-    if _YEAR_RE.search(sentence):
+    if YEAR_RE.search(sentence):
         kinds |= {"year", "date"}
     if _MONTHS.intersection(words):
         kinds.add("date")
@@ -373,7 +376,7 @@ def _counted(words: Sequence[str], terms_of: Callable[[list[str]], list[str]],
     country."""
     counted: set[str] = set()
     for i, w in enumerate(words):
-        if (w.isdigit() and not _YEAR_RE.fullmatch(w)) or w in _NUMBER_WORDS:
+        if (w.isdigit() and not YEAR_RE.fullmatch(w)) or w in _NUMBER_WORDS:
             counted.update(terms_of(list(words[i + 1 : i + 1 + COUNT_WINDOW])))
     return frozenset(counted)
 
@@ -388,14 +391,7 @@ def _holds(answer: str, answer_words: Iterable[str], covered: set[str],
     """Kinds of facts an answer holds, read from its English text (and its words) and its
     terms; `places`: the terms that name places, `asks`: the terms of the entry's phrasings.
     (Whether it lists things is read only when a question asks for a list.)"""
-    words = set(answer_words)
-    holds = set()
-    if _YEAR_RE.search(answer) or words & _MONTHS:
-        holds.add("date")
-    if _YEAR_RE.search(answer):
-        holds.add("year")
-    if _NUMBER_RE.search(answer) or words & _NUMBER_WORDS:
-        holds.add("number")
+    holds = set(_kinds_of(answer, list(answer_words)))
     if not places.isdisjoint(covered):
         holds.add("place")
     # a phrasing that asks the same kind of question settles it (the maintainer wrote it)

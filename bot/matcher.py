@@ -16,6 +16,7 @@ from bot.grounding import (
     RAREST_SHARE,
     SUBJECT_SHARE,
     USED_SHARE,
+    YEAR_RE,
     Grounder,
     Verdict,
     asked_kind,
@@ -38,7 +39,6 @@ QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
 # шч (шчыра), a final ць (рабіць) and цц/ддз doubled consonants.
 BE_SPELLING = re.compile(r"дз|шч|ць$|цц|ддз")
 ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
-YEAR_RE = re.compile(r"1[89]\d\d|20\d\d")
 # A statement put forward to be confirmed: the confirmation frames ("is it true that", "правда
 # ли", "ці праўда") and the tag questions at the end ("..., right?", "..., да?", "..., так?")
 # of the three languages' grammars.
@@ -1271,10 +1271,8 @@ EXCLUSIONS = frozenset({
     ("besides",), ("except",), ("apart", "from"), ("aside", "from"), ("other", "than"),
     ("in", "addition", "to"), ("кроме",), ("помимо",), ("за", "исключением"), ("акрамя",),
     ("апроч",), ("апрача",), ("за", "выключэннем")})
-OTHER_THAN = SYN_PREFIX + "other-than"
-
-
 _EXCLUSION_STARTS = frozenset(p[0] for p in EXCLUSIONS)
+OTHER_THAN = SYN_PREFIX + "other-than"
 
 
 def _excludes(words: Sequence[str]) -> bool:
