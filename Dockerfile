@@ -46,7 +46,7 @@ RUN mkdir -p /data /keys /opt/electionbot/cache && \
     chown 10001:10001 /data /keys /opt/electionbot/cache && chmod 0700 /keys
 USER 10001:10001
 # warm the compiled-base cache as the user who reads it (a cache file of another owner is
-# ignored as foreign), so that every start skips parsing the YAML (bot/kbcache.py)
+# ignored as foreign), so that every start skips parsing the YAML (bot/answering/cache.py)
 RUN electionbot kb compile
 ENV HOME=/data
 WORKDIR /data

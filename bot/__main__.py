@@ -1,5 +1,5 @@
 """`python -m bot` does what the `electionbot` command does."""
 
-from bot.cli import main
+from bot.cli.main import main
 
 raise SystemExit(main())

@@ -22,9 +22,9 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from bot.conversation import Conversation
-from bot.dialogue import Context
-from bot.render import html_messages
+from bot.answering.dialogue import Context
+from bot.conversation.core import Conversation
+from bot.conversation.render import html_messages
 
 from .fakebotapi import FakeBotAPI
 
@@ -34,8 +34,8 @@ TOKEN = "7000000001:AAFakeTokenForTheBenchmark0123456789"
 
 def serve() -> None:
     """The child: `electionbot run` as the CLI runs it, with the limiter as asked."""
-    from bot.config import Settings
-    from bot.runner import run
+    from bot.service.config import Settings
+    from bot.telegram.runner import run
 
     settings = replace(Settings.from_env(), watch=False,
                        rate_limit=os.environ.get("BENCH_RATE_LIMIT") == "on")

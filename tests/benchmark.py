@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from bot import text as tx
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
+from bot.language import text as tx
 
 ROOT = Path(__file__).resolve().parent.parent
 # the shared eval sets sit beside the main checkout; worktrees are one level deeper
@@ -101,7 +101,7 @@ def _rename(question: str, lang: str, names: list[dict[str, str]],
 
 def generate_base(target: Path, size: int, seed: int = 11) -> Path:
     """Write a knowledge directory of `size` entries: the shipped ones plus synthetic ones."""
-    from bot.knowledge import load_knowledge
+    from bot.knowledge.base import load_knowledge
 
     shipped = ROOT / "knowledge"
     kb = load_knowledge(shipped)
@@ -173,9 +173,9 @@ def _pct(times: list[float], p: float) -> float:
 def _loader() -> tuple[Callable[[Path], Any], Callable[[Path], Any]]:
     """(cold load, cached load) of a knowledge directory into a ready matcher, with each
     entry's answer in every catalog language, as the bot loads it (grounding reads them)."""
-    from bot.conversation import answer_texts
-    from bot.i18n import load_catalogs
-    from bot.kbcache import load_matcher
+    from bot.answering.cache import load_matcher
+    from bot.conversation.core import answer_texts
+    from bot.knowledge.catalogs import load_catalogs
 
     catalogs = load_catalogs(ROOT / "locales")
 
@@ -213,7 +213,7 @@ def measure(kb_dir: Path, baseline_questions: int) -> dict[str, Any]:
     process: the bot's steady state on election day."""
     from rapidfuzz import fuzz, process
 
-    from bot.dialogue import understand
+    from bot.answering.dialogue import understand
 
     _, cached_load = _loader()
     t0 = time.perf_counter()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversation, answer_texts
-from bot.i18n import Catalogs, load_catalogs
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matcher import Matcher
+from bot.answering.matcher import Matcher
+from bot.conversation.core import Conversation, answer_texts
+from bot.knowledge.base import KnowledgeBase, load_knowledge
+from bot.knowledge.catalogs import Catalogs, load_catalogs
 
 from .fakebotapi import SHARED_SPEC, SPEC_ENV_VAR, FakeBotAPI, spec_path_or_none
 

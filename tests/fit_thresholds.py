@@ -1,10 +1,11 @@
 """Fit the decision thresholds by cross-validation (not a test): `python -m tests.fit_thresholds`.
 
-The answer / partial / suggest decision rests on a few scores (`bot.matcher.Thresholds`). This
-script reads the shared eval sets (dev, dev2, dev3 and the two conversation sets), cuts them
-into folds (single questions by line, conversations whole), and for each fold picks, on the
-other folds, the grid point with the best objective, then reports what that choice does on the
-held-out fold. A wrong confident answer is the worst outcome, so the objective is
+The answer / partial / suggest decision rests on a few scores
+(`bot.answering.matcher.Thresholds`). This script reads the shared eval sets (dev, dev2, dev3
+and the two conversation sets), cuts them into folds (single questions by line, conversations
+whole), and for each fold picks, on the other folds, the grid point with the best objective, then
+reports what that choice does on the held-out fold. A wrong confident answer is the worst outcome,
+so the objective is
 
     right - 3 * wrong - nearmiss answered - out-of-scope answered
 
@@ -21,10 +22,10 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from bot.conversation import Conversation, answer_texts
-from bot.i18n import load_catalogs
-from bot.knowledge import load_knowledge
-from bot.matcher import Matcher, Thresholds
+from bot.answering.matcher import Matcher, Thresholds
+from bot.conversation.core import Conversation, answer_texts
+from bot.knowledge.base import load_knowledge
+from bot.knowledge.catalogs import load_catalogs
 
 from .benchmark import EVAL_DIR, ROOT
 from .scoring import Tally, score_lines

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from bot.conversation import Conversation
-from bot.dialogue import ContextStore
+from bot.answering.dialogue import ContextStore
+from bot.conversation.core import Conversation
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions import MAX_PACKED_BYTES, Action, ActionError, ActionTooLong
+from bot.conversation.actions import MAX_PACKED_BYTES, Action, ActionError, ActionTooLong
 
 KEY = b"k" * 32
 
@@ -80,7 +80,7 @@ def test_why_data_is_refused() -> None:
 
 
 def test_malformed_but_signed_data_is_refused() -> None:
-    from bot.actions import _sign
+    from bot.conversation.actions import _sign
 
     for body in ("en|e:x", "en|e:x|r|extra"):
         with pytest.raises(ActionError) as refused:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from bot.catalog_update import _write, carry_by_context, render
+from bot.authoring.catalog_update import _write, carry_by_context, render
 
 
 def _catalog(*messages: tuple[str, str, str | None]) -> Catalog:

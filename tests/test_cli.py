@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import chat_loop, main
-from bot.conversation import Conversation
-from bot.knowledge import KnowledgeBase
+from bot.cli.main import chat_loop, main
+from bot.conversation.core import Conversation
+from bot.knowledge.base import KnowledgeBase
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import ConfigError, Settings
+from bot.service.config import ConfigError, Settings
 
 from .conftest import ROOT, TOKEN
 

@@ -1,5 +1,5 @@
-"""The conversation context (bot/dialogue.py) on the tests' own base: what a reply leaves for the
-next message, how a follow-up reads with it, and the store that keeps it per chat."""
+"""The conversation context (bot/answering/dialogue.py) on the tests' own base: what a reply leaves
+for the next message, how a follow-up reads with it, and the store that keeps it per chat."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import Conversation
-from bot.dialogue import Context, ContextStore, entry_context, split_questions
+from bot.answering.dialogue import Context, ContextStore, entry_context, split_questions
+from bot.conversation.core import Conversation
 
 from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, TimedOut
 
-from bot.metrics import Metrics
+from bot.service.metrics import Metrics
 from bot.telegram.delivery import (
     DeliveryLimiter,
     PollingErrors,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import chat_loop, main
-from bot.conversation import Conversation
-from bot.dialogue import Context, ContextStore, split_questions
+from bot.answering.dialogue import Context, ContextStore, split_questions
+from bot.cli.main import chat_loop, main
+from bot.conversation.core import Conversation
 
 from .conftest import shared_eval_set
 
@@ -101,7 +101,7 @@ def test_one_question_with_and_is_not_split(conversation: Conversation, text: st
 
 
 def test_split_questions(matcher: object) -> None:
-    from bot.matcher import Matcher
+    from bot.answering.matcher import Matcher
 
     assert isinstance(matcher, Matcher)
     assert split_questions(matcher, "What is ENEMO and where does it observe?") == [

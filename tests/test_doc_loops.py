@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import read_catalog
+from bot.knowledge.catalogs import read_catalog
 
 from .conftest import ROOT
 

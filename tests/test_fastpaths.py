@@ -12,10 +12,16 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
-from bot import text as tx
-from bot.i18n import Catalogs
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matcher import MIN_TYPO_LENGTH, QUESTION_WORD_PREFIX, TYPO_CUTOFF, Matcher, _Reading
+from bot.answering.matcher import (
+    MIN_TYPO_LENGTH,
+    QUESTION_WORD_PREFIX,
+    TYPO_CUTOFF,
+    Matcher,
+    _Reading,
+)
+from bot.knowledge.base import KnowledgeBase, load_knowledge
+from bot.knowledge.catalogs import Catalogs
+from bot.language import text as tx
 
 from .benchmark import _eval_sets, generate_base
 from .conftest import FIXTURE_KB
@@ -51,7 +57,7 @@ class Reference(Matcher):
                     i += size
                     break
             else:
-                # a country or territory named in one word, as CLDR writes it (see bot.places)
+                # a country or territory in one word, as CLDR writes it (see bot.language.places)
                 place = self._place_words.get(words[i])
                 if place is not None:
                     terms.append(place)
@@ -250,7 +256,7 @@ def test_weights_keep_their_range_as_the_base_grows(tmp_path: Path) -> None:
 def distracted(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Matcher:
     """The shipped base among 1,500 synthetic entries about made-up organisations, read with
     the answers in every catalog language, as the bot reads it."""
-    from bot.conversation import answer_texts
+    from bot.conversation.core import answer_texts
 
     big = load_knowledge(generate_base(tmp_path_factory.mktemp("kb") / "kb", 1500))
     return Matcher(big, answers=answer_texts(big, catalogs))
@@ -299,7 +305,7 @@ def _reference_subject(matcher: Matcher, entry_id: str) -> frozenset[str]:
     """An entry's derived subject, worked out from its texts one phrasing at a time."""
     from collections import Counter
 
-    from bot.grounding import RAREST_SHARE, SUBJECT_SHARE, USED_SHARE
+    from bot.answering.grounding import RAREST_SHARE, SUBJECT_SHARE, USED_SHARE
 
     entry = matcher.kb.entries[entry_id]
     phrasings = [frozenset(matcher._terms(tx.words(q)))
@@ -368,7 +374,7 @@ def test_phrasings_read_like_the_reference(distracted: Matcher) -> None:
     """The index reads a phrasing's words and written names token by token, each token once:
     the same as reading the whole text (words never span whitespace, and neither normalisation
     nor lower-casing looks across it: a final sigma, a spacing accent, a ligature)."""
-    from bot.index import _read_phrasing
+    from bot.answering.index import _read_phrasing
 
     texts = [q for e in distracted.kb.entries.values() for qs in e.questions.values()
              for q in qs] + ["  Élan Ñandu Їжак x", "Ünter Den", "A-WEB and «ENEMO»?", "ЦВК-2 ok",

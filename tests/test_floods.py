@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.concurrency import ChatOrderedProcessor
-from bot.config import ConfigError, Settings
-from bot.floods import FloodGuard, Verdict
-from bot.metrics import Metrics
+from bot.service.concurrency import ChatOrderedProcessor
+from bot.service.config import ConfigError, Settings
+from bot.service.floods import FloodGuard, Verdict
+from bot.service.metrics import Metrics
 
 from .conftest import TOKEN
 from .e2e import ask, running, user

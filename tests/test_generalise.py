@@ -9,10 +9,10 @@ from textwrap import dedent
 
 import pytest
 
-from bot import text as tx
-from bot.knowledge import load_knowledge
-from bot.matcher import Matcher
-from bot.places import place_names
+from bot.answering.matcher import Matcher
+from bot.knowledge.base import load_knowledge
+from bot.language import text as tx
+from bot.language.places import place_names
 
 # Fifty countries that no eval set names, as a grammar declines them: (code, en, ru nominative,
 # ru prepositional "в ...", be nominative, be locative "у ..."), written by hand.
@@ -279,9 +279,9 @@ def test_other_unknown_years_stay_partial(club: Matcher, question: str) -> None:
 
 
 def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> None:
-    from bot.conversation import Conversation
-    from bot.i18n import load_catalogs
-    from bot.render import plain_text
+    from bot.conversation.core import Conversation
+    from bot.conversation.render import plain_text
+    from bot.knowledge.catalogs import load_catalogs
 
     (tmp_path / "kb" / "lexicon").mkdir(parents=True)
     for name, text in LEXICON.items():
@@ -323,7 +323,7 @@ def test_question_words_in_all_their_case_forms(shipped_lexicon: Matcher, term: 
 
 def test_a_question_joined_by_and_to_one_asking_with_whom_is_split(
         shipped_lexicon: Matcher) -> None:
-    from bot.dialogue import split_questions
+    from bot.answering.dialogue import split_questions
     assert split_questions(shipped_lexicon, "Што такое НВВ і з кім яна супрацоўнічае?") == [
         "Што такое НВВ", "з кім яна супрацоўнічае?"]
 
@@ -468,7 +468,7 @@ def test_a_year_given_for_something_else_does_not_answer_when(tmp_path: Path) ->
 ])
 def test_a_sentence_that_opens_as_a_question_asks_without_a_question_mark(
         shipped_lexicon: Matcher, message: str, parts: list[str]) -> None:
-    from bot.dialogue import split_questions
+    from bot.answering.dialogue import split_questions
     assert split_questions(shipped_lexicon, message) == parts
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.conversation import Conversation
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.matcher import Matcher, split_sentences
+from bot.answering.matcher import Matcher, split_sentences
+from bot.cli.main import main
+from bot.conversation.core import Conversation
+from bot.knowledge.base import KnowledgeError, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,7 +149,7 @@ def test_explain_says_what_matched_and_why(capsys: pytest.CaptureFixture[str]) -
 def test_kb_check_flags_a_subject_the_entry_never_uses(tmp_path: Path) -> None:
     import shutil
 
-    from bot.lint import check
+    from bot.authoring.lint import check
 
     kb = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", kb)

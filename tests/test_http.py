@@ -1,4 +1,4 @@
-"""The Bot API client (bot/http.py): errors as python-telegram-bot expects them, proxies."""
+"""The Bot API client (bot/service/http.py): errors as python-telegram-bot expects them, proxies."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from telegram.error import NetworkError, TimedOut
 from yarl import URL
 
 from bot.errors import UsageError
-from bot.http import AiohttpRequest, env_proxy, tls_context
+from bot.service.http import AiohttpRequest, env_proxy, tls_context
 from bot.telegram.delivery import never_arrived
 
 from .conftest import TOKEN

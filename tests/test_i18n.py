@@ -12,10 +12,10 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.babel_extract import extract_knowledge
-from bot.catalog_update import extract, update
-from bot.i18n import I18nError, is_translated, load_catalogs
-from bot.knowledge import KnowledgeBase
+from bot.authoring.babel_extract import extract_knowledge
+from bot.authoring.catalog_update import extract, update
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.catalogs import I18nError, is_translated, load_catalogs
 
 from .conftest import ROOT
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from bot import kbcache
-from bot import knowledge as knowledge_module
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.matcher import Matcher
+from bot.answering import cache as kbcache
+from bot.answering.matcher import Matcher
+from bot.knowledge import base as knowledge_module
+from bot.knowledge.base import KnowledgeError, load_knowledge
 
 from .benchmark import generate_base
 
@@ -207,7 +207,7 @@ def test_cache_dir_default_is_the_user_cache(monkeypatch: pytest.MonkeyPatch,
 
 def test_kb_compile_warms_the_cache(kb_dir: Path, parses: list[str],
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
+    from bot.cli.main import main
 
     assert main(["kb", "compile", "--kb", str(kb_dir)]) == 0
     parses.clear()

@@ -5,7 +5,7 @@ from textwrap import dedent
 
 import pytest
 
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.base import KnowledgeError, load_knowledge
 
 VALID = """\
 topic: demo
@@ -140,7 +140,7 @@ def test_lexicon_term_in_two_groups(tmp_path: Path) -> None:
 
 def _same(a: object, b: object) -> bool:
     """Equal, of the same types, and with the same remembered lines, all the way down."""
-    from bot.knowledge import Located
+    from bot.knowledge.base import Located
 
     if type(a) is not type(b):
         return False
@@ -157,7 +157,7 @@ def test_fast_yaml_reading_gives_what_pyyaml_gives() -> None:
     """load_yaml takes common nodes directly; the result must be PyYAML's, lines included."""
     import yaml
 
-    from bot.knowledge import LineLoader, load_yaml
+    from bot.knowledge.base import LineLoader, load_yaml
 
     shipped = Path(__file__).resolve().parent.parent / "knowledge"
     texts = [p.read_text("utf-8") for p in sorted(shipped.rglob("*.yaml"))]

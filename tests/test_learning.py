@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge import KnowledgeBase
-from bot.learning import learn
-from bot.matcher import Matcher
-from bot.storage import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
+from bot.answering.matcher import Matcher
+from bot.authoring.learning import learn
+from bot.knowledge.base import KnowledgeBase
+from bot.storage.store import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
 
 from .conftest import ROOT
 from .e2e import ask, buttons, press, running, user

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from bot.catalog_check import check_locales
-from bot.conversation import Conversation
-from bot.i18n import load_catalogs
-from bot.lint import check
-from bot.storage import Storage
+from bot.authoring.catalog_check import check_locales
+from bot.authoring.lint import check
+from bot.conversation.core import Conversation
+from bot.knowledge.catalogs import load_catalogs
+from bot.storage.store import Storage
 
 from .conftest import ROOT
 from .helpers import copy_checkout, edit
@@ -336,7 +336,7 @@ def test_adding_a_language_is_a_recipe_not_a_code_change(repo: Path) -> None:
 def test_a_checkout_wins_over_the_installed_copy(
         repo: Path, tmp_path_factory: pytest.TempPathFactory,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import paths
+    from bot.knowledge import paths
 
     # as after `pip install .`: the package lives elsewhere, with its own copy of the data
     site = tmp_path_factory.mktemp("site-packages") / "bot"
@@ -422,7 +422,8 @@ def test_belarusian_spelling_of_enemo(conversation: Conversation) -> None:
 def test_pot_drift_fails_the_check_and_update_repairs_it(repo: Path) -> None:
     assert run("locales", "update", "--check", cwd=repo).returncode == 0
     # a source line changed without updating the catalogs
-    edit(repo / "bot" / "conversation.py", '"Choose a topic:"', '"Choose one of the topics:"')
+    source = next(p for p in (repo / "bot").rglob("*.py") if '"Choose a topic:"' in p.read_text())
+    edit(source, '"Choose a topic:"', '"Choose one of the topics:"')
     drift = run("locales", "update", "--check", cwd=repo)
     assert drift.returncode == 1 and "out of date: locales/messages.pot" in drift.stdout
     assert "locales/knowledge.pot" not in drift.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher
+from bot.answering.matcher import Matcher
+from bot.knowledge.base import KnowledgeBase
 
 
 def answer(matcher: Matcher, question: str) -> str | None:

@@ -20,11 +20,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from telegram import Update
 
-from bot.concurrency import ChatOrderedProcessor
-from bot.config import Settings
 from bot.logs import REDACTED, JsonLinesFormatter
-from bot.metrics import Metrics
-from bot.runner import Runner
+from bot.service.concurrency import ChatOrderedProcessor
+from bot.service.config import Settings
+from bot.service.metrics import Metrics
+from bot.telegram.runner import Runner
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI
@@ -112,7 +112,8 @@ async def test_polling_mode_serves_health_and_metrics(api: FakeBotAPI, tmp_path:
 
 async def test_readiness_reports_an_unwritable_database(api: FakeBotAPI, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.health.DB_PROBE_EVERY", 0.5)  # the probe's cache, 10 s normally
+    # the probe's cache, 10 s normally
+    monkeypatch.setattr("bot.service.health.DB_PROBE_EVERY", 0.5)
     port = free_port()
     db = tmp_path / "bot.sqlite3"
     settings = Settings(token=TOKEN, base_url=api.base_url, db_path=db,

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.config import ConfigError, Settings
-from bot.conversation import Conversation
-from bot.storage import (
+from bot.cli.main import main
+from bot.conversation.core import Conversation
+from bot.service.config import ConfigError, Settings
+from bot.storage.store import (
     _MIGRATIONS,
     SCHEMA_VERSION,
     BackgroundStorage,
@@ -354,7 +354,7 @@ def test_texts_are_held_and_written_in_shuffled_batches(tmp_path: Path) -> None:
 
 
 def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversation) -> None:
-    from bot.conversation import privacy
+    from bot.conversation.core import privacy
 
     assert "ботом 30 дней" in privacy(conversation, "ru", 90, 30).body
     assert "ботам 365 дзён" in privacy(conversation, "be", 90).body
@@ -363,7 +363,7 @@ def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversatio
 
 def test_an_unusable_key_file_stops_the_start_with_its_reason(tmp_path: Path) -> None:
     from bot.errors import DatabaseUnusable
-    from bot.startup import open_storage
+    from bot.service.startup import open_storage
 
     db = tmp_path / "bot.sqlite3"
     (tmp_path / "key").mkdir()  # a folder where the key file should be
@@ -377,9 +377,9 @@ def test_an_unusable_key_file_stops_the_start_with_its_reason(tmp_path: Path) ->
 
 
 def test_held_texts_are_bounded_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.storage
+    import bot.storage.store
 
-    monkeypatch.setattr(bot.storage, "MAX_HELD_TEXTS", 25)
+    monkeypatch.setattr(bot.storage.store, "MAX_HELD_TEXTS", 25)
     storage = Storage(tmp_path / "bot.sqlite3", hold_texts=True)
     for i in range(60):
         storage.record("en", "none", f"question {i}")

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError, RetryAfter
 
-from bot import dialogue
-from bot.actions import MAX_PACKED_BYTES, Action, ActionError, ActionTooLong
-from bot.cli import main
-from bot.conversation import Button, Conversation, Reply
-from bot.dialogue import Context, ContextStore
-from bot.render import html_messages, html_text, plain_text
+from bot.answering import dialogue
+from bot.answering.dialogue import Context, ContextStore
+from bot.cli.main import main
+from bot.conversation.actions import MAX_PACKED_BYTES, Action, ActionError, ActionTooLong
+from bot.conversation.core import Button, Conversation, Reply
+from bot.conversation.render import html_messages, html_text, plain_text
 from bot.telegram.context import Services
 from bot.telegram.delivery import DeliveryLimiter
 from bot.telegram.sending import callback_data
@@ -360,7 +360,7 @@ def _quiet(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_the_longest_entry_id_fits_every_button() -> None:
     """kb check's limit on ids is what the buttons under an answer need: 👎 carries the id."""
-    from bot.knowledge import MAX_ID_LENGTH
+    from bot.knowledge.base import MAX_ID_LENGTH
     from bot.telegram.sending import keyboard
 
     longest = "a" * MAX_ID_LENGTH

@@ -7,8 +7,8 @@ from html import unescape
 
 import pytest
 
-from bot.conversation import Reply
-from bot.render import (
+from bot.conversation.core import Reply
+from bot.conversation.render import (
     MIN_PIECE,
     TELEGRAM_TEXT_LIMIT,
     html_messages,

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import errors, startup
-from bot.cli import main
-from bot.storage import Storage, key_file_for
+from bot import errors
+from bot.cli.main import main
+from bot.service import startup
+from bot.storage.store import Storage, key_file_for
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.config import Settings
+from bot.service.config import Settings
 
 from .conftest import TOKEN
 from .e2e import ADMIN, ask, user

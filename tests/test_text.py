@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from bot import text as tx
+from bot.language import text as tx
 
 
 def test_fold_lowercases_and_unifies_yo_and_apostrophes() -> None:
@@ -85,7 +85,7 @@ def test_transliteration_takes_the_longest_letter_group() -> None:
     """The table lookup by length gives what trying every key, longest first, gives."""
     import random
 
-    from bot import text as tx
+    from bot.language import text as tx
 
     def reference(word: str, lang: str) -> str:
         table = tx._TRANSLIT[lang]

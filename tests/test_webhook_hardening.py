@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import tornado.web
 
-from bot.config import ConfigError, Settings
-from bot.runner import raise_open_files_limit
+from bot.service.config import ConfigError, Settings
+from bot.telegram.runner import raise_open_files_limit
 from bot.telegram.webhook import WebServer
 
 from .conftest import TOKEN

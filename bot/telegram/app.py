@@ -24,10 +24,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.actions import FORGET, VOTE, Action
-from bot.concurrency import ChatOrderedProcessor
-from bot.config import Settings
-from bot.conversation import (
+from bot.conversation.actions import FORGET, VOTE, Action
+from bot.conversation.core import (
     ACTION_ENTRY,
     ACTION_LANGUAGE,
     ACTION_SET_LANGUAGE,
@@ -36,10 +34,12 @@ from bot.conversation import (
     USER_COMMANDS,
     Conversation,
 )
-from bot.floods import FloodGuard
 from bot.logs import quiet_third_party_loggers
-from bot.metrics import METRICS, Metrics, metered_request
-from bot.storage import BackgroundStorage, Storage
+from bot.service.concurrency import ChatOrderedProcessor
+from bot.service.config import Settings
+from bot.service.floods import FloodGuard
+from bot.service.metrics import METRICS, Metrics, metered_request
+from bot.storage.store import BackgroundStorage, Storage
 from bot.telegram import handlers as h
 from bot.telegram.context import SERVICES, BotContext, Services
 from bot.telegram.delivery import DeliveryLimiter, PollingErrors, PrivateBot

@@ -13,13 +13,13 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.actions import Action, ActionError
-from bot.config import Settings
-from bot.conversation import Conversation
-from bot.dialogue import ContextStore
-from bot.i18n import Language
-from bot.metrics import Metrics
-from bot.storage import BackgroundStorage
+from bot.answering.dialogue import ContextStore
+from bot.conversation.actions import Action, ActionError
+from bot.conversation.core import Conversation
+from bot.knowledge.catalogs import Language
+from bot.service.config import Settings
+from bot.service.metrics import Metrics
+from bot.storage.store import BackgroundStorage
 from bot.telegram.sending import chat_key, on_keyboard
 
 SERVICES = "services"
@@ -52,7 +52,7 @@ class Services:
         self.stop_watching = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
         self.maintainer: asyncio.Task[None] | None = None
-        # update ids of the first update past a chat's flood limit (see bot.floods)
+        # update ids of the first update past a chat's flood limit (see bot.service.floods)
         self.slow_down: set[int] = set()
         # what each chat's next message may refer to: entry ids, never text; memory only
         self.contexts = ContextStore(clock=clock)

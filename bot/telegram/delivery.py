@@ -36,15 +36,15 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.http import ServerError
 from bot.logs import Throttle
-from bot.metrics import Metrics
+from bot.service.http import ServerError
+from bot.service.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE = 60.0
 WARN_EVERY = 10.0
-# Errors raised before a single byte of the request was sent (bot/http.py keeps them as the
+# Errors raised before a single byte of the request was sent (bot/service/http.py keeps them as the
 # cause): refused, unresolvable, TLS failed, or no connection within the connect timeout.
 _NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 # Methods whose repetition would show the user something twice.

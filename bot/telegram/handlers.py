@@ -17,13 +17,13 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
-from bot import conversation as core
-from bot.actions import VOTE, Action
-from bot.conversation import KEPT_TEXTS, Reply
-from bot.dialogue import entry_context
-from bot.http import ServerError
-from bot.i18n import Language
-from bot.render import html_messages
+from bot.answering.dialogue import entry_context
+from bot.conversation import core
+from bot.conversation.actions import VOTE, Action
+from bot.conversation.core import KEPT_TEXTS, Reply
+from bot.conversation.render import html_messages
+from bot.knowledge.catalogs import Language
+from bot.service.http import ServerError
 from bot.telegram.context import BotContext
 from bot.telegram.reload import reload_knowledge
 from bot.telegram.sending import send, show
@@ -41,7 +41,7 @@ async def reply(update: Update, context: BotContext, answer: Reply) -> None:
 
 async def load_user(update: Update, context: BotContext) -> None:
     """Runs before every handler (group -1). The first update past a chat's flood limit gets
-    one "please slow down" and nothing else (later ones never get here: see bot.floods)."""
+    one "please slow down" and nothing else (later ones never get here: see bot.service.floods)."""
     await context.load(update)
     if update.update_id in context.services.slow_down:
         context.services.slow_down.discard(update.update_id)

@@ -7,9 +7,9 @@ import logging
 
 from watchfiles import Change, awatch
 
-from bot.conversation import Conversation
-from bot.i18n import I18nError
-from bot.knowledge import KnowledgeError
+from bot.conversation.core import Conversation
+from bot.knowledge.base import KnowledgeError
+from bot.knowledge.catalogs import I18nError
 from bot.telegram.context import Services
 
 log = logging.getLogger(__name__)

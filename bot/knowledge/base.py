@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from bot.paths import default_knowledge_dir
-from bot.text import words as fold_words
+from bot.knowledge.paths import default_knowledge_dir
+from bot.language.text import words as fold_words
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 REQUIRED_LANGUAGES = ("be", "ru", "en")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids travel inside Telegram's callback_data (64 bytes): the longest is 👎 under an answer in a
-# three-letter language, "xxx|fb:down:<id>||" and an 8-character signature (bot/actions.py).
+# three-letter language, "xxx|fb:down:<id>||" and an 8-character signature
+# (bot/conversation/actions.py).
 MAX_ID_LENGTH = 64 - len("xxx|fb:down:||") - 8  # 42
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 LEXICON_DIR = "lexicon"

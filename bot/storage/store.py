@@ -69,8 +69,8 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX questions_day ON questions (day);
     """,
-    # learning from citizens (bot/learning.py): an unsure reply's question text is kept under a
-    # random reference, and the suggestion a citizen then pressed under the same reference
+    # learning from citizens (bot/authoring/learning.py): an unsure reply's question text is kept
+    # under a random reference, and the suggestion a citizen then pressed under the same reference
     """
     ALTER TABLE questions ADD COLUMN ref TEXT;
     CREATE UNIQUE INDEX questions_ref ON questions (ref) WHERE ref IS NOT NULL;

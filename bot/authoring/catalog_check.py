@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from bot.i18n import (
+from bot.knowledge.catalogs import (
     DOMAINS,
     REQUIRED_LANGUAGES,
     SOURCE_LANGUAGE,

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import tornado.netutil
 
-from bot import metrics as metrics_mod
-from bot import startup
-from bot.config import Settings
 from bot.errors import CannotListen, Interrupted, TelegramRefused, TelegramUnreachable
-from bot.health import Ops, keep_bot_api_contact, tornado_routes
-from bot.http import tls_context
+from bot.service import metrics as metrics_mod
+from bot.service import startup
+from bot.service.config import Settings
+from bot.service.health import Ops, keep_bot_api_contact, tornado_routes
+from bot.service.http import tls_context
 
 if TYPE_CHECKING:
     from bot.telegram.webhook import WebServer

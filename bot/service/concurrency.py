@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
-from bot.floods import FloodGuard, Verdict
 from bot.logs import Throttle
-from bot.metrics import Metrics, update_type
+from bot.service.floods import FloodGuard, Verdict
+from bot.service.metrics import Metrics, update_type
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import tornado.web
 
-from bot.metrics import Metrics
+from bot.service.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

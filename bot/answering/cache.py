@@ -31,11 +31,11 @@ from typing import Any
 import babel
 import numpy as np
 
-from bot import knowledge as knowledge_module
-from bot.index import Index, Vocabulary
-from bot.knowledge import LEXICON_DIR, KnowledgeBase, Problem, load_knowledge, topic_files
-from bot.matcher import Matcher, Thresholds
-from bot.paths import default_knowledge_dir
+from bot.answering.index import Index, Vocabulary
+from bot.answering.matcher import Matcher, Thresholds
+from bot.knowledge import base as knowledge_module
+from bot.knowledge.base import LEXICON_DIR, KnowledgeBase, Problem, load_knowledge, topic_files
+from bot.knowledge.paths import default_knowledge_dir
 
 log = logging.getLogger(__name__)
 # each entry's answer texts for a loaded base (from the catalogs, which the cache does not hold)
@@ -46,7 +46,8 @@ MAGIC = b"electionbot compiled base v2\n"
 _DIGEST = 32
 _NO_STAMP = bytes(_DIGEST)
 # the modules whose code shapes what is cached: any change to them is a different cache
-_CODE = ("knowledge.py", "index.py", "matcher.py", "text.py", "kbcache.py", "places.py")
+# the packages whose code builds what is cached: a change to any of their modules is a new cache
+_CODE_PACKAGES = ("language", "knowledge", "answering")
 _DTYPES = frozenset({"<i4", "<i8", "<u8", "<f8", "|b1"})
 _PATH_CLASSES = frozenset({"Path", "PosixPath", "WindowsPath", "PurePosixPath",
                            "PureWindowsPath"})
@@ -65,9 +66,10 @@ def _code_digest() -> bytes:
     h = hashlib.sha256(MAGIC)
     # (babel's CLDR data gives the place names: another version may read them differently)
     h.update(f"{sys.version_info[:2]} numpy {np.__version__} babel {babel.__version__}".encode())
-    here = Path(__file__).resolve().parent
-    for name in _CODE:
-        h.update((here / name).read_bytes())
+    bot = Path(__file__).resolve().parent.parent
+    for package in _CODE_PACKAGES:
+        for module in sorted((bot / package).glob("*.py")):
+            h.update(module.name.encode() + b"\0" + module.read_bytes())
     return h.digest()
 
 
@@ -137,7 +139,7 @@ class _Unpickler(pickle.Unpickler):
     """Rebuilds only this project's frozen data classes, paths and arrays."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == "bot.knowledge":
+        if module == "bot.knowledge.base":
             found = getattr(knowledge_module, name, None)
             if isinstance(found, type) and (dataclasses.is_dataclass(found)
                                             or found is knowledge_module.Located):

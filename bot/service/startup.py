@@ -16,8 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.config import Settings
-from bot.conversation import Conversation
+from bot.conversation.core import Conversation
 from bot.errors import (
     DatabaseLocked,
     DatabaseUnusable,
@@ -25,10 +24,11 @@ from bot.errors import (
     TelegramRefused,
     TelegramUnreachable,
 )
-from bot.i18n import I18nError
-from bot.knowledge import KnowledgeError
-from bot.paths import resolve_data_dir
-from bot.storage import SCHEMA_VERSION, Storage, UserKeyError
+from bot.knowledge.base import KnowledgeError
+from bot.knowledge.catalogs import I18nError
+from bot.knowledge.paths import resolve_data_dir
+from bot.service.config import Settings
+from bot.storage.store import SCHEMA_VERSION, Storage, UserKeyError
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ async def check_telegram(settings: Settings, attempt_timeout: float = 10.0) -> s
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    from bot.http import AiohttpRequest
+    from bot.service.http import AiohttpRequest
 
     where = api_address(settings)
     setting = "TELEGRAM_BASE_URL" if settings.base_url else "the network"

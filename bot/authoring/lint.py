@@ -12,9 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot import text as tx
-from bot.conversation import Conversation
-from bot.i18n import (
+from bot.answering.matcher import Matcher
+from bot.conversation.core import Conversation
+from bot.conversation.render import TELEGRAM_TEXT_LIMIT, html_messages
+from bot.knowledge.base import Entry, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge.catalogs import (
     MAX_LABEL_CHARS,
     REQUIRED_LANGUAGES,
     SOURCE_CONTEXT,
@@ -26,9 +28,7 @@ from bot.i18n import (
     load_catalogs,
     topic_context,
 )
-from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, load_knowledge
-from bot.matcher import Matcher
-from bot.render import TELEGRAM_TEXT_LIMIT, html_messages
+from bot.language import text as tx
 
 Severity = Literal["error", "warning", "info"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot import text as tx
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
+from bot.language import text as tx
 
 IntArray = npt.NDArray[np.int32]
 _ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")

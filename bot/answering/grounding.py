@@ -24,9 +24,9 @@ from typing import TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
-from bot import text as tx
-from bot.knowledge import Entry
-from bot.memo import remember
+from bot.knowledge.base import Entry
+from bot.language import text as tx
+from bot.language.memo import remember
 
 # A term must be shared by at least this share of an entry's phrasings to count as its subject.
 SUBJECT_SHARE = 0.5

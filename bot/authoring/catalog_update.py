@@ -25,8 +25,14 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize, unescape, write_po
 
 from bot.errors import UsageError
-from bot.i18n import DOMAINS, SOURCE_LANGUAGE, I18nError, available_languages, read_catalog
-from bot.paths import PROJECT_NAME
+from bot.knowledge.catalogs import (
+    DOMAINS,
+    SOURCE_LANGUAGE,
+    I18nError,
+    available_languages,
+    read_catalog,
+)
+from bot.knowledge.paths import PROJECT_NAME
 
 # GNU gettext's and pybabel's default line width: catalogs edited with either keep their shape
 WIDTH = 76
@@ -37,7 +43,7 @@ COPYRIGHT = "electionbot contributors"
 BUGS_ADDRESS = "the electionbot maintainers (see README.md)"
 TRANSLATOR = "electionbot translators"
 # the extractor of babel.cfg's `knowledge` method, so extraction needs no installed entry point
-METHODS = {"knowledge": "bot.babel_extract:extract_knowledge"}
+METHODS = {"knowledge": "bot.authoring.babel_extract:extract_knowledge"}
 # header lines that change without any change of content
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date|Generated-By): .*\n',
                        re.MULTILINE)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # bot/
 PROJECT_NAME = "electionbot"
 _NAME_RE = re.compile(r'^\s*name\s*=\s*["\']electionbot["\']\s*$', re.MULTILINE)
 ENV = {"knowledge": "ELECTIONBOT_KB", "locales": "ELECTIONBOT_LOCALES"}

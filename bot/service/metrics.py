@@ -148,10 +148,10 @@ def api_method(url: str) -> str:
 
 
 def metered_request(metrics: Metrics, **kwargs: Any) -> Any:
-    """The bot's Bot API client (bot/http.py), counting every call by method and HTTP status."""
+    """The Bot API client (bot/service/http.py), counting every call by method and HTTP status."""
     from telegram.error import NetworkError
 
-    from bot.http import AiohttpRequest, ServerError
+    from bot.service.http import AiohttpRequest, ServerError
 
     class MeteredRequest(AiohttpRequest):
         async def do_request(self, url: str, method: str, *args: Any,

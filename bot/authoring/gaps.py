@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import KnowledgeBase
-from bot.learning import Learned
-from bot.matcher import Matcher
-from bot.storage import StoredQuestion
+from bot.answering.matcher import Matcher
+from bot.authoring.learning import Learned
+from bot.knowledge.base import KnowledgeBase
+from bot.storage.store import StoredQuestion
 
 # two questions belong together when their content terms are this similar (0..100)
 GROUP_SIMILARITY = 75.0

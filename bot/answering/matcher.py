@@ -11,8 +11,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot import text as tx
-from bot.grounding import (
+from bot.answering.grounding import (
     RAREST_SHARE,
     SUBJECT_SHARE,
     USED_SHARE,
@@ -23,10 +22,11 @@ from bot.grounding import (
     counted_term,
     explicit_subject,
 )
-from bot.index import ExactPhrasings, Index, build_index, derived_subjects, ranges
-from bot.knowledge import KnowledgeBase
-from bot.memo import remember
-from bot.places import place_names
+from bot.answering.index import ExactPhrasings, Index, build_index, derived_subjects, ranges
+from bot.knowledge.base import KnowledgeBase
+from bot.language import text as tx
+from bot.language.memo import remember
+from bot.language.places import place_names
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
 # small talk kinds in the order one wins over another in a mixed message

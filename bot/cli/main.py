@@ -12,13 +12,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.conversation import Button, Conversation, Reply, Turn
-from bot.dialogue import Context, ContextStore
+from bot.answering.dialogue import Context, ContextStore
+from bot.answering.matcher import Match
+from bot.conversation.core import Button, Conversation, Reply, Turn
+from bot.conversation.render import plain_text
 from bot.errors import INTERNAL, KNOWLEDGE, ElectionbotError, Interrupted, UsageError
-from bot.i18n import I18nError
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.matcher import Match
-from bot.render import plain_text
+from bot.knowledge.base import KnowledgeError, load_knowledge
+from bot.knowledge.catalogs import I18nError
 
 # the statuses `ask --json` reports (README documents them)
 STATUSES = ("answer", "partial", "suggest", "none", "smalltalk")
@@ -90,7 +90,7 @@ def _add_common(parser: argparse.ArgumentParser, lang: bool = True) -> None:
 
 def _resolve_dirs(args: argparse.Namespace, err: TextIO | None) -> None:
     """Fix --kb/--locales to the directories used, and say on stderr which ones and why."""
-    from bot.paths import resolve_data_dir
+    from bot.knowledge.paths import resolve_data_dir
 
     for name in ("kb", "locales"):
         if not hasattr(args, name):
@@ -432,8 +432,8 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
 
 def _chat_turn(conv: Conversation, line: str, buttons: list[Button], lang: str) -> Reply | None:
     """A typed number or command, as the terminal's buttons and menu; None for a question."""
-    from bot import conversation as core
-    from bot.storage import DEFAULT_RETENTION_DAYS
+    from bot.conversation import core
+    from bot.storage.store import DEFAULT_RETENTION_DAYS
 
     if line.isdigit():
         number = int(line)
@@ -462,7 +462,7 @@ def run_chat(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 # --- kb check ----------------------------------------------------------------------------------
 
 def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.lint import check
+    from bot.authoring.lint import check
 
     report = check(args.kb, args.locales)
     if args.format == "json":
@@ -476,11 +476,11 @@ def run_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.config import db_path
-    from bot.gaps import as_text, as_yaml, group_questions, learned_text, learned_yaml
-    from bot.learning import learn
-    from bot.matcher import Matcher
-    from bot.storage import Storage
+    from bot.answering.matcher import Matcher
+    from bot.authoring.gaps import as_text, as_yaml, group_questions, learned_text, learned_yaml
+    from bot.authoring.learning import learn
+    from bot.service.config import db_path
+    from bot.storage.store import Storage
 
     if args.since is not None and args.since < 0:
         raise UserError("--since takes a number of days (0 or more)")
@@ -517,7 +517,7 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_kb_compile(args: argparse.Namespace, out: TextIO) -> int:
     """Load the base once so that the next start reads the compiled cache (Docker builds)."""
-    from bot.kbcache import cache_dir, load_matcher
+    from bot.answering.cache import cache_dir, load_matcher
 
     matcher = load_matcher(args.kb)
     out.write(f"compiled {len(matcher.kb.entries)} entries into {cache_dir()}\n")
@@ -527,7 +527,7 @@ def run_kb_compile(args: argparse.Namespace, out: TextIO) -> int:
 def run_locales_check(args: argparse.Namespace, out: TextIO) -> int:
     from dataclasses import asdict
 
-    from bot.catalog_check import THRESHOLD, check_locales, visibility
+    from bot.authoring.catalog_check import THRESHOLD, check_locales, visibility
 
     statuses = check_locales(args.locales)
     shown = visibility(statuses)
@@ -551,7 +551,7 @@ def run_locales_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _checkout() -> Path:
-    from bot.paths import find_checkout
+    from bot.knowledge.paths import find_checkout
 
     root = find_checkout()
     if root is None:
@@ -561,7 +561,7 @@ def _checkout() -> Path:
 
 
 def run_locales_update(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.catalog_update import update
+    from bot.authoring.catalog_update import update
 
     root = _checkout()
     written = update(root, dry_run=args.check)
@@ -582,7 +582,7 @@ def run_locales_update(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_locales_init(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.catalog_update import init
+    from bot.authoring.catalog_update import init
 
     root = _checkout()
     for w in init(root, args.language):
@@ -597,9 +597,9 @@ def run_bot(args: argparse.Namespace) -> int:
     from dataclasses import replace
     from urllib.parse import urlsplit
 
-    from bot.config import Settings, parse_address
     from bot.logs import configure_logging
-    from bot.runner import Webhook, run
+    from bot.service.config import Settings, parse_address
+    from bot.telegram.runner import Webhook, run
 
     settings = Settings.from_env()
     if args.metrics_addr:
@@ -634,7 +634,7 @@ def run_health(args: argparse.Namespace, out: TextIO) -> int:
     import urllib.error
     import urllib.request
 
-    from bot.config import parse_address
+    from bot.service.config import parse_address
 
     url = args.url
     if url is None:
@@ -664,9 +664,9 @@ def run_backup(args: argparse.Namespace, out: TextIO) -> int:
     (ELECTIONBOT_USER_KEY_FILE) is never in it: the copy alone names nobody."""
     import sqlite3
 
-    from bot.config import db_path
     from bot.errors import DatabaseUnusable
-    from bot.startup import check_database
+    from bot.service.config import db_path
+    from bot.service.startup import check_database
 
     db = args.db or db_path(os.environ)
     if not db.is_file():

@@ -6,9 +6,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from bot.dialogue import Context, context_after, understand
-from bot.grounding import YEAR_RE
-from bot.i18n import (
+from bot.answering.cache import load_matcher
+from bot.answering.dialogue import Context, context_after, understand
+from bot.answering.grounding import YEAR_RE
+from bot.answering.matcher import Match, Matcher, split_sentences
+from bot.authoring.learning import REF_RE, new_ref
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.catalogs import (
     SOURCE_CONTEXT,
     Catalogs,
     Language,
@@ -16,11 +20,7 @@ from bot.i18n import (
     load_catalogs,
     topic_context,
 )
-from bot.kbcache import load_matcher
-from bot.knowledge import KnowledgeBase
-from bot.learning import REF_RE, new_ref
-from bot.matcher import Match, Matcher, split_sentences
-from bot.storage import DEFAULT_LANGUAGE_DAYS
+from bot.storage.store import DEFAULT_LANGUAGE_DAYS
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 

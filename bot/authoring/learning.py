@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.knowledge import KnowledgeBase
-    from bot.matcher import Matcher
-    from bot.storage import StoredChoice
+    from bot.answering.matcher import Matcher
+    from bot.knowledge.base import KnowledgeBase
+    from bot.storage.store import StoredChoice
 
-from bot.storage import safe_text
+from bot.storage.store import safe_text
 
 # 6 random bytes → 8 URL-safe characters: fits Telegram's 64-byte callback_data next to an id
 REF_BYTES = 6
@@ -91,8 +91,8 @@ class _Baseline:
 
 def learn(choices: list[StoredChoice], kb: KnowledgeBase, matcher: Matcher) -> list[Learned]:
     """Phrasings to add per entry, most chosen first; unsafe or useless ones held back."""
-    from bot.matcher import QUESTION_WORD_PREFIX
-    from bot.matcher import Matcher as _Matcher
+    from bot.answering.matcher import QUESTION_WORD_PREFIX
+    from bot.answering.matcher import Matcher as _Matcher
 
     counted: dict[str, Counter[tuple[str, str | None]]] = {}
     for choice in choices:

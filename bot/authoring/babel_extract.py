@@ -12,8 +12,8 @@ from typing import IO, Any
 
 import yaml
 
-from bot.i18n import MAX_LABEL_CHARS, SOURCE_CONTEXT, label_context, topic_context
-from bot.knowledge import Located, load_yaml, paragraphs
+from bot.knowledge.base import Located, load_yaml, paragraphs
+from bot.knowledge.catalogs import MAX_LABEL_CHARS, SOURCE_CONTEXT, label_context, topic_context
 
 # (lineno, funcname, messages, comments) as Babel expects; "pgettext" makes the first message
 # the context under Babel's default keywords.

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from bot.paths import default_locales_dir
+from bot.knowledge.paths import default_locales_dir
 
 SOURCE_LANGUAGE = "en"
 REQUIRED_LANGUAGES = ("be", "ru", "en")

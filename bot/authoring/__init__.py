@@ -1,0 +1,1 @@
+"""Tools for the people who write the content: maintainers (`kb`) and translators (`locales`)."""

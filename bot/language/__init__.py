@@ -1,0 +1,1 @@
+"""The words of be/ru/en: normalisation, transliteration, keyboard layouts, numerals and places."""
