@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.answering.dialogue import Context
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.conversation.render import html_messages
 
 from .fakebotapi import FakeBotAPI

@@ -174,7 +174,7 @@ def _loader() -> tuple[Callable[[Path], Any], Callable[[Path], Any]]:
     """(cold load, cached load) of a knowledge directory into a ready matcher, with each
     entry's answer in every catalog language, as the bot loads it (grounding reads them)."""
     from bot.answering.cache import load_matcher
-    from bot.conversation.core import answer_texts
+    from bot.conversation import answer_texts
     from bot.knowledge.catalogs import load_catalogs
 
     catalogs = load_catalogs(ROOT / "locales")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.matcher import Matcher
-from bot.conversation.core import Conversation, answer_texts
+from bot.conversation import Conversation, answer_texts
 from bot.knowledge.base import KnowledgeBase, load_knowledge
 from bot.knowledge.catalogs import Catalogs, load_catalogs
 

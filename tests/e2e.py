@@ -16,9 +16,9 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.service.config import Settings
-from bot.storage.store import Storage
+from bot.storage import Storage
 from bot.telegram import build_application, post_init, post_shutdown, start_polling
 
 from .conftest import TOKEN

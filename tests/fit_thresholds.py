@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from bot.answering.matcher import Matcher, Thresholds
-from bot.conversation.core import Conversation, answer_texts
+from bot.conversation import Conversation, answer_texts
 from bot.knowledge.base import load_knowledge
 from bot.knowledge.catalogs import load_catalogs
 

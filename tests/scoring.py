@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from bot.answering.dialogue import ContextStore
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 
 
 @dataclass(frozen=True)

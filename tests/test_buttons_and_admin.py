@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.telegram.sending import chat_key, keyboard
 
 from .e2e import ADMIN, ask, buttons, running, user

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import chat_loop, main
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
 
 from .conftest import ROOT

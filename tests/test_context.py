@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.dialogue import Context, ContextStore, entry_context, split_questions
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 
 from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from bot.conversation.core import Conversation, parse_action
+from bot.conversation import Conversation, parse_action
 from bot.conversation.render import html_messages, plain_text
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.catalogs import load_catalogs

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 
 from .conftest import load_jsonl
 

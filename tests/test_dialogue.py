@@ -11,7 +11,7 @@ import pytest
 
 from bot.answering.dialogue import Context, ContextStore, split_questions
 from bot.cli.main import chat_loop, main
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 
 from .conftest import shared_eval_set
 

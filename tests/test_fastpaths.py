@@ -256,7 +256,7 @@ def test_weights_keep_their_range_as_the_base_grows(tmp_path: Path) -> None:
 def distracted(tmp_path_factory: pytest.TempPathFactory, catalogs: Catalogs) -> Matcher:
     """The shipped base among 1,500 synthetic entries about made-up organisations, read with
     the answers in every catalog language, as the bot reads it."""
-    from bot.conversation.core import answer_texts
+    from bot.conversation import answer_texts
 
     big = load_knowledge(generate_base(tmp_path_factory.mktemp("kb") / "kb", 1500))
     return Matcher(big, answers=answer_texts(big, catalogs))

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from bot.storage.store import Storage
+from bot.storage import Storage
 
 from .conftest import TOKEN
 from .e2e import ask, button_for, free_port, running, user

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.conversation import core
-from bot.conversation.core import Conversation
+from bot import conversation as core
+from bot.conversation import Conversation
 
 
 def test_every_user_command_opens_a_page(conversation: Conversation) -> None:

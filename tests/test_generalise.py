@@ -279,7 +279,7 @@ def test_other_unknown_years_stay_partial(club: Matcher, question: str) -> None:
 
 
 def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> None:
-    from bot.conversation.core import Conversation
+    from bot.conversation import Conversation
     from bot.conversation.render import plain_text
     from bot.knowledge.catalogs import load_catalogs
 

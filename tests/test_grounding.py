@@ -9,7 +9,7 @@ import pytest
 
 from bot.answering.matcher import Matcher, split_sentences
 from bot.cli.main import main
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeError, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent

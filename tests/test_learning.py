@@ -12,7 +12,7 @@ import yaml
 from bot.answering.matcher import Matcher
 from bot.authoring.learning import learn
 from bot.knowledge.base import KnowledgeBase
-from bot.storage.store import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
+from bot.storage import MAX_STORED_CHARS, Storage, StoredChoice, safe_text
 
 from .conftest import ROOT
 from .e2e import ask, buttons, press, running, user

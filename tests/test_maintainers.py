@@ -15,9 +15,9 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.authoring.catalog_check import check_locales
 from bot.authoring.lint import check
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.knowledge.catalogs import load_catalogs
-from bot.storage.store import Storage
+from bot.storage import Storage
 
 from .conftest import ROOT
 from .helpers import copy_checkout, edit

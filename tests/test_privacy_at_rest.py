@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.service.config import ConfigError, Settings
 from bot.storage.store import (
     _MIGRATIONS,
@@ -354,7 +354,7 @@ def test_texts_are_held_and_written_in_shuffled_batches(tmp_path: Path) -> None:
 
 
 def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversation) -> None:
-    from bot.conversation.core import privacy
+    from bot.conversation import privacy
 
     assert "ботом 30 дней" in privacy(conversation, "ru", 90, 30).body
     assert "ботам 365 дзён" in privacy(conversation, "be", 90).body

@@ -21,8 +21,8 @@ from telegram.error import NetworkError, RetryAfter
 from bot.answering import dialogue
 from bot.answering.dialogue import Context, ContextStore
 from bot.cli.main import main
+from bot.conversation import Button, Conversation, Reply
 from bot.conversation.actions import MAX_PACKED_BYTES, Action, ActionError, ActionTooLong
-from bot.conversation.core import Button, Conversation, Reply
 from bot.conversation.render import html_messages, html_text, plain_text
 from bot.telegram.context import Services
 from bot.telegram.delivery import DeliveryLimiter

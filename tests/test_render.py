@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from bot.conversation.core import Reply
+from bot.conversation import Reply
 from bot.conversation.render import (
     MIN_PIECE,
     TELEGRAM_TEXT_LIMIT,

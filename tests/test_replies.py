@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.conversation.core import Button, Conversation
+from bot.conversation import Button, Conversation
 
 NAV = (Button("📚 Topics", "topics"), Button("🌐 Language", "lang"))
 

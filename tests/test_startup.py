@@ -18,7 +18,7 @@ import pytest
 from bot import errors
 from bot.cli.main import main
 from bot.service import startup
-from bot.storage.store import Storage, key_file_for
+from bot.storage import Storage, key_file_for
 
 from .conftest import ROOT, TOKEN
 from .fakebotapi import FakeBotAPI

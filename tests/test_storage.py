@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.store import (
+from bot.storage import (
     MAX_STORED_CHARS,
     SCHEMA_VERSION,
     BackgroundStorage,
@@ -175,7 +175,7 @@ async def test_queued_writes_run_together_in_order(tmp_path: Path) -> None:
 
 
 async def test_a_language_is_read_from_the_database_once(tmp_path: Path) -> None:
-    from bot.conversation.core import Conversation
+    from bot.conversation import Conversation
     from bot.service.config import Settings
     from bot.telegram.context import Services
 
@@ -201,7 +201,7 @@ async def test_a_language_is_read_from_the_database_once(tmp_path: Path) -> None
 
 
 async def test_a_failed_language_read_is_not_remembered(tmp_path: Path) -> None:
-    from bot.conversation.core import Conversation
+    from bot.conversation import Conversation
     from bot.service.config import Settings
     from bot.telegram.context import Services
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage.store import Storage
+from bot.storage import Storage
 
 
 class Today:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
 from bot.telegram import build_application
 
@@ -446,8 +446,8 @@ def test_token_is_not_in_reprs(api: FakeBotAPI, db: Path) -> None:
 
 def test_a_button_reference_comes_back_signed() -> None:
     """The hook for features that learn from pressed suggestions: Button.ref round-trips."""
+    from bot.conversation import Button, Reply
     from bot.conversation.actions import Action
-    from bot.conversation.core import Button, Reply
     from bot.telegram.sending import keyboard
 
     key = b"k" * 32

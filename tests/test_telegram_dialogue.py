@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 
 from .e2e import ask, button_for, press, running, user
 from .fakebotapi import Call, FakeBotAPI

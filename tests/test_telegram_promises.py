@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.core import Conversation
-from bot.storage.store import Storage
+from bot.conversation import Conversation
+from bot.storage import Storage
 
 from .e2e import ask, button_for, press, running, user
 from .fakebotapi import FakeBotAPI

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.answering.matcher import Matcher
 from bot.authoring.learning import Learned
 from bot.knowledge.base import KnowledgeBase
-from bot.storage.store import StoredQuestion
+from bot.storage import StoredQuestion
 
 # two questions belong together when their content terms are this similar (0..100)
 GROUP_SIMILARITY = 75.0

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.answering.matcher import Matcher
     from bot.knowledge.base import KnowledgeBase
-    from bot.storage.store import StoredChoice
+    from bot.storage import StoredChoice
 
-from bot.storage.store import safe_text
+from bot.storage import safe_text
 
 # 6 random bytes → 8 URL-safe characters: fits Telegram's 64-byte callback_data next to an id
 REF_BYTES = 6

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.answering.matcher import Matcher
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.conversation.render import TELEGRAM_TEXT_LIMIT, html_messages
 from bot.knowledge.base import Entry, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.knowledge.catalogs import (

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from bot.answering.dialogue import Context, ContextStore
 from bot.answering.matcher import Match
-from bot.conversation.core import Button, Conversation, Reply, Turn
+from bot.conversation import Button, Conversation, Reply, Turn
 from bot.conversation.render import plain_text
 from bot.errors import INTERNAL, KNOWLEDGE, ElectionbotError, Interrupted, UsageError
 from bot.knowledge.base import KnowledgeError, load_knowledge
@@ -432,8 +432,8 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
 
 def _chat_turn(conv: Conversation, line: str, buttons: list[Button], lang: str) -> Reply | None:
     """A typed number or command, as the terminal's buttons and menu; None for a question."""
-    from bot.conversation import core
-    from bot.storage.store import DEFAULT_RETENTION_DAYS
+    from bot import conversation as core
+    from bot.storage import DEFAULT_RETENTION_DAYS
 
     if line.isdigit():
         number = int(line)
@@ -480,7 +480,7 @@ def run_kb_gaps(args: argparse.Namespace, out: TextIO) -> int:
     from bot.authoring.gaps import as_text, as_yaml, group_questions, learned_text, learned_yaml
     from bot.authoring.learning import learn
     from bot.service.config import db_path
-    from bot.storage.store import Storage
+    from bot.storage import Storage
 
     if args.since is not None and args.since < 0:
         raise UserError("--since takes a number of days (0 or more)")

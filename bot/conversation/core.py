@@ -20,7 +20,7 @@ from bot.knowledge.catalogs import (
     load_catalogs,
     topic_context,
 )
-from bot.storage.store import DEFAULT_LANGUAGE_DAYS
+from bot.storage import DEFAULT_LANGUAGE_DAYS
 
 ReplyKind = Literal["answer", "partial", "suggest", "none", "smalltalk", "info"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import UsageError
-from bot.storage.store import DEFAULT_LANGUAGE_DAYS, DEFAULT_RETENTION_DAYS, MIN_KEY_CHARS
+from bot.storage import DEFAULT_LANGUAGE_DAYS, DEFAULT_RETENTION_DAYS, MIN_KEY_CHARS
 
 TOKEN_HELP = (
     "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather in Telegram (/newbot) and start "

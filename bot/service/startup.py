@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.errors import (
     DatabaseLocked,
     DatabaseUnusable,
@@ -28,7 +28,7 @@ from bot.knowledge.base import KnowledgeError
 from bot.knowledge.catalogs import I18nError
 from bot.knowledge.paths import resolve_data_dir
 from bot.service.config import Settings
-from bot.storage.store import SCHEMA_VERSION, Storage, UserKeyError
+from bot.storage import SCHEMA_VERSION, Storage, UserKeyError
 
 log = logging.getLogger(__name__)
 

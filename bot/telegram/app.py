@@ -24,8 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation.actions import FORGET, VOTE, Action
-from bot.conversation.core import (
+from bot.conversation import (
     ACTION_ENTRY,
     ACTION_LANGUAGE,
     ACTION_SET_LANGUAGE,
@@ -34,12 +33,13 @@ from bot.conversation.core import (
     USER_COMMANDS,
     Conversation,
 )
+from bot.conversation.actions import FORGET, VOTE, Action
 from bot.logs import quiet_third_party_loggers
 from bot.service.concurrency import ChatOrderedProcessor
 from bot.service.config import Settings
 from bot.service.floods import FloodGuard
 from bot.service.metrics import METRICS, Metrics, metered_request
-from bot.storage.store import BackgroundStorage, Storage
+from bot.storage import BackgroundStorage, Storage
 from bot.telegram import handlers as h
 from bot.telegram.context import SERVICES, BotContext, Services
 from bot.telegram.delivery import DeliveryLimiter, PollingErrors, PrivateBot

@@ -14,12 +14,12 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.dialogue import ContextStore
+from bot.conversation import Conversation
 from bot.conversation.actions import Action, ActionError
-from bot.conversation.core import Conversation
 from bot.knowledge.catalogs import Language
 from bot.service.config import Settings
 from bot.service.metrics import Metrics
-from bot.storage.store import BackgroundStorage
+from bot.storage import BackgroundStorage
 from bot.telegram.sending import chat_key, on_keyboard
 
 SERVICES = "services"

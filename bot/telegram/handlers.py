@@ -17,10 +17,10 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
+from bot import conversation as core
 from bot.answering.dialogue import entry_context
-from bot.conversation import core
+from bot.conversation import KEPT_TEXTS, Reply
 from bot.conversation.actions import VOTE, Action
-from bot.conversation.core import KEPT_TEXTS, Reply
 from bot.conversation.render import html_messages
 from bot.knowledge.catalogs import Language
 from bot.service.http import ServerError

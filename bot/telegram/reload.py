@@ -7,7 +7,7 @@ import logging
 
 from watchfiles import Change, awatch
 
-from bot.conversation.core import Conversation
+from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeError
 from bot.knowledge.catalogs import I18nError
 from bot.telegram.context import Services

@@ -9,8 +9,8 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
+from bot.conversation import Button, Reply, feedback_row
 from bot.conversation.actions import Action, ActionTooLong
-from bot.conversation.core import Button, Reply, feedback_row
 from bot.conversation.render import html_messages
 
 log = logging.getLogger(__name__)
