@@ -167,7 +167,7 @@ class Conversation:
             # gives the year. %(given)s is the year in the question (the plural form: its
             # years, separated by commas, when it names several).
             lead = tr.ngettext("My sources do not mention %(given)s. What they state:",
-                               "My sources do not mention the years %(given)s. What they "
+                               "My sources do not mention these years: %(given)s. What they "
                                "state:", len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
