@@ -22,7 +22,8 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from bot.answering.matcher import Matcher, Thresholds
+from bot.answering.matcher import Matcher
+from bot.answering.thresholds import Thresholds
 from bot.conversation import Conversation, answer_texts
 from bot.knowledge.base import load_knowledge
 from bot.knowledge.catalogs import load_catalogs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +12,12 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
-from bot.answering.matcher import (
-    MIN_TYPO_LENGTH,
-    QUESTION_WORD_PREFIX,
-    TYPO_CUTOFF,
-    Matcher,
-    _Reading,
-)
+from bot.answering.index import Index
+from bot.answering.matcher import Matcher
+from bot.answering.ranking import Ranker
+from bot.answering.reading import MIN_TYPO_LENGTH, TYPO_CUTOFF, Reader, _Reading
+from bot.answering.terms import QUESTION_WORD_PREFIX, Terms
+from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase, load_knowledge
 from bot.knowledge.catalogs import Catalogs
 from bot.language import text as tx
@@ -29,19 +28,14 @@ from .conftest import FIXTURE_KB
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Reference(Matcher):
-    """Scores every phrasing of every entry one by one and scans the whole vocabulary."""
+class ReferenceTerms(Terms):
+    """Every span length tried at every position (the reference's index is built with this)."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__(kb)
-        ix = self.index
-        self.phrasings = [(ix.entry_ids[e], ix.phrasing_term_set(p))
-                          for e in range(len(ix.entry_ids))
-                          for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1])]
-        self.words = list(self._vocab.words)
+        self._max_syn_len = max((len(k) for k in self._synonyms), default=1)
 
-    def _terms(self, words: list[str]) -> list[str]:
-        """Every span length tried at every position (its index is built with this too)."""
+    def of_words(self, words: list[str]) -> list[str]:
         stems = [tx.stem(w) for w in words]
         terms: list[str] = []
         i = 0
@@ -58,13 +52,21 @@ class Reference(Matcher):
                     break
             else:
                 # a country or territory in one word, as CLDR writes it (see bot.language.places)
-                place = self._place_words.get(words[i])
+                place = self.place_words.get(words[i])
                 if place is not None:
                     terms.append(place)
-                elif words[i] not in self._stopwords:
+                elif words[i] not in self.stopwords:
                     terms.append(stems[i])
                 i += 1
         return terms
+
+
+class ReferenceReader(Reader):
+    """Every reading scored, the whole vocabulary scanned for a typo."""
+
+    def __init__(self, terms: Terms, index: Index, answers: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(terms, index, answers)
+        self.words = list(self._vocab.words)
 
     def _nearest(self, word: str) -> tuple[str, float] | None:
         hit = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
@@ -90,11 +92,23 @@ class Reference(Matcher):
             readings.append(_Reading("layout-en", lw, self._score_words(lw) - 0.03))
         return readings
 
+
+class ReferenceRanker(Ranker):
+    """Every phrasing of every entry scored one by one."""
+
+    def __init__(self, kb: KnowledgeBase, index: Index, terms: Terms,
+                 thresholds: Thresholds) -> None:
+        super().__init__(kb, index, terms, thresholds)
+        ix = index
+        self.phrasings = [(ix.entry_ids[e], ix.phrasing_term_set(p))
+                          for e in range(len(ix.entry_ids))
+                          for p in range(ix.entry_phrasings[e], ix.entry_phrasings[e + 1])]
+
     def rank(self, terms: Iterable[str], limit: int | None = 8,
              names: frozenset[str] = frozenset(),
              among: np.ndarray | None = None) -> list[tuple[str, float]]:
         query = set(terms)
-        weights = {t: self._weight(t, names) for t in query}
+        weights = {t: self.weight(t, names) for t in query}
         q_weight = sum(weights.values())
         if not q_weight:
             return []
@@ -106,7 +120,7 @@ class Reference(Matcher):
             f1 = 0.0
             if hit:
                 p = hit / q_weight
-                r = hit / (sum(self._weight(t) for t in terms_) or 1.0)
+                r = hit / (sum(self.weight(t) for t in terms_) or 1.0)
                 f1 = 2 * p * r / (p + r)
             best[eid] = max(best.get(eid, 0.0), f1)
         blend = self.thresholds.coverage_blend
@@ -114,12 +128,20 @@ class Reference(Matcher):
         for eid, vocab in coverage.items():
             if not any(t in vocab for t in query if not t.startswith(QUESTION_WORD_PREFIX)):
                 continue
-            if among is not None and not among[self._entry_order[eid]]:
+            if among is not None and not among[self.entry_order[eid]]:
                 continue
             cov = sum(weights[t] for t in query & vocab) / q_weight
             scored.append((eid, (1 - blend) * best[eid] + blend * cov))
-        scored.sort(key=lambda kv: (-kv[1], self._entry_order[kv[0]]))
+        scored.sort(key=lambda kv: (-kv[1], self.entry_order[kv[0]]))
         return scored[:limit] if limit is not None else scored
+
+
+class Reference(Matcher):
+    """Scores every phrasing of every entry one by one and scans the whole vocabulary."""
+
+    terms_class = ReferenceTerms
+    reader_class = ReferenceReader
+    ranker_class = ReferenceRanker
 
 
 def _noisy(question: str, rng: random.Random) -> str:
@@ -174,14 +196,15 @@ def _same(fast: Matcher, ref: Reference, questions: list[str]) -> None:
 
 def test_exact_phrasings_match_a_plain_dict(kb: KnowledgeBase) -> None:
     ref = Reference(kb)
+    assert isinstance(ref.ranker, ReferenceRanker)
     plain: dict[frozenset[str], list[str]] = {}
-    for eid, terms in ref.phrasings:
+    for eid, terms in ref.ranker.phrasings:
         if terms and eid not in plain.setdefault(terms, []):
             plain[terms].append(eid)
-    assert {k: tuple(v) for k, v in plain.items()} == dict(ref._exact.items())
+    assert {k: tuple(v) for k, v in plain.items()} == dict(ref.ranker.exact.items())
     for q in _questions(kb, 100, seed=4):
         terms = frozenset(ref.analyse(q).terms)
-        assert ref._exact.get(terms, ()) == tuple(plain.get(terms, ())), q
+        assert ref.ranker.exact.get(terms, ()) == tuple(plain.get(terms, ())), q
 
 
 def test_terms_read_like_the_reference(kb: KnowledgeBase) -> None:
@@ -191,14 +214,16 @@ def test_terms_read_like_the_reference(kb: KnowledgeBase) -> None:
     texts = [q for e in kb.entries.values() for qs in e.questions.values() for q in qs]
     texts += [e.answer for e in kb.entries.values()]
     texts += [r["q"] for rows in _eval_sets().values() for r in rows]
-    phrases = [" ".join(p) for p in (*fast._stop_phrases, *fast._smalltalk, *fast._synonyms)]
+    lexicon = fast.terms
+    phrases = [" ".join(p)
+               for p in (*lexicon._stop_phrases, *lexicon._smalltalk, *lexicon._synonyms)]
     rng = random.Random(5)
     texts += [" ".join(rng.sample(phrases, 3)) for _ in range(300)]
     for _ in range(2):
         for text in texts:
             words = tx.words(text)
-            assert fast._terms(words) == ref._terms(words), text
-            assert fast._terms(words[::-1]) == ref._terms(words[::-1]), text
+            assert fast.terms.of_words(words) == ref.terms.of_words(words), text
+            assert fast.terms.of_words(words[::-1]) == ref.terms.of_words(words[::-1]), text
 
 
 def test_shipped_base_matches_reference(kb: KnowledgeBase) -> None:
@@ -213,7 +238,7 @@ def test_grown_base_matches_reference(tmp_path: Path) -> None:
 
 
 def test_vocabulary_filter_loses_no_hit(matcher: Matcher) -> None:
-    vocab = matcher._vocab
+    vocab = matcher.reader._vocab
     rng = random.Random(3)
     for word in rng.sample(vocab.words, 200):
         # (also typos in another script, or with a digit: words are kept apart by script)
@@ -240,7 +265,7 @@ def test_a_small_base_keeps_plain_idf() -> None:
         df = int(ix.term_entry_ptr[tid + 1] - ix.term_entry_ptr[tid])
         cap = 10.0 if term.startswith("@") else matcher.thresholds.plain_word_cap
         expected = min(max(math.log((n + 1) / (df + 0.5)), 0.1), cap)
-        assert matcher._weights[term] == pytest.approx(expected, rel=1e-12), term
+        assert matcher.ranker.weights[term] == pytest.approx(expected, rel=1e-12), term
 
 
 @pytest.mark.slow
@@ -248,8 +273,8 @@ def test_weights_keep_their_range_as_the_base_grows(tmp_path: Path) -> None:
     """A term's weight depends on its share of the base, and never exceeds the small base's."""
     small = Matcher(load_knowledge(ROOT / "knowledge"))
     big = Matcher(load_knowledge(generate_base(tmp_path / "kb", 600)))
-    assert max(big._weights.values()) <= max(small._weights.values()) + 1e-12
-    assert min(big._weights.values()) >= 0.1
+    assert max(big.ranker.weights.values()) <= max(small.ranker.weights.values()) + 1e-12
+    assert min(big.ranker.weights.values()) >= 0.1
 
 
 @pytest.fixture(scope="module")
@@ -308,7 +333,7 @@ def _reference_subject(matcher: Matcher, entry_id: str) -> frozenset[str]:
     from bot.answering.grounding import RAREST_SHARE, SUBJECT_SHARE, USED_SHARE
 
     entry = matcher.kb.entries[entry_id]
-    phrasings = [frozenset(matcher._terms(tx.words(q)))
+    phrasings = [frozenset(matcher.terms.of_words(tx.words(q)))
                  for qs in entry.questions.values() for q in qs]
     if not phrasings:
         return frozenset()
@@ -316,7 +341,7 @@ def _reference_subject(matcher: Matcher, entry_id: str) -> frozenset[str]:
     for questions in entry.questions.values():
         written: Counter[str] = Counter()
         for q in questions:
-            terms = set(matcher._terms(tx.words(q)))
+            terms = set(matcher.terms.of_words(tx.words(q)))
             written.update(s for s in _plain_written_names(q) if s in terms)
         for s, n in written.items():
             if n >= SUBJECT_SHARE * len(questions):
@@ -341,11 +366,11 @@ def _reference_subject(matcher: Matcher, entry_id: str) -> frozenset[str]:
 def test_derived_subjects_match_reference(matcher: Matcher, distracted: Matcher) -> None:
     for m in (matcher, distracted):
         for eid in m.kb.entries:
-            assert m._derived_subject(eid) == _reference_subject(m, eid), eid
+            assert m.ranker.derived_subject(eid) == _reference_subject(m, eid), eid
     # the made-up organisations are what their entries are about
     synthetic = [e for e in distracted.kb.entries if "-syn" in e]
-    assert all(distracted._derived_subject(e) for e in synthetic)
-    assert sum(not any(t.startswith("@") for t in distracted._derived_subject(e))
+    assert all(distracted.ranker.derived_subject(e) for e in synthetic)
+    assert sum(not any(t.startswith("@") for t in distracted.ranker.derived_subject(e))
                for e in synthetic) > 0.9 * len(synthetic)
 
 
@@ -353,10 +378,10 @@ def test_derived_subjects_match_reference(matcher: Matcher, distracted: Matcher)
 def test_on_subject_mask_matches_verdicts(distracted: Matcher) -> None:
     for q in _questions(distracted.kb, 60, seed=5):
         a = distracted.analyse(q)
-        mask = distracted._on_subject(a.terms)
+        mask = distracted.ranker.on_subject(a.terms)
         for e in random.Random(q).sample(list(distracted.kb.entries), 40):
             expected = distracted.verify(a, e).subject_ok
-            assert bool(mask[distracted._entry_order[e]]) == expected, (q, e)
+            assert bool(mask[distracted.ranker.entry_order[e]]) == expected, (q, e)
 
 
 def _plain_written_names(text: str) -> set[str]:
@@ -398,10 +423,10 @@ def test_both_ways_of_reading_phrasings_score_alike(distracted: Matcher) -> None
     rng = random.Random(6)
     for q in _questions(m.kb, 40, seed=6):
         a = m.analyse(q)
-        scoring = m._scoring(a.terms, a.names)
+        scoring = m.ranker.scoring(a.terms, a.names)
         if scoring is None:
             continue
-        weights = {t: m._weight(t, a.names) for t in set(a.terms)}
+        weights = {t: m.ranker.weight(t, a.names) for t in set(a.terms)}
         q_weight = sum(weights.values())
         for size in (1, 5, 60, len(scoring.cand)):
             entries = np.sort(rng.sample(scoring.cand.tolist(), min(size, len(scoring.cand))))
@@ -409,9 +434,9 @@ def test_both_ways_of_reading_phrasings_score_alike(distracted: Matcher) -> None
             firsts = ix.entry_phrasings[entries]
             counts = np.diff(ix.entry_phrasings)[entries]
             offsets = np.cumsum(counts) - counts
-            by_phrasing = m._hits_by_phrasing(scoring, entries, firsts, offsets,
+            by_phrasing = m.ranker._hits_by_phrasing(scoring, entries, firsts, offsets,
                                               int(counts.sum()))
-            by_posting = m._hits_by_posting(scoring, entries, firsts, counts, offsets)
+            by_posting = m.ranker._hits_by_posting(scoring, entries, firsts, counts, offsets)
             assert by_phrasing == pytest.approx(by_posting, abs=1e-12), q
             expected = []
             for e in entries.tolist():
@@ -422,7 +447,7 @@ def test_both_ways_of_reading_phrasings_score_alike(distracted: Matcher) -> None
                     own = sum(m.weight(t) for t in terms) or 1.0
                     best = max(best, 2 * hit / (q_weight + own))
                 expected.append(best)
-            assert m._best_f1(scoring, entries) == pytest.approx(expected, abs=1e-12), q
+            assert m.ranker._best_f1(scoring, entries) == pytest.approx(expected, abs=1e-12), q
 
 
 @pytest.mark.slow
@@ -436,10 +461,10 @@ def test_entry_facts_read_like_the_reference(distracted: Matcher) -> None:
     for eid in ids:
         entry = m.kb.entries[eid]
         texts = [entry.answer, *g._answers.get(eid, ()), *(s.title for s in entry.sources)]
-        words = {w for t in texts for w in tx.words(t)} | set(m._phrasing_words(eid))
-        covered = frozenset().union(*m._phrasings_of(eid))
-        covered |= {t for w in words for t in (tx.stem(w), *m._terms([w]))}
-        covered |= {t for text in texts for t in m._terms(tx.words(text))}
+        words = {w for t in texts for w in tx.words(t)} | set(m.ranker.phrasing_words(eid))
+        covered = frozenset().union(*m.ranker.phrasings_of(eid))
+        covered |= {t for w in words for t in (tx.stem(w), *m.terms.of_words([w]))}
+        covered |= {t for text in texts for t in m.terms.of_words(tx.words(text))}
         facts = g._facts_of(eid)
         assert facts.covered == covered, eid
         assert facts.words == tuple(sorted(w for w in words if len(w) >= 6)), eid

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.matcher import Matcher, split_sentences
+from bot.answering.matcher import Matcher
+from bot.answering.reading import split_sentences
 from bot.cli.main import main
 from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeError, load_knowledge

@@ -60,8 +60,8 @@ def test_out_of_scope_gets_no_answer(matcher: Matcher, question: str) -> None:
 
 def test_rare_words_weigh_more_than_common_ones(matcher: Matcher) -> None:
     # "elections" and "Belarus" are everywhere; ENEMO is specific
-    common = matcher._weight("@elections")
-    rare = matcher._weight("@enemo")
+    common = matcher.ranker.weight("@elections")
+    rare = matcher.ranker.weight("@enemo")
     assert rare > 2 * common
     assert matcher.match("elections in Belarus").status != "answer"
 

@@ -32,7 +32,8 @@ import babel
 import numpy as np
 
 from bot.answering.index import Index, Vocabulary
-from bot.answering.matcher import Matcher, Thresholds
+from bot.answering.matcher import Matcher
+from bot.answering.thresholds import Thresholds
 from bot.knowledge import base as knowledge_module
 from bot.knowledge.base import LEXICON_DIR, KnowledgeBase, Problem, load_knowledge, topic_files
 from bot.knowledge.paths import default_knowledge_dir

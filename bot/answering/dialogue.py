@@ -14,7 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
-from bot.answering.matcher import Analysis, Match, Matcher, split_sentences
+from bot.answering.matcher import Match, Matcher
+from bot.answering.reading import Analysis, split_sentences
 from bot.language import text as tx
 
 # Seconds of silence after which a chat's context is forgotten.

@@ -88,7 +88,7 @@ def out_of_scope(question: str, matcher: Matcher) -> str | None:
     if match.outofscope:
         return match.outofscope
     # no entry's subject named at all (the matcher's own test of "on subject")
-    if match.status == "none" and not matcher._on_subject(match.analysis.terms).any():
+    if match.status == "none" and not matcher.ranker.on_subject(match.analysis.terms).any():
         return "off-topic"
     return None
 

@@ -91,8 +91,8 @@ class _Baseline:
 
 def learn(choices: list[StoredChoice], kb: KnowledgeBase, matcher: Matcher) -> list[Learned]:
     """Phrasings to add per entry, most chosen first; unsafe or useless ones held back."""
-    from bot.answering.matcher import QUESTION_WORD_PREFIX
     from bot.answering.matcher import Matcher as _Matcher
+    from bot.answering.terms import QUESTION_WORD_PREFIX
 
     counted: dict[str, Counter[tuple[str, str | None]]] = {}
     for choice in choices:

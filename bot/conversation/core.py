@@ -9,7 +9,8 @@ from typing import Literal
 from bot.answering.cache import load_matcher
 from bot.answering.dialogue import Context, context_after, understand
 from bot.answering.grounding import YEAR_RE
-from bot.answering.matcher import Match, Matcher, split_sentences
+from bot.answering.matcher import Match, Matcher
+from bot.answering.reading import split_sentences
 from bot.authoring.learning import REF_RE, new_ref
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.catalogs import (

@@ -1,0 +1,235 @@
+"""The lexicon as lookup tables: a question's (repaired) words to language-neutral terms.
+
+A word's term is its synonym group (@enemo), its place (@place-pt, from CLDR) or its stem;
+filler and small talk give none; phrases of several words are found by their first stem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from bot.knowledge.base import KnowledgeBase
+from bot.language import text as tx
+from bot.language.memo import remember
+from bot.language.places import place_names
+
+SYN_PREFIX = "@"
+QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
+# small talk kinds in the order one wins over another in a mixed message
+SMALLTALK_ORDER = ("insults", "bot", "thanks", "greetings")
+# Synonym kinds that name a thing: a question naming one is about it.
+NAMED_KINDS = ("name", "place")
+# each word's term(s) remembered (a pure function of the word and the base)
+SIMPLE_TERMS_MEMO = 1 << 17
+
+
+class Terms:
+    """Repaired words to terms, and the phrases (filler, small talk, out of scope) they hold."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        lex = kb.lexicon
+        self.stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
+        self._synonyms, self.synonym_words = _synonym_table(kb)
+        self.kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
+        # every country and territory (CLDR): a name of several words is a synonym, a word
+        # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
+        places = _place_table(kb, self.stopwords, self.kinds)
+        for name, place in places.items():
+            self.kinds.setdefault(place, "place")
+            name_stems = _stems(name)
+            if len(name) > 1 and name_stems not in self._synonyms:
+                self._synonyms[name_stems] = place
+        self.place_words = {ws[0]: key for ws, key in places.items() if len(ws) == 1}
+        # the organisations' names written as one word (enemo, обсе): what a name heard as two
+        # words is joined back into
+        self.name_set = frozenset(
+            w for g in lex.synonyms if g.kind == "name" for term in g.terms
+            if len(ws := tx.words(term)) == 1 for w in ws)
+        self.name_words = sorted(self.name_set)
+        # filler phrases and small talk, as stem sequences: dropped from a question's terms
+        self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
+            _stems(p) for phrases in lex.followups.get("switches", {}).values() for p in phrases}
+        self._smalltalk = {_stems(p): kind for kind in reversed(SMALLTALK_ORDER)
+                           for phrases in lex.smalltalk.get(kind, {}).values() for p in phrases}
+        # out-of-scope phrases by their first stem, so a question is scanned once
+        self._outofscope: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for cls, by_lang in lex.outofscope.items():
+            for phrases in by_lang.values():
+                for phrase in phrases:
+                    stems = _stems(phrase)
+                    self._outofscope[stems[0]].append((stems, cls))
+        # the longest filler or small-talk phrase starting with each stem
+        self._phrase_len: dict[str, int] = {}
+        for phrase in (*self._stop_phrases, *self._smalltalk):
+            if phrase:
+                self._phrase_len[phrase[0]] = max(self._phrase_len.get(phrase[0], 0),
+                                                  len(phrase))
+        # the longest synonym starting with each stem: longer spans need not be looked up
+        self._one_word_synonyms = {k[0]: v for k, v in self._synonyms.items() if len(k) == 1}
+        self._syn_len: dict[str, int] = {}
+        for key in self._synonyms:
+            self._syn_len[key[0]] = max(self._syn_len.get(key[0], 1), len(key))
+        # the stems that can follow each stem in a longer phrase (filler, small talk, synonym):
+        # where the next word is not one of them, the word alone decides its term
+        self._follows: dict[str, set[str]] = defaultdict(set)
+        for phrase in (*self._stop_phrases, *self._smalltalk, *self._synonyms):
+            if len(phrase) > 1:
+                self._follows[phrase[0]].add(phrase[1])
+        # each word's term(s) when it starts no phrase (everywhere / where nothing follows)
+        self._simple_terms: dict[str, tuple[str, ...]] = {}
+        self._alone_terms: dict[str, tuple[str, ...]] = {}
+        # words per language: what a typed word is checked against to tell be/ru/en apart
+        self.lang_words: dict[str, set[str]] = defaultdict(set)
+        for lang, words in lex.stopwords.items():
+            self.lang_words[lang].update(words)
+        for table in (*lex.smalltalk.values(), *lex.outofscope.values()):
+            for lang, phrases in table.items():
+                self.lang_words[lang].update(w for p in phrases for w in p)
+
+    def of_words(self, words: list[str]) -> list[str]:
+        """Content terms of already-repaired words: synonyms mapped, filler dropped."""
+        # Most words start no longer phrase (filler, small talk, synonym): such a word gives a
+        # term (or none) of its own, remembered the first time; only the others are looked at.
+        mapped = [self._simple_terms.get(w) for w in words]
+        if None not in mapped:
+            return [t for found in mapped if found for t in found]
+        stems = [tx.stem(w) for w in words]
+        terms: list[str] = []
+        i = 0
+        for j in [j for j, found in enumerate(mapped) if found is None]:
+            if j >= i:  # (not inside a phrase read already)
+                terms += [t for found in mapped[i:j] if found for t in found]
+                i = j + self._term_at(words, stems, j, terms)
+        terms += [t for found in mapped[i:] if found for t in found]
+        return terms
+
+    def _term_at(self, words: list[str], stems: list[str], i: int, terms: list[str]) -> int:
+        """Add the term that starts at word `i` (if any) to `terms`; the words it took."""
+        stem = stems[i]
+        follows = self._follows.get(stem)
+        if follows is None or i + 1 == len(words) or stems[i + 1] not in follows:
+            # the word alone decides; a word that starts no longer phrase does so everywhere
+            memo = self._simple_terms if follows is None else self._alone_terms
+            found = memo.get(words[i])
+            if found is None:
+                found = remember(memo, words[i], (
+                    () if (stem,) in self._stop_phrases or (stem,) in self._smalltalk
+                    else self._word_terms(words[i], stem)), SIMPLE_TERMS_MEMO)
+            terms += found
+            return 1
+        if stem in self._phrase_len:
+            skip = self._filler_at(stems, i)
+            if skip:
+                return skip
+        longest = self._syn_len.get(stem, 1)
+        if longest > 1 and len(words) - i > 1:
+            size = next((size for size in range(min(longest, len(words) - i), 1, -1)
+                         if tuple(stems[i : i + size]) in self._synonyms), 1)
+            if size > 1:
+                terms.append(self._synonyms[tuple(stems[i : i + size])])
+                return size
+        terms += self._word_terms(words[i], stem)
+        return 1
+
+    def phrase_terms(self, words: list[str]) -> list[str]:
+        """The terms of the phrases of several words (names, titles) in `words`, read as
+        `of_words` reads them; with perhaps some terms of single words."""
+        stems = [tx.stem(w) for w in words]
+        found: list[str] = []
+        i = 0
+        while i < len(words) - 1:
+            follows = self._follows.get(stems[i])
+            # (a word that the next cannot continue adds only its own terms)
+            i += (self._term_at(words, stems, i, found)
+                  if follows is not None and stems[i + 1] in follows else 1)
+        return found
+
+    def _word_terms(self, word: str, stem: str) -> tuple[str, ...]:
+        """The term of a word that starts no phrase: its synonym group, its stem, or none."""
+        key = self._one_word_synonyms.get(stem) or self.place_words.get(word)
+        return (key,) if key is not None else () if word in self.stopwords else (stem,)
+
+    def _filler_at(self, stems: list[str], i: int) -> int:
+        """How many words from `i` on form a filler or small-talk phrase (0: none)."""
+        # only as long as the longest such phrase starting with this stem
+        for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
+            key = tuple(stems[i : i + size])
+            if key in self._stop_phrases or key in self._smalltalk:
+                return size
+        return 0
+
+    def terms_of(self, text: str) -> list[str]:
+        """The terms of a correctly written text (an answer, a subject), without repair."""
+        return self.of_words(tx.words(text))
+
+    def smalltalk_kind(self, words: list[str]) -> str | None:
+        """The small-talk kind of a sentence made only of small talk and filler, else None."""
+        stems = [tx.stem(w) for w in words]
+        found: set[str] = set()
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
+                key = tuple(stems[i : i + size])
+                if key in self._smalltalk:
+                    found.add(self._smalltalk[key])
+                    break
+                if key in self._stop_phrases:
+                    break
+            else:
+                if words[i] not in self.stopwords and not words[i].isdigit():
+                    return None
+                size = 1
+            i += size
+        return next((k for k in SMALLTALK_ORDER if k in found), None)
+
+    def outofscope_phrases(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """(class, phrase stems) of every out-of-scope phrase in the words, in the order they
+        come: what a question asks comes before what it asks about ("who will win the next
+        election" asks for a prediction, "how do I register as an independent observer" for
+        practical help), so the first phrase decides the class."""
+        stems = [tx.stem(w) for w in words]
+        found: dict[tuple[str, ...], tuple[int, str]] = {}
+        for i, first in enumerate(stems):
+            for phrase, cls in self._outofscope.get(first, ()):
+                if tuple(stems[i : i + len(phrase)]) == phrase and phrase not in found:
+                    found[phrase] = (i, cls)
+        return [(c, p) for p, (_, c) in sorted(found.items(), key=lambda f: f[1][0])]
+
+
+def _stems(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(tx.stem(w) for w in words)
+
+
+def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
+                 kinds: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+    """Every place's names (folded word tuples) → its term: the lexicon's place group that
+    lists one of its names, else a term of its own (@place-pt)."""
+    by_name = place_names(stopwords)
+    code_key: dict[str, str] = {}
+    for group in kb.lexicon.synonyms:
+        if kinds.get(SYN_PREFIX + group.key) != "place":
+            continue
+        for term in group.terms:
+            code = by_name.get(tuple(tx.words(term)))
+            if code is not None:
+                code_key.setdefault(code, SYN_PREFIX + group.key)
+    table: dict[tuple[str, ...], str] = {}
+    for words, code in by_name.items():
+        folded = tuple(tx.words(" ".join(words)))
+        if folded:
+            table[folded] = code_key.get(code, f"{SYN_PREFIX}place-{code.lower()}")
+    return table
+
+
+def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[str]]:
+    """Stem sequences of every synonym term → its group's term, and the words involved."""
+    table: dict[tuple[str, ...], str] = {}
+    words: set[str] = set()
+    for group in kb.lexicon.synonyms:
+        for term in group.terms:
+            ws = tx.words(term)
+            if ws:
+                table[tuple(tx.stem(w) for w in ws)] = SYN_PREFIX + group.key
+                words.update(ws)
+    return table, words
