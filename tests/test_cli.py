@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import chat_loop, main
+from bot.cli.chat import chat_loop
+from bot.cli.main import main
 from bot.conversation import Conversation
 from bot.knowledge.base import KnowledgeBase
 

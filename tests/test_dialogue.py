@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.answering.dialogue import Context, ContextStore, split_questions
-from bot.cli.main import chat_loop, main
+from bot.cli.chat import chat_loop
+from bot.cli.main import main
 from bot.conversation import Conversation
 
 from .conftest import shared_eval_set
