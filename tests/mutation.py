@@ -39,6 +39,12 @@ class Target:
     # `module.x_function__mutmut_N` / `module.xǁClassǁmethod__mutmut_N`): the part of a larger
     # module that carries the promise, e.g. the decision in conversation.py beside its pages
     only: tuple[str, ...] = ()
+    # further modules the promise continues in, mutated with `source`
+    also: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, *self.also)
 
 
 TARGETS: dict[str, Target] = {
@@ -54,10 +60,12 @@ TARGETS: dict[str, Target] = {
                         "tests/test_context.py", "tests/test_conversation.py"),
                        only=("xǁConversationǁreply__", "xǁConversationǁdecline_text__",
                              "xǁConversationǁrespond__", "xǁConversationǁreply_language__")),
-    "storage": Target("bot/storage/store.py",
+    "storage": Target("bot/storage/retention.py",
                       ("tests/test_storage.py", "tests/test_storage_deletes.py"),
-                      only=("xǁStorageǁforget__", "xǁStorageǁexpire__", "xǁStorageǁlanguage__",
-                            "xǁStorageǁset_language__", "xǁStorageǁ_days_ago__")),
+                      only=("xǁRetentionǁforget__", "xǁRetentionǁexpire__",
+                            "xǁLanguagesǁlanguage__", "xǁLanguagesǁset_language__",
+                            "xǁDatabaseǁ_days_ago__"),
+                      also=("bot/storage/languages.py", "bot/storage/database.py")),
     "delivery": Target("bot/telegram/delivery.py", ("tests/test_promises.py",
                                                     "tests/test_delivery.py")),
     "webhook": Target("bot/telegram/webhook.py", ("tests/test_webhook.py",)),
@@ -92,7 +100,7 @@ def _config(target: Target) -> str:
     return (
         "\n[tool.mutmut]\n"
         'source_paths = ["bot/"]\n'
-        f"only_mutate = {toml_list([target.source])}\n"
+        f"only_mutate = {toml_list(target.sources)}\n"
         'also_copy = ["knowledge/", "locales/", "babel.cfg"]\n'
         f"pytest_add_cli_args_test_selection = {toml_list(target.tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'

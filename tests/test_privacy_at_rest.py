@@ -18,13 +18,13 @@ import pytest
 from bot.cli.main import main
 from bot.conversation import Conversation
 from bot.service.config import ConfigError, Settings
-from bot.storage.store import (
-    _MIGRATIONS,
+from bot.storage import (
     SCHEMA_VERSION,
     BackgroundStorage,
     Storage,
     key_file_for,
 )
+from bot.storage.schema import _MIGRATIONS
 
 from .conftest import TOKEN
 from .e2e import ask, bot_with, button_for, buttons, press, settings_for, user
@@ -377,9 +377,9 @@ def test_an_unusable_key_file_stops_the_start_with_its_reason(tmp_path: Path) ->
 
 
 def test_held_texts_are_bounded_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.storage.store
+    import bot.storage.questions
 
-    monkeypatch.setattr(bot.storage.store, "MAX_HELD_TEXTS", 25)
+    monkeypatch.setattr(bot.storage.questions, "MAX_HELD_TEXTS", 25)
     storage = Storage(tmp_path / "bot.sqlite3", hold_texts=True)
     for i in range(60):
         storage.record("en", "none", f"question {i}")
