@@ -34,14 +34,14 @@ def kb_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The topic files that get parsed by PyYAML (the lexicon is read apart)."""
     seen: list[str] = []
-    real = knowledge_module._read_yaml
+    real = knowledge_module.read_yaml_file
 
     def counting(path: Path, rel: str, problems: list[Any]) -> Any:
         if "/" not in rel:
             seen.append(rel)
         return real(path, rel, problems)
 
-    monkeypatch.setattr(knowledge_module, "_read_yaml", counting)
+    monkeypatch.setattr(knowledge_module, "read_yaml_file", counting)
     return seen
 
 

@@ -35,7 +35,8 @@ from bot.answering.index import Index, Vocabulary
 from bot.answering.matcher import Matcher
 from bot.answering.thresholds import Thresholds
 from bot.knowledge import base as knowledge_module
-from bot.knowledge.base import LEXICON_DIR, KnowledgeBase, Problem, load_knowledge, topic_files
+from bot.knowledge.base import KnowledgeBase, Problem, load_knowledge, topic_files
+from bot.knowledge.lexicon import LEXICON_DIR
 from bot.knowledge.paths import default_knowledge_dir
 
 log = logging.getLogger(__name__)
@@ -225,14 +226,14 @@ class _FileReader:
         try:
             data = path.read_bytes()
         except OSError:  # the plain reader reports it
-            return knowledge_module._read_yaml(path, rel, problems)
+            return knowledge_module.read_yaml_file(path, rel, problems)
         key = hashlib.sha256(self.code + rel.encode() + b"\0" + data).digest()
         stored = self.folder / f"{self.prefix}{key.hex()[:32]}.bin"
         self.used.add(stored.name)
         cached = _read(stored, key)
         if cached is not None:
             return cached
-        parsed = knowledge_module._read_yaml(path, rel, problems)
+        parsed = knowledge_module.read_yaml_file(path, rel, problems)
         if parsed is not None:
             _write(stored, key, parsed)
         return parsed

@@ -12,8 +12,9 @@ from typing import IO, Any
 
 import yaml
 
-from bot.knowledge.base import Located, load_yaml, paragraphs
+from bot.knowledge.base import Located, load_yaml
 from bot.knowledge.catalogs import MAX_LABEL_CHARS, SOURCE_CONTEXT, label_context, topic_context
+from bot.knowledge.topics import paragraphs
 
 # (lineno, funcname, messages, comments) as Babel expects; "pgettext" makes the first message
 # the context under Babel's default keywords.

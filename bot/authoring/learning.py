@@ -9,8 +9,6 @@ would not take questions away from other entries.
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -22,16 +20,8 @@ if TYPE_CHECKING:
 
 from bot.storage import safe_text
 
-# 6 random bytes → 8 URL-safe characters: fits Telegram's 64-byte callback_data next to an id
-REF_BYTES = 6
-REF_RE = re.compile(r"^[A-Za-z0-9_-]{8}$")
 # content terms of a phrasing shorter than this teach the matcher nothing ("what?", "ok")
 MIN_TERMS = 1
-
-
-def new_ref() -> str:
-    """A fresh opaque reference for one unsure reply."""
-    return secrets.token_urlsafe(REF_BYTES)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape, unescape
 
-from bot.conversation.core import Reply
+from bot.conversation.replies import Reply
 
 TELEGRAM_TEXT_LIMIT = 4096
 # an oversized paragraph starts in the current message only if at least this much fits there

@@ -1,4 +1,5 @@
-"""The FAQ knowledge base: loading and validating `knowledge/*.yaml`."""
+"""The FAQ knowledge base: its data classes, reading YAML with line numbers, and
+`load_knowledge` (topics.py validates the topic files, lexicon.py the lexicon)."""
 
 from __future__ import annotations
 
@@ -11,31 +12,17 @@ from typing import Any
 import yaml
 
 from bot.knowledge.paths import default_knowledge_dir
-from bot.language.text import words as fold_words
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-REQUIRED_LANGUAGES = ("be", "ru", "en")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids travel inside Telegram's callback_data (64 bytes): the longest is 👎 under an answer in a
 # three-letter language, "xxx|fb:down:<id>||" and an 8-character signature
 # (bot/conversation/actions.py).
 MAX_ID_LENGTH = 64 - len("xxx|fb:down:||") - 8  # 42
-LANG_RE = re.compile(r"^[a-z]{2,3}$")
-LEXICON_DIR = "lexicon"
-
-TOPIC_KEYS = {"topic", "title", "order", "entries"}
-ENTRY_KEYS = {"id", "questions", "answer", "sources", "related", "subject", "label"}
-# kinds a synonym group may declare: what a question naming it is about (see grounding)
-GROUP_KINDS = ("name", "place", "fact")
-# the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
-OUT_OF_SCOPE_CLASSES = ("practical", "opinion")
-SMALLTALK_KINDS = ("greetings", "thanks", "bot", "insults")
-FOLLOWUP_KINDS = ("openers", "pronouns", "switches")
-SOURCE_KEYS = {"title", "url"}
 
 
 @dataclass(frozen=True)
@@ -247,11 +234,13 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
 
 
-def _line(value: Any, default: int | None = None) -> int | None:
+def line_of(value: Any, default: int | None = None) -> int | None:
+    """The line a YAML mapping started on, or `default` for anything else."""
     return value.line if isinstance(value, Located) else default
 
 
-def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
+def read_yaml_file(path: Path, rel: str, problems: list[Problem]) -> Any:
+    """One YAML file's data, or None with the reason in `problems`."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -272,271 +261,6 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     return None
 
 
-def paragraphs(text: str) -> str:
-    """Answer text with every line break read as a paragraph break ("\n\n").
-
-    In a folded YAML block (`answer: >-`) a blank line becomes a single line break; maintainers
-    mean a new paragraph by it, and that is how the bot shows it.
-    """
-    return re.sub(r"[ \t]*\n\s*", "\n\n", text.strip())
-
-
-def _text(value: Any) -> str | None:
-    """A non-empty stripped string, or None."""
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-class _TopicReader:
-    """Validates one topic file, collecting problems instead of stopping at the first."""
-
-    def __init__(self, rel: str, problems: list[Problem]) -> None:
-        self.rel = rel
-        self.problems = problems
-        # every well-formed id, valid entry or not, so one broken entry does not also
-        # produce "related id does not exist" for each entry that points at it
-        self.declared: set[str] = set()
-        # (id, line, related ids) of every entry read, valid or not, so that a dangling
-        # `related` id is reported together with the entry's other errors
-        self.related: list[tuple[str, int, tuple[str, ...]]] = []
-
-    def problem(self, line: int | None, message: str, hint: str = "",
-                entry_id: str | None = None) -> None:
-        self.problems.append(Problem(self.rel, line, message, hint, entry_id))
-
-    def unknown_keys(self, data: Located, allowed: set[str], what: str,
-                     entry_id: str | None = None) -> None:
-        for key in sorted(set(data) - allowed, key=str):
-            self.problem(data.line, f"unknown key '{key}' in {what}",
-                         f"allowed keys: {', '.join(sorted(allowed))} (a typo?)", entry_id)
-
-    def read(self, data: Any) -> tuple[Topic, list[Entry]] | None:
-        if not isinstance(data, Located):
-            self.problem(1, "a topic file must be a mapping with keys topic, title and entries",
-                         "see docs/knowledge-format.md for the shape")
-            return None
-        self.unknown_keys(data, TOPIC_KEYS, "the topic")
-        topic_id = data.get("topic")
-        if not isinstance(topic_id, str) or not ID_RE.match(topic_id):
-            self.problem(data.line, f"'topic' must be an id like 'enemo', got {topic_id!r}",
-                         "use lowercase letters, digits and hyphens")
-            topic_id = Path(self.rel).stem
-        title = _text(data.get("title"))
-        if title is None:
-            self.problem(data.line, "'title' is missing or empty",
-                         "add a short English title for the topic")
-        raw_entries = data.get("entries")
-        if not isinstance(raw_entries, list) or not raw_entries:
-            self.problem(data.line, "'entries' must be a non-empty list",
-                         "add at least one entry under 'entries:'")
-            raw_entries = []
-        order = data.get("order", 0)
-        if not isinstance(order, int) or isinstance(order, bool):
-            self.problem(data.line, f"'order' must be a whole number, got {order!r}",
-                         "write e.g. order: 10 (topics are listed by it, then by file name)")
-            order = 0
-        entries = [e for raw in raw_entries if (e := self.entry(raw, topic_id, data.line))]
-        topic = Topic(topic_id, title or topic_id, tuple(e.id for e in entries), self.rel, order)
-        return topic, entries
-
-    def entry(self, raw: Any, topic_id: str, parent_line: int) -> Entry | None:
-        if not isinstance(raw, Located):
-            self.problem(parent_line, f"every entry must be a mapping, got {type(raw).__name__}",
-                         "start each entry with '- id: ...'")
-            return None
-        line = raw.line
-        entry_id = raw.get("id")
-        if not isinstance(entry_id, str) or not ID_RE.match(entry_id):
-            self.problem(line, f"'id' must look like 'enemo-about', got {entry_id!r}",
-                         "use lowercase letters, digits and hyphens")
-            return None
-        if len(entry_id) > MAX_ID_LENGTH:
-            self.problem(line, f"'id' is {len(entry_id)} characters long",
-                         f"shorten it to at most {MAX_ID_LENGTH}", entry_id)
-            return None
-        self.declared.add(entry_id)
-        self.unknown_keys(raw, ENTRY_KEYS, "an entry", entry_id)
-        questions = self.questions(raw.get("questions"), line, entry_id)
-        answer = _text(raw.get("answer"))
-        if answer is not None:
-            answer = paragraphs(answer)
-        if answer is None:
-            self.problem(line, "'answer' is missing, empty or not text",
-                         "write the answer in English as a string", entry_id)
-        sources = self.sources(raw.get("sources"), line, entry_id)
-        related = raw.get("related", [])
-        if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-            self.problem(line, "'related' must be a list of entry ids",
-                         "write it as related: [other-id, ...]", entry_id)
-            related = []
-        subject = raw.get("subject", [])
-        if isinstance(subject, str):
-            subject = [subject]
-        if not isinstance(subject, list) or not all(
-                isinstance(s, str) and s.strip() for s in subject):
-            self.problem(line, "'subject' must be a list of words or names",
-                         "write it as subject: [ENEMO, ЕНЕМО] (any language)", entry_id)
-            subject = []
-        label = raw.get("label")
-        if label is not None and _text(label) is None:
-            self.problem(line, f"'label' must be a short text, got {label!r}",
-                         "write label: \"ENEMO's members\" or drop the key", entry_id)
-            label = None
-        self.related.append((entry_id, line, tuple(related)))
-        if questions is None or answer is None or sources is None:
-            return None
-        return Entry(entry_id, topic_id, questions, answer, sources, tuple(related),
-                     self.rel, line, subject=tuple(s.strip() for s in subject),
-                     label=_text(label))
-
-    def questions(self, raw: Any, line: int, entry_id: str) -> dict[str, tuple[str, ...]] | None:
-        if not isinstance(raw, Located):
-            self.problem(line, "'questions' must map languages to lists of phrasings",
-                         "write questions: {be: [...], ru: [...], en: [...]}", entry_id)
-            return None
-        line = raw.line
-        result: dict[str, tuple[str, ...]] = {}
-        ok = True
-        for lang, phrasings in raw.items():
-            if not isinstance(lang, str) or not LANG_RE.match(lang):
-                self.problem(line, f"'{lang}' is not a language code",
-                             "use two-letter codes such as be, ru, en", entry_id)
-                ok = False
-                continue
-            if not isinstance(phrasings, list) or not phrasings:
-                self.problem(line, f"questions.{lang} must be a non-empty list of phrasings",
-                             f"add phrasings as {lang}: [\"...\", \"...\"]", entry_id)
-                ok = False
-                continue
-            texts = [_text(p) for p in phrasings]
-            if any(t is None for t in texts):
-                self.problem(line, f"questions.{lang} has an empty or non-text phrasing",
-                             "remove it or write the question as a string", entry_id)
-                ok = False
-                continue
-            result[lang] = tuple(t for t in texts if t)
-        for lang in REQUIRED_LANGUAGES:
-            if lang not in raw:
-                self.problem(line, f"questions has no '{lang}' phrasings",
-                             f"add how people ask this in '{lang}' under questions.{lang}",
-                             entry_id)
-                ok = False
-        return result if ok else None
-
-    def sources(self, raw: Any, line: int, entry_id: str) -> tuple[Source, ...] | None:
-        if not isinstance(raw, list) or not raw:
-            self.problem(line, "'sources' must be a non-empty list",
-                         "name at least one source: sources: [{title: \"...\"}]", entry_id)
-            return None
-        result = []
-        for item in raw:
-            if not isinstance(item, Located):
-                self.problem(line, "each source must be a mapping with a 'title'",
-                             "write - title: \"...\" (url: optional)", entry_id)
-                return None
-            self.unknown_keys(item, SOURCE_KEYS, "a source", entry_id)
-            title = _text(item.get("title"))
-            url = item.get("url")
-            if title is None:
-                self.problem(item.line, "a source has no 'title'",
-                             "give each source a title", entry_id)
-                return None
-            if url is not None and not (isinstance(url, str) and re.match(r"^https?://\S+$", url)):
-                self.problem(item.line, f"source url {url!r} is not an http(s) address",
-                             "write a full https://... address or drop 'url'", entry_id)
-                return None
-            result.append(Source(title, url))
-        return tuple(result)
-
-
-def _read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
-    lex_dir = directory / LEXICON_DIR
-    groups: list[SynonymGroup] = []
-    syn_path = lex_dir / "synonyms.yaml"
-    if syn_path.is_file():
-        rel = f"{LEXICON_DIR}/synonyms.yaml"
-        data = _read_yaml(syn_path, rel, problems)
-        raw_groups = data.get("groups") if isinstance(data, dict) else None
-        if data is not None and not isinstance(raw_groups, list):
-            problems.append(Problem(rel, 1, "expected a 'groups' list",
-                                    "write groups: [{key: cec, terms: [...]}]"))
-        seen_terms: dict[str, str] = {}
-        for raw in raw_groups or []:
-            line = _line(raw, 1)
-            key = raw.get("key") if isinstance(raw, dict) else None
-            terms = raw.get("terms") if isinstance(raw, dict) else None
-            if not isinstance(key, str) or not ID_RE.match(key) or not isinstance(terms, list):
-                problems.append(Problem(rel, line, "each group needs a 'key' id and a 'terms' list",
-                                        "write - key: cec\n    terms: [cec, цик, цвк]"))
-                continue
-            kind = raw.get("kind")
-            if kind is not None and kind not in GROUP_KINDS:
-                problems.append(Problem(rel, line, f"group '{key}' has kind {kind!r}",
-                                        f"use one of: {', '.join(GROUP_KINDS)}, or leave it out"))
-                kind = None
-            clean = tuple(t.strip().lower() for t in terms if isinstance(t, str) and t.strip())
-            for term in clean:
-                if term in seen_terms and seen_terms[term] != key:
-                    problems.append(Problem(rel, line, f"term '{term}' is in groups "
-                                            f"'{seen_terms[term]}' and '{key}'",
-                                            "keep each term in one group"))
-                seen_terms[term] = key
-            groups.append(SynonymGroup(key, clean, kind))
-    stopwords = _read_word_lists(lex_dir / "stopwords.yaml", "stopwords", problems)
-    stop_phrases = frozenset(
-        tuple(fold_words(p)) for phrases in _read_phrase_lists(
-            lex_dir / "stopwords.yaml", "phrases", problems, True).values()
-        for p in phrases if len(fold_words(p)) > 1)
-    smalltalk = {kind: _phrase_sets(by_lang) for kind in SMALLTALK_KINDS
-                 if (by_lang := _read_phrase_lists(lex_dir / "smalltalk.yaml", kind, problems,
-                                                   True))}
-    outofscope = {cls: _phrase_sets(by_lang) for cls in OUT_OF_SCOPE_CLASSES
-                  if (by_lang := _read_phrase_lists(lex_dir / "outofscope.yaml", cls, problems,
-                                                    True))}
-    followups = {kind: _phrase_sets(by_lang) for kind in FOLLOWUP_KINDS
-                 if (by_lang := _read_phrase_lists(lex_dir / "followups.yaml", kind, problems,
-                                                   True))}
-    return Lexicon(tuple(groups), stopwords, stop_phrases, smalltalk, outofscope, followups)
-
-
-def _phrase_sets(by_lang: Mapping[str, list[str]]) -> dict[str, frozenset[tuple[str, ...]]]:
-    """Phrases per language as tuples of folded words."""
-    return {lang: frozenset(ws for p in phrases if (ws := tuple(fold_words(p))))
-            for lang, phrases in by_lang.items()}
-
-
-def _read_word_lists(path: Path, key: str, problems: list[Problem],
-                     optional: bool = False) -> dict[str, frozenset[str]]:
-    """A lexicon mapping `key: {lang: [words]}`, folded the way the matcher folds text."""
-    return {lang: frozenset(w for item in items for w in fold_words(item))
-            for lang, items in _read_phrase_lists(path, key, problems, optional).items()}
-
-
-def _read_phrase_lists(path: Path, key: str, problems: list[Problem],
-                       optional: bool = False) -> dict[str, list[str]]:
-    """A lexicon mapping `key: {lang: [phrases]}`, as written."""
-    if not path.is_file():
-        return {}
-    rel = f"{LEXICON_DIR}/{path.name}"
-    data = _read_yaml(path, rel, problems)
-    raw = data.get(key) if isinstance(data, dict) else None
-    if optional and isinstance(data, dict) and key not in data:
-        return {}
-    if data is not None and not isinstance(raw, dict):
-        problems.append(Problem(rel, 1, f"expected a '{key}' mapping of language → words",
-                                f"write {key}: {{en: [...], ru: [...], be: [...]}}"))
-        return {}
-    result: dict[str, list[str]] = {}
-    for lang, words in (raw or {}).items():
-        if not isinstance(words, list):
-            problems.append(Problem(rel, _line(raw, 1), f"{key}.{lang} must be a list",
-                                    "write the words as a list"))
-            continue
-        result[str(lang)] = [str(item) for item in words]
-    return result
-
-
 def topic_files(directory: Path) -> list[Path]:
     """The topic files of a knowledge directory, in a stable order."""
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
@@ -550,7 +274,11 @@ def load_knowledge(directory: Path | str | None = None,
     `read_yaml` parses one topic file (default: PyYAML); the compiled-base cache passes one that
     reuses the parse of files that did not change.
     """
-    read_yaml = read_yaml or _read_yaml
+    # imported here, not at the top: both modules read into this one's data classes
+    from bot.knowledge.lexicon import read_lexicon
+    from bot.knowledge.topics import TopicReader
+
+    read_yaml = read_yaml or read_yaml_file
     directory = Path(directory) if directory is not None else default_knowledge_dir()
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, "is not a directory",
@@ -576,7 +304,7 @@ def load_knowledge(directory: Path | str | None = None,
         if data is None:
             unreadable = True
             continue
-        reader = _TopicReader(rel, problems)
+        reader = TopicReader(rel, problems)
         result = reader.read(data)
         declared |= reader.declared
         related += [(rel, eid, line, ids) for eid, line, ids in reader.related]
@@ -584,7 +312,7 @@ def load_knowledge(directory: Path | str | None = None,
             continue
         topic, file_entries = result
         if topic.id in topic_ids:
-            problems.append(Problem(rel, _line(data, 1), f"topic '{topic.id}' is also defined "
+            problems.append(Problem(rel, line_of(data, 1), f"topic '{topic.id}' is also defined "
                                     f"in {topic_ids[topic.id]}", "give each topic its own id"))
         topic_ids[topic.id] = rel
         topics.append(topic)
@@ -604,7 +332,7 @@ def load_knowledge(directory: Path | str | None = None,
             elif rid == entry_id:
                 problems.append(Problem(file, entry_line, "an entry cannot be related to "
                                         "itself", "remove its own id from 'related'", entry_id))
-    lexicon = _read_lexicon(directory, problems)
+    lexicon = read_lexicon(directory, problems)
     if problems:
         raise KnowledgeError(problems)
     topics.sort(key=lambda t: t.order)  # stable: equal orders keep file-name order

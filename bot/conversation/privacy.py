@@ -1,0 +1,64 @@
+"""What the bot stores (/privacy), and deleting it (/forget: the prompt, then the result)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.conversation.replies import Button, Reply, info_reply
+from bot.conversation.routes import ACTION_FORGET
+from bot.knowledge.catalogs import Language
+from bot.storage import DEFAULT_LANGUAGE_DAYS
+
+if TYPE_CHECKING:
+    from bot.conversation.core import Conversation
+
+
+def privacy_text(tr: Language, retention_days: int,
+                 language_days: int = DEFAULT_LANGUAGE_DAYS) -> str:
+    """What the bot stores, in the user's language."""
+    stored = tr.gettext(
+        "What this bot stores:\n"
+        "• the language you chose with /language, linked to your Telegram ID, until you send "
+        "/forget;\n"
+        "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
+        "link to anyone;\n"
+        "• the text of questions it could not answer or was unsure about, and which suggested "
+        "question was then pressed, with no user ID, no name and only the date (not the time), "
+        "so that maintainers can add answers and phrasings.\n\n"
+        "Nothing else: no names, no chat history, no logs of who asked what.")
+    context = tr.gettext(
+        "To understand follow-up questions, the bot remembers which answer it gave last in "
+        "this chat (not your words) for 10 minutes, in memory only; /forget and every restart "
+        "erase it.")
+    # TRANSLATORS: %(days)d is the retention period, 90 by default.
+    kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
+                       "Stored question texts are deleted after %(days)d days.",
+                       retention_days) % {"days": retention_days}
+    # TRANSLATORS: %(days)d is how long an unused language choice is kept, 365 by default.
+    unused = tr.ngettext("A language choice nobody uses for %(days)d day is deleted too.",
+                         "A language choice nobody uses for %(days)d days is deleted too.",
+                         language_days) % {"days": language_days}
+    return "\n\n".join((stored, context, f"{kept} {unused}"))
+
+
+def privacy(conv: Conversation, lang: str, retention_days: int,
+            language_days: int = DEFAULT_LANGUAGE_DAYS) -> Reply:
+    return info_reply(conv.catalogs[lang], privacy_text(conv.catalogs[lang], retention_days,
+                                                         language_days))
+
+
+def forget_prompt(conv: Conversation, lang: str) -> Reply:
+    """/forget asks first; the answer comes back as a `forget:yes` / `forget:no` press."""
+    tr = conv.catalogs[lang]
+    body = tr.gettext("Delete everything this bot stores about you (your language choice) and "
+                      "what it remembers of this conversation?")
+    return info_reply(tr, body, ((Button(tr.gettext("Yes, delete"), f"{ACTION_FORGET}:yes"),
+                                   Button(tr.gettext("No, keep"), f"{ACTION_FORGET}:no")),))
+
+
+def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
+    tr = conv.catalogs[lang]
+    if deleted:
+        return info_reply(tr, tr.gettext("Done: nothing about you is stored any more, and the "
+                                          "bot no longer remembers this conversation."))
+    return info_reply(tr, tr.gettext("Nothing was deleted."))
