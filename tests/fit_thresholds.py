@@ -1,7 +1,7 @@
 """Fit the decision thresholds by cross-validation (not a test): `python -m tests.fit_thresholds`.
 
 The answer / partial / suggest decision rests on a few scores
-(`bot.answering.matcher.Thresholds`). This script reads the shared eval sets (dev, dev2, dev3
+(`bot.answering.thresholds.Thresholds`). This script reads the shared eval sets (dev, dev2, dev3
 and the two conversation sets), cuts them into folds (single questions by line, conversations
 whole), and for each fold picks, on the other folds, the grid point with the best objective, then
 reports what that choice does on the held-out fold. A wrong confident answer is the worst outcome,
