@@ -68,7 +68,8 @@ TARGETS: dict[str, Target] = {
                       also=("bot/storage/languages.py", "bot/storage/database.py")),
     "delivery": Target("bot/telegram/delivery.py", ("tests/test_promises.py",
                                                     "tests/test_delivery.py")),
-    "webhook": Target("bot/telegram/webhook.py", ("tests/test_webhook.py",)),
+    "webhook": Target("bot/telegram/webhook.py", ("tests/test_webhook.py",
+                                                  "tests/test_webhook_hardening.py")),
 }
 
 SHARED = {"TELEGRAM_BOT_API_SPEC": "shared/telegram-bot-api/api.json",

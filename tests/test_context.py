@@ -228,3 +228,145 @@ def test_a_follow_up_the_last_answer_covers_says_so(own_conversation: Conversati
     assert match.reason == "a follow-up that the last answer covers exactly"
     assert match.ranked == (("enemo-countries", 0.0),)
     assert [v.entry_id for v in match.verdicts] == ["enemo-countries"]
+
+
+# --- subjects of more than one name, or of none (the tests' base and two more entries) ---------
+
+MORE_ENTRIES = """\
+topic: more
+title: "More"
+entries:
+  - id: enemo-georgia
+    subject: [ENEMO, Georgia]
+    questions:
+      be: ["Ці назірае ENEMO за выбарамі ў Грузіі?"]
+      ru: ["Наблюдает ли ENEMO за выборами в Грузии?"]
+      en: ["Does ENEMO observe elections in Georgia?"]
+    answer: "ENEMO has observed every election in Georgia since 2003."
+    sources:
+      - title: "Fixture source"
+
+  - id: observer-invitations
+    subject: [observer]
+    questions:
+      be: ["Хто запрашае міжнародных назіральнікаў?"]
+      ru: ["Кто приглашает международных наблюдателей?"]
+      en: ["Who invites international observers?", "Who sends invitations to observers?"]
+    answer: "The country holding the election invites international observers."
+    sources:
+      - title: "Fixture source"
+"""
+
+
+@pytest.fixture(scope="module")
+def more(tmp_path_factory: pytest.TempPathFactory) -> Conversation:
+    """The tests' base with an entry about a name in a place (ENEMO in Georgia) and one whose
+    subject names nobody (who invites observers)."""
+    kb = tmp_path_factory.mktemp("more") / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    (kb / "more.yaml").write_text(MORE_ENTRIES, encoding="utf-8")
+    return Conversation.load(kb, FIXTURE_LOCALES)
+
+
+@pytest.mark.parametrize(("entry_id", "names", "topic"), [
+    # the name, not the place; a subject without a name is kept whole
+    ("enemo-georgia", ("@enemo",), ("@elections", "@observer")),
+    ("observer-invitations", ("@observer",), ("@international", "@invite")),
+])
+def test_an_entry_opened_with_a_button_is_about_its_names(
+        more: Conversation, entry_id: str, names: tuple[str, ...],
+        topic: tuple[str, ...]) -> None:
+    context = entry_context(more.matcher, entry_id)
+    assert (context.entry_id, context.names, context.topic) == (entry_id, names, topic)
+
+
+@pytest.mark.parametrize(("turns", "left"), [
+    # what the question named: the organisation, not the place it asked about
+    (["Does ENEMO observe elections in Georgia?"],
+     ("enemo-georgia", ("@enemo",), ("@elections", "@observer"))),
+    (["What is ENEMO?", "and in Georgia?"],
+     ("enemo-georgia", ("@enemo",), ("@elections", "@observer"))),
+    # no name at all: the words of the subject the question used, and what it asked
+    (["Who invites international observers?"],
+     ("observer-invitations", ("@observer",), ("@observer", "@international", "@invite"))),
+    (["Who invites international observers?", "and in Georgia?"],
+     ("enemo-georgia", ("@georgia",), ("@elections", "@observer"))),
+    # a switch leaves the new name only
+    (["Where does ENEMO observe elections?", "what about the OSCE?"],
+     ("osce-about", ("@osce",), ())),
+])
+def test_the_context_names_what_the_question_named(
+        more: Conversation, turns: list[str],
+        left: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
+    context = None
+    for text in turns:
+        context = more.respond(text, context=context).context
+    assert context is not None
+    assert (context.entry_id, context.names, context.topic) == left
+
+
+@pytest.mark.parametrize("follow_up", ["since when?", "how many?"])
+def test_a_follow_up_that_asks_nothing_new_stays_on_the_last_answer(
+        more: Conversation, follow_up: str) -> None:
+    context = more.respond("Does ENEMO observe elections in Georgia?").context
+    [match] = more.respond(follow_up, context=context).matches
+    assert (match.status, match.entry_id, match.followup) == ("answer", "enemo-georgia", True)
+    # decided by the context, not by a ranking: its score is the ranking's 0.0
+    assert (match.score, match.ranked) == (0.0, (("enemo-georgia", 0.0),))
+
+
+def test_a_question_that_reads_well_alone_keeps_its_own_reading(more: Conversation) -> None:
+    """No name of its own, but a confident answer on its own: the context's ENEMO is not
+    added to it."""
+    context = more.respond("What is ENEMO?").context
+    [match] = more.respond("Who invites international observers?", context=context).matches
+    assert (match.status, match.entry_id, match.followup, match.score) == (
+        "answer", "observer-invitations", False, 1.0)
+
+
+@pytest.mark.parametrize(("first", "follow_up", "expected"), [
+    # "how" asks nothing the switch would lose: the last question again, about ACEEEO
+    ("What is ENEMO?", "and how is the OSCE?", ("answer", "osce-about", True)),
+    ("Where does ENEMO observe elections?", "how ACEEEO?", ("answer", "aceeeo-about", True)),
+    # a name and several words of its own is a question of its own, not a switch
+    ("What is ENEMO?", "how does ACEEEO observe elections?", ("partial", "aceeeo-about", False)),
+    # a place is not a word of its own: the OSCE's observers in Georgia is still a switch
+    ("What is ENEMO?", "and the OSCE observers in Georgia?", ("partial", "osce-about", True)),
+    # its own words exactly half covered by the entry the switch leads to: enough
+    ("What is ENEMO?", "and ACEEEO, where does it observe?", ("partial", "aceeeo-about", True)),
+])
+def test_switches_of_subject(own_conversation: Conversation, first: str, follow_up: str,
+                             expected: tuple[str, str, bool]) -> None:
+    context = own_conversation.respond(first).context
+    [match] = own_conversation.respond(follow_up, context=context).matches
+    assert (match.status, match.entry_id, match.followup) == expected
+
+
+def test_what_the_context_supplies_is_marked_as_carried_over(
+        own_conversation: Conversation) -> None:
+    """The terms the context adds to a follow-up are marked as carried (the message did not
+    say them): here the last answer's ENEMO, tried after its topic did not fit."""
+    context = own_conversation.respond("Where does ENEMO observe elections?").context
+    [match] = own_conversation.respond("how ACEEEO?", context=context).matches
+    assert (match.status, match.entry_id, match.followup) == ("answer", "aceeeo-about", True)
+    assert match.analysis.carried == ("@enemo",)
+
+
+def test_a_question_between_two_is_skipped_and_the_context_carries_over(
+        own_conversation: Conversation) -> None:
+    turn = own_conversation.respond(
+        "What is ENEMO and how do I cook borscht and where does it observe?")
+    assert [(m.status, m.entry_id, m.followup) for m in turn.matches] == [
+        ("answer", "enemo-about", False), ("answer", "enemo-countries", True)]
+
+
+def test_of_two_questions_on_one_entry_the_first_is_answered(
+        own_conversation: Conversation) -> None:
+    turn = own_conversation.respond(
+        "What is ENEMO and what is the OSCE and when was ENEMO founded?")
+    assert [(r.kind, r.entry_id) for r in turn.replies] == [
+        ("answer", "enemo-about"), ("answer", "osce-about")]
+    turn = own_conversation.respond(
+        "When was ENEMO founded and what is the OSCE and what is ENEMO?")
+    assert [(r.kind, r.entry_id) for r in turn.replies] == [
+        ("partial", "enemo-about"), ("answer", "osce-about")]

@@ -15,7 +15,7 @@ import pytest
 import tornado.web
 
 from bot.telegram.delivery import PrivateBot
-from bot.telegram.webhook import SECRET_HEADER, Intake, WebServer
+from bot.telegram.webhook import SECRET_HEADER, Intake, UpdateHandler, WebServer
 
 from .conftest import TOKEN
 from .helpers import free_port
@@ -249,3 +249,101 @@ async def test_a_body_that_arrives_in_pieces_is_read_whole() -> None:
     assert status == 200
     update = queue.get_nowait()
     assert update.update_id == 77 and len(update.message.text) == 300_000
+
+
+async def test_a_full_queue_is_told_to_come_back_later() -> None:
+    """503 while too many updates wait: Telegram redelivers it later; nothing is read now."""
+    full = SimpleNamespace(bot=None, update_queue=asyncio.Queue(),
+                           update_processor=SimpleNamespace(full=True))
+    server = WebServer(intake=Intake(full, SECRET))  # type: ignore[arg-type]
+    port = free_port()
+    server.listen("127.0.0.1", port)
+    try:
+        assert await Hook(port, full.update_queue).post(message(1)) == 503
+    finally:
+        await server.stop()
+    assert full.update_queue.empty()
+
+
+def test_a_body_is_counted_as_it_arrives_whatever_tornado_limits() -> None:
+    """Defence in depth beside tornado's per-request limit (which `prepare` sets): the handler
+    itself refuses a body once the pieces it was given add up to more than its limit."""
+    handler = UpdateHandler.__new__(UpdateHandler)  # its counting alone, without a connection
+    handler.initialize(Intake(SimpleNamespace(), SECRET), max_body=10)  # type: ignore[arg-type]
+    handler.data_received(b"123456")
+    handler.data_received(b"7890")  # 10 bytes: exactly the limit
+    assert (handler.size, handler.chunks) == (10, [b"123456", b"7890"])
+    with pytest.raises(tornado.web.HTTPError) as refused:
+        handler.data_received(b"x")
+    assert refused.value.status_code == 413
+    assert handler.chunks == [b"123456", b"7890"]
+
+
+class Everything(tornado.web.RequestHandler):
+    def post(self) -> None:
+        self.write("elsewhere")
+
+
+async def test_the_webhook_path_is_taken_as_configured_and_before_other_routes() -> None:
+    """The path of TELEGRAM_WEBHOOK_URL, whatever its letters, with or without slashes; an
+    extra route whose pattern also matches it does not take the updates."""
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    application = SimpleNamespace(bot=None, update_queue=queue,
+                                  update_processor=SimpleNamespace(full=False))
+    server = WebServer([(r"/.*", Everything, {})], intake=Intake(application, SECRET),  # type: ignore[arg-type]
+                       webhook_path="/X-hook/X/")
+    port = free_port()
+    server.listen("127.0.0.1", port)
+    hook = Hook(port, queue)
+    try:
+        assert await hook.post(message(1), path="/X-hook/X") == 200
+        assert await hook.post(message(2), path="/X-hook/X/") == 200
+        assert await hook.request("POST", "/-hook/", {"Content-Length": "0"}, []) == (
+            200, b"elsewhere")
+    finally:
+        await server.stop()
+    assert hook.queued() == [1, 2]
+
+
+async def test_other_routes_are_held_to_the_same_body_limit(hook: Hook) -> None:
+    # /healthz takes no POST (405), but a body over the server's limit is refused before that
+    assert (await hook.request("POST", "/healthz", {"Content-Length": "2000"},
+                               [b"x" * 2000]))[0] == 405
+    assert (await hook.request("POST", "/healthz", {"Content-Length": "2001"},
+                               [b"x" * 2001]))[0] == 400
+
+
+class Caller(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.write(self.request.remote_ip or "")
+
+
+async def test_the_callers_address_is_the_proxys_when_it_names_one() -> None:
+    """Behind a reverse proxy (X-Real-Ip, X-Forwarded-For) the caller is the one the proxy
+    names; without one, the connection's own address."""
+    server = WebServer([("/caller", Caller, {})])
+    port = free_port()
+    server.listen("127.0.0.1", port)
+    hook = Hook(port, asyncio.Queue())
+    try:
+        assert await hook.request("GET", "/caller", {}, []) == (200, b"127.0.0.1")
+        assert await hook.request("GET", "/caller", {"X-Real-Ip": "203.0.113.7"}, []) == (
+            200, b"203.0.113.7")
+        assert await hook.request("GET", "/caller", {"X-Forwarded-For": "198.51.100.2"},
+                                  []) == (200, b"198.51.100.2")
+    finally:
+        await server.stop()
+
+
+async def test_the_server_listens_on_the_address_it_is_given_only() -> None:
+    server = WebServer([("/healthz", Health, {})])
+    port = free_port()
+    server.listen("127.0.0.1", port)
+    try:
+        assert await Hook(port, asyncio.Queue()).request("GET", "/healthz", {}, []) == (
+            200, b"ok")
+        # another loopback address of the same host: nobody listens there
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.open_connection("127.0.0.2", port)
+    finally:
+        await server.stop()
