@@ -234,6 +234,8 @@ def test_forget_waits_out_a_reader_and_then_leaves_nothing(tmp_path: Path) -> No
     storage.close()
 
 
+# (slow: SQLite's busy waits on a checkpoint that a reader holds up, about 30 s in all)
+@pytest.mark.slow
 def test_a_checkpoint_that_cannot_complete_is_reported_and_retried(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     db = tmp_path / "bot.sqlite3"
