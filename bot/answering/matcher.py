@@ -98,17 +98,9 @@ class Matcher:
         """How a question reads: its repaired words, terms, asking sentences and language."""
         return self.reader.analyse(question)
 
-    def detect_language(self, words: list[str]) -> str | None:
-        """be, ru or en for already-repaired words; None when there is nothing to go on."""
-        return self.reader.detect_language(words)
-
     def terms_of(self, text: str) -> list[str]:
         """The terms of a correctly written text (an answer, a subject), without repair."""
         return self.terms.terms_of(text)
-
-    def phrase_terms(self, words: list[str]) -> list[str]:
-        """The terms of the phrases of several words (names, titles) in `words`."""
-        return self.terms.phrase_terms(words)
 
     def weight(self, term: str) -> float:
         """How much a term tells entries apart (rare terms weigh more)."""
