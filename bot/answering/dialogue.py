@@ -254,11 +254,21 @@ def split_questions(matcher: Matcher, text: str) -> list[str]:
         start = 0
         for joint in _JOINT_RE.finditer(sentence):
             head, rest = sentence[start:joint.start()], sentence[joint.end():]
-            if tx.words(head) and _opens_question(matcher, rest):
+            if tx.words(head) and _opens_question(matcher, rest) and not _inside_name(
+                    matcher, sentence[start:], head, rest):
                 parts.append(head)
                 start = joint.end()
         parts.append(sentence[start:])
     return [p.strip() for p in parts if tx.words(p)]
+
+
+def _inside_name(matcher: Matcher, text: str, head: str, rest: str) -> bool:
+    """Whether the conjunction between `head` and `rest` joins the words of one name («стран
+    Центральной и Восточной Европы»): read whole, the text has a name that its two parts,
+    read apart, do not spell the same way."""
+    whole = matcher.terms_of(text)
+    return any(matcher.kind(t) == "name" for t in whole) and whole != [
+        *matcher.terms_of(head), *matcher.terms_of(rest)]
 
 
 def _opens_question(matcher: Matcher, text: str) -> bool:

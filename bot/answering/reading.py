@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.answering import grammar
 from bot.answering.index import Index
 from bot.answering.terms import QUESTION_WORD_PREFIX, SMALLTALK_ORDER, SYN_PREFIX, Terms
 from bot.language import text as tx
@@ -122,6 +123,9 @@ class Reader:
         self._vocab.prepare(TYPO_CUTOFF, MIN_TYPO_LENGTH)
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
         self._readings_memo: dict[str, tuple[str, tuple[str, ...]] | tuple[()]] = {}
+
+    def _is_question_word(self, word: str) -> bool:
+        return any(t.startswith(QUESTION_WORD_PREFIX) for t in self._terms([word]))
 
     def _known(self, word: str) -> float:
         """1.0 for a known word, 0.95 for a known stem, 0.0 otherwise (no fuzzy search)."""
@@ -341,7 +345,8 @@ class Reader:
                 small.append(kind)
                 words.extend(ws)
                 continue
-            ts = self._terms(ws)
+            ts = grammar.asked_terms(ws, self._terms(
+                grammar.plain_words(ws, self._is_question_word)))
             words.extend(ws)
             terms.extend(ts)
             if sentence.rstrip().endswith("?"):

@@ -1,0 +1,151 @@
+"""The closed classes of bot/answering/grammar.py, tested on members no eval set contains, with
+the shipped lexicon (the languages' words) over a topic of this test's own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from bot.answering.dialogue import split_questions
+from bot.answering.matcher import Matcher
+from bot.knowledge.base import load_knowledge
+
+TOPIC = """\
+    topic: watch
+    title: "Vote watchers"
+    entries:
+      - id: nvw-about
+        questions:
+          en: ["What is Nordic Vote Watch?", "Who are NVW?"]
+          ru: ["Что такое НВВ?"]
+          be: ["Што такое НВВ?"]
+        answer: >-
+          According to its charter, Nordic Vote Watch (NVW) is a network of observer groups.
+        sources: [{title: "The charter"}]
+      - id: nvw-charter
+        questions:
+          en: ["When was the NVW charter adopted?"]
+          ru: ["Когда принят устав НВВ?"]
+          be: ["Калі прыняты статут НВВ?"]
+        answer: "According to its charter, NVW adopted the charter on 3 May 2001."
+        sources: [{title: "The charter"}]
+    """
+NAME_GROUP = """\
+  - key: north-south
+    kind: name
+    terms: ["комиссия севера и юга", "камісія поўначы і поўдня"]
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    root: Path = tmp_path_factory.mktemp("grammar")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
+                    root / "lexicon")
+    with (root / "lexicon" / "synonyms.yaml").open("a", encoding="utf-8") as f:
+        f.write(NAME_GROUP)
+    (root / "watch.yaml").write_text(dedent(TOPIC), encoding="utf-8")
+    return Matcher(load_knowledge(root))
+
+
+def _asks(matcher: Matcher, question: str) -> set[str]:
+    return {t for t in matcher.analyse(question).terms if t.startswith("@q-")}
+
+
+@pytest.mark.parametrize("pronoun", [
+    # Russian: -то, -нибудь, -либо, colloquial -нить, кое-; in several cases
+    "кто-то", "кого-нибудь", "кому-либо", "что-то", "чего-нибудь", "где-то", "куда-нибудь",
+    "откуда-то", "когда-то", "когда-либо", "как-нибудь", "почему-то", "зачем-то", "кто-нить",
+    "кое-кто", "кое-где", "кое-как", "кто то",
+    # Belarusian: -небудзь, -колечы, абы-
+    "хто-небудзь", "каго-небудзь", "што-небудзь", "дзе-небудзь", "калі-небудзь", "як-небудзь",
+    "абы-хто", "абы-дзе", "абы-як", "хто-колечы", "дзе-колечы",
+])
+def test_an_indefinite_pronoun_asks_nothing(matcher: Matcher, pronoun: str) -> None:
+    assert _asks(matcher, f"А {pronoun} из НВВ наблюдал?") == set()
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("Кто из НВВ наблюдал?", {"@q-who"}),
+    ("Когда принимали устав НВВ?", {"@q-when"}),
+    ("Калі прынялі статут НВВ?", {"@q-when"}),
+    ("Дзе назірае НВВ?", {"@q-where"}),
+])
+def test_question_words_without_a_particle_still_ask(matcher: Matcher, question: str,
+                                                     asked: set[str]) -> None:
+    assert _asks(matcher, question) == asked
+
+
+@pytest.mark.parametrize("question", [
+    "What does NVW do?", "And what did they do in Norway?", "What is NVW doing these days?",
+    "What exactly do the NVW groups do?",
+])
+def test_the_main_verb_do_asks_about_an_activity(matcher: Matcher, question: str) -> None:
+    assert "@activity" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "What do you know about NVW?", "What does NVW observe?", "How do I contact NVW?",
+])
+def test_the_auxiliary_do_does_not(matcher: Matcher, question: str) -> None:
+    assert "@activity" not in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the president of NVW?", "Who is NVW's president?", "Кто президент НВВ?",
+    "Кто сейчас президентом в НВВ?", "Хто прэзідэнт НВВ?", "Як завуць прэзідэнта НВВ?",
+])
+def test_a_title_of_office_outside_elections_asks_for_the_head(matcher: Matcher,
+                                                                question: str) -> None:
+    terms = matcher.analyse(question).terms
+    assert "@head" in terms and "@presidential" not in terms
+    # the answer names no head: the bot does not answer with the nearest entry
+    assert matcher.match(question).status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "Did NVW observe the presidential election?", "Наблюдала ли НВВ выборы президента?",
+    "Ці назірала НВВ прэзідэнцкія выбары?", "Did NVW watch the vote for president?",
+])
+def test_a_title_beside_an_election_names_its_kind(matcher: Matcher, question: str) -> None:
+    terms = matcher.analyse(question).terms
+    assert "@presidential" in terms and "@head" not in terms
+
+
+@pytest.mark.parametrize("question", [
+    "Who signed the NVW charter?", "And who has signed it for NVW?", "А кто его подписал?",
+    "Кто со стороны НВВ подписывал устав?", "Хто яго падпісаў?", "А хто падпісваў статут НВВ?",
+])
+def test_who_signed_asks_for_the_signatory(matcher: Matcher, question: str) -> None:
+    assert "@signatory" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "When was the NVW charter signed?", "Когда подписан устав НВВ?",
+    "Whose signature is on the charter?",
+])
+def test_signing_asked_otherwise_is_no_signatory(matcher: Matcher, question: str) -> None:
+    assert "@signatory" not in matcher.analyse(question).terms
+
+
+def test_a_charter_question_without_a_signatory_is_answered(matcher: Matcher) -> None:
+    match = matcher.match("When was the NVW charter adopted?")
+    assert (match.status, match.entry_id) == ("answer", "nvw-charter")
+    assert matcher.match("Who signed the NVW charter?").status != "answer"
+
+
+@pytest.mark.parametrize("text", [
+    "Комиссия Севера и Юга — что это такое?",
+    "Камісія Поўначы і Поўдня — што гэта за арганізацыя?",
+])
+def test_a_conjunction_inside_a_name_does_not_split_the_question(matcher: Matcher,
+                                                                 text: str) -> None:
+    assert split_questions(matcher, text) == [text]
+
+
+def test_a_conjunction_between_two_questions_still_splits(matcher: Matcher) -> None:
+    assert split_questions(matcher, "Что такое НВВ и где она наблюдает?") == [
+        "Что такое НВВ", "где она наблюдает?"]
