@@ -149,3 +149,83 @@ def test_a_conjunction_inside_a_name_does_not_split_the_question(matcher: Matche
 def test_a_conjunction_between_two_questions_still_splits(matcher: Matcher) -> None:
     assert split_questions(matcher, "Что такое НВВ и где она наблюдает?") == [
         "Что такое НВВ", "где она наблюдает?"]
+
+
+@pytest.mark.parametrize("question", [
+    "In which countries does NVW observe?", "In which European countries does NVW observe?",
+    "В каких странах наблюдает НВВ?", "У якіх краінах назірае НВВ?",
+    "To which countries did NVW go?", "В какие страны ездила НВВ?", "Ў якія краіны ездзіла НВВ?",
+])
+def test_in_which_country_asks_where(matcher: Matcher, question: str) -> None:
+    assert "@q-where" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "With which country does NVW work most closely?", "С какой страной НВВ дружит?",
+    "З якой краінай НВВ супрацоўнічае?", "Which countries are members of NVW?",
+])
+def test_which_country_otherwise_asks_no_place(matcher: Matcher, question: str) -> None:
+    assert "@q-where" not in matcher.analyse(question).terms
+
+
+WATCH = """\
+    topic: watch
+    title: "Vote watchers"
+    entries:
+      - id: nvw-about
+        questions:
+          en: ["What is the NVW network?", "What does the NVW network of observers do?",
+               "Is NVW a network of election observers?"]
+          ru: ["Что такое сеть НВВ?"]
+          be: ["Што такое сетка НВВ?"]
+        answer: >-
+          According to its charter, NVW is a network of observer groups that observe elections
+          in Norway, Sweden and Finland.
+        sources: [{title: "The charter"}]
+      - id: nvw-countries
+        questions:
+          en: ["In which countries does NVW observe?"]
+          ru: ["В каких странах наблюдает НВВ?"]
+          be: ["У якіх краінах назірае НВВ?"]
+        answer: "According to its charter, NVW observes elections in Norway, Sweden and Finland."
+        sources: [{title: "The charter"}]
+      - id: nvw-observers
+        questions:
+          en: ["Does NVW observe elections in Iceland?", "Are NVW observers in Iceland?"]
+          ru: ["Наблюдает ли НВВ выборы в Исландии?"]
+          be: ["Ці назірае НВВ выбары ў Ісландыі?"]
+        answer: "According to its charter, NVW observers are regularly invited to Iceland."
+        sources: [{title: "The charter"}]
+      - id: invitations
+        questions:
+          en: ["Who invites observers to Iceland?", "Who sends the invitations to observers?"]
+          ru: ["Кто приглашает наблюдателей в Исландию?"]
+          be: ["Хто запрашае назіральнікаў у Ісландыю?"]
+        answer: "According to the ministry, the Icelandic foreign ministry invites observers."
+        sources: [{title: "The ministry"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def watch(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    root: Path = tmp_path_factory.mktemp("watch")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
+                    root / "lexicon")
+    (root / "watch.yaml").write_text(dedent(WATCH), encoding="utf-8")
+    return Matcher(load_knowledge(root))
+
+
+def test_the_only_entry_written_for_the_question_word_answers_it(watch: Matcher) -> None:
+    # the about-entry shares more words ("network", "observers", "elections"); only the
+    # countries entry was written to answer "where"
+    match = watch.match("Where does the NVW network of observers observe elections?")
+    assert (match.status, match.entry_id) == ("answer", "nvw-countries")
+
+
+def test_a_follow_up_asking_who_goes_to_the_entry_written_for_who(watch: Matcher) -> None:
+    from bot.answering.dialogue import context_after, understand
+    first = understand(watch, "Does NVW observe elections in Iceland?", None)
+    assert first[0].entry_id == "nvw-observers"
+    context = context_after(watch, first, None)
+    (match,) = understand(watch, "and who invites them?", context)
+    assert (match.status, match.entry_id) == ("answer", "invitations")

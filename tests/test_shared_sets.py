@@ -1,6 +1,6 @@
 """The sets that were blind until they were released (dev3, dialogues-dev2) and this project's
-own first blind set: floors at today's figures, so a change that answers them worse is seen
-(counted as ../shared/eval/score.py counts, see scoring.py)."""
+own blind sets, one pair per session (4, 5, 6): floors at today's figures, so a change that
+answers them worse is seen (counted as ../shared/eval/score.py counts, see scoring.py)."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def dialogues2() -> list[dict[str, object]]:
 def test_dev3(conversation: Conversation, dev3: list[dict[str, object]]) -> None:
     c, bad = score_lines(conversation, dev3)
     why = "\n".join(bad)
-    assert c.right >= 0.88 * c.in_scope, why
-    assert c.wrong <= 0.045 * c.in_scope, why
-    assert c.nearmiss_answered <= 0.23 * c.nearmiss, why
+    assert c.right >= 0.89 * c.in_scope, why
+    assert c.wrong <= 0.04 * c.in_scope, why
+    assert c.nearmiss_answered <= 0.20 * c.nearmiss, why
     assert c.oos_answered == 0, why
     assert c.oos_noise <= 0.03 * c.oos, why
 
@@ -41,7 +41,7 @@ def test_dialogues_dev2(conversation: Conversation,
     c, bad = score_lines(conversation, dialogues2)
     why = "\n".join(bad)
     assert c.right >= 0.80 * c.in_scope, why
-    assert c.wrong <= 0.105 * c.in_scope, why
+    assert c.wrong <= 0.095 * c.in_scope, why
     assert c.nearmiss_answered <= 0.08 * c.nearmiss, why
 
 
@@ -61,3 +61,35 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     why = "\n".join(bad)
     assert c.right >= 0.80 * c.in_scope, why
     assert c.wrong <= 0.085 * c.in_scope, why
+
+
+@pytest.mark.parametrize("name,right,wrong,nearmiss", [
+    # 5: first run right 0.949, wrong 0.026; 6: first run right 0.819, wrong 0.043, near-misses
+    # answered 0.120 (3 of the wrong lines there are labels too narrow: "how many countries
+    # are in ACEEEO" is answered by the membership entry too)
+    ("questions5.jsonl", 0.94, 0.03, 0.0),
+    ("questions6.jsonl", 0.83, 0.03, 0.08),
+])
+def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
+                                   wrong: float, nearmiss: float) -> None:
+    """Written from the seeds and the entry list by helpers who had not read the code."""
+    c, bad = score_lines(conversation, load_jsonl(DATA / name))
+    why = "\n".join(bad)
+    assert c.right >= right * c.in_scope, why
+    assert c.wrong <= wrong * c.in_scope, why
+    assert c.nearmiss_answered <= nearmiss * c.nearmiss, why
+    assert c.oos_answered == 0, why
+
+
+@pytest.mark.parametrize("name,right,wrong", [
+    # 5: first run right 0.935, wrong 0.022; 6: first run right 0.854, wrong 0.125
+    ("dialogues5.jsonl", 0.93, 0.025),
+    ("dialogues6.jsonl", 0.89, 0.085),
+])
+def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
+                                            right: float, wrong: float) -> None:
+    c, bad = score_lines(conversation, load_jsonl(DATA / name))
+    why = "\n".join(bad)
+    assert c.right >= right * c.in_scope, why
+    assert c.wrong <= wrong * c.in_scope, why
+    assert c.nearmiss_answered == 0, why

@@ -167,6 +167,16 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         tries = [context.topic, context.names]
     else:
         return alone
+    if (cue == "pronoun" and names and alone.status == "answer"
+            and alone.score < SELF_CONTAINED and alone.entry_id != context.entry_id):
+        # a pronoun beside a new name may point back to the last answer: when that answer
+        # covers the message whole, it wins over a weak one the message alone would get ("and
+        # what did the CEC answer them?" after ENEMO's requests; but "what about ENEMO, were
+        # they invited?" reads well alone)
+        stay = _stay_on(matcher, with_terms(analysis, context.names), context.entry_id)
+        if stay is not None and matcher.asks_like(
+                analysis, [context.entry_id, alone.entry_id or ""]) in (None, context.entry_id):
+            return replace(stay, followup=True)
     partial: Match | None = None
     for extra in tries:
         m = matcher.decide(with_terms(analysis, extra))
@@ -175,6 +185,13 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         if m.status in ("answer", "partial") and not _says_enough(matcher, analysis, m, cue):
             continue
         if m.status == "answer":
+            if (alone.status == "answer" and alone.entry_id and m.entry_id
+                    and alone.entry_id != m.entry_id
+                    and matcher.asks_like(analysis, [m.entry_id, alone.entry_id])
+                    == alone.entry_id):
+                # "and who invites them?" after the OSCE's observers: the entry whose phrasings
+                # ask who invites answers it, not the last one, which only says they are invited
+                return alone
             return replace(m, followup=True)
         if m.status == "partial" and partial is None:
             partial = replace(m, followup=True)

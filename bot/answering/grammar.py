@@ -11,6 +11,10 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
 - **A title of office as a noun** ("president", «президент», «прэзідэнт») outside any talk of
   elections names the head of something ("who is ENEMO's president?"); beside an election
   word it is the election's kind ("presidential election", «выборы президента»).
+- **"In which country" asks where** ("in which countries", «в каких странах», «у якіх
+  краінах», "to which cities"): a preposition of place or direction, an interrogative
+  determiner and a noun of place, with at most one word between ("in which European
+  countries"), ask the same as "where" — but "with which country" asks for a partner.
 - **Who did a deed that has a doer** ("who signed it", «кто его подписал»): the question asks
   for the signatory, whatever words stand between "who" and the verb.
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.answering.terms import QUESTION_WORD_PREFIX, SYN_PREFIX
+from bot.answering.terms import QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 
 # the particles that make a question word indefinite (ru, be), after or before it
 INDEFINITE_AFTER = frozenset({"то", "нибудь", "нить", "либо", "небудзь", "колечы"})
@@ -45,6 +49,27 @@ SIGN_VERBS = ("sign", "подпис", "подпиш", "падпіс", "падп�
 SIGNATURE_NOUNS = ("signature", "подписи", "подпись", "подпіс")
 SIGNATORY = SYN_PREFIX + "signatory"
 WHO = QUESTION_WORD_PREFIX + "who"
+WHERE = QUESTION_WORD_PREFIX + "where"
+# interrogative determiners (en; ru and be in every gender, number and case) and the nouns of
+# place by the beginnings of their forms
+WHICH = frozenset({
+    "which", "what", "какой", "какая", "какое", "какие", "каких", "каким", "какую", "каком",
+    "какими", "какого", "які", "якая", "якое", "якія", "якіх", "якім", "якую", "якой",
+    "якімі", "якога"})
+# prepositions of place and direction (en, ru, be); be «з» is left out, as it means both
+# "from" and "with"
+PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", "на", "из", "у",
+                                "ў", "ва", "да", "до"})
+PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "город", "регион",
+               "краін", "горад", "рэгіён", "рэгіен")
+
+
+def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
+    """The terms of one sentence's words, read with the rules above: how questions and the
+    base's own phrasings are both read, so that they compare alike."""
+    def is_question_word(word: str) -> bool:
+        return any(t.startswith(QUESTION_WORD_PREFIX) for t in terms.of_words([word]))
+    return asked_terms(words, terms.of_words(plain_words(words, is_question_word)))
 
 
 def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -> list[str]:
@@ -75,10 +100,16 @@ def _main_do(words: Sequence[str], i: int) -> bool:
 
 
 def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
-    """A sentence's terms with the title-of-office and signatory readings applied."""
+    """A sentence's terms with the title-of-office, which-place and signatory readings
+    applied."""
     if PRESIDENTIAL in terms and ELECTIONS not in terms and any(
             w.startswith(TITLE_NOUNS) and not w.startswith(TITLE_ADJECTIVES) for w in words):
         terms = [HEAD if t == PRESIDENTIAL else t for t in terms]
+    if WHERE not in terms and any(
+            w in WHICH and i > 0 and words[i - 1] in PLACE_PREPOSITIONS
+            and any(v.startswith(PLACE_NOUNS) for v in words[i + 1 : i + 3])
+            for i, w in enumerate(words)):
+        terms = [*terms, WHERE]
     if WHO in terms and SIGNATORY not in terms and any(
             w.startswith(SIGN_VERBS) and not w.startswith(SIGNATURE_NOUNS) for w in words):
         terms = [*terms, SIGNATORY]

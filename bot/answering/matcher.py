@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Literal
 
 import numpy as np
 
+from bot.answering import grammar
 from bot.answering.grounding import YEAR_RE, Grounder, Verdict, asked_kind, counted_term
 from bot.answering.index import Index, build_index
 from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
@@ -81,7 +83,9 @@ class Matcher:
         self.terms = terms = self.terms_class(kb)
         # phrasings, postings and vocabulary: built here or taken from the compiled-base cache
         # (`previous`: an earlier build with the same lexicon, for its unchanged entries)
-        self.index = index or build_index(kb, terms.of_words, terms.lang_words,
+        # (phrasings read as questions are, with the grammar's closed classes)
+        self.index = index or build_index(kb, partial(grammar.sentence_terms, terms),
+                                          terms.lang_words,
                                           terms.synonym_words, MIN_TYPO_LENGTH - 1, previous)
         self.ranker = ranker = self.ranker_class(kb, self.index, terms, self.thresholds)
         self.reader = self.reader_class(terms, self.index, answers or {})
@@ -272,17 +276,27 @@ class Matcher:
         grounded = [(e, s) for e, s in window if verdicts[e].grounded]
         if grounded and not self._beside_the_point(analysis, grounded[0][0]):
             eid, score = grounded[0]
+            owner = self.asks_like(analysis, [e for e, _ in grounded])
+            if owner not in (None, eid) and dict(grounded)[owner] >= th.grounded_answer:
+                # of the close answers, only one was written for this question word ("where",
+                # "since when"): what is asked decides, not how many other words are shared
+                return Match("answer", owner, round(dict(grounded)[owner], 4),
+                             tuple(ranked[:3]), analysis, checked,
+                             "close to others, but the only one whose phrasings ask this way "
+                             "(where, when, who...)")
             # a rival that leaves words of the question unexplained counts only when the
             # phrasings do not settle it (another asks with the question's own question word)
-            settled = self._asks_like(analysis, [e for e, _ in grounded]) in (None, eid)
+            settled = owner in (None, eid)
             rivals = [s for e, s in window if e != eid and verdicts[e].grounded and not (
                 settled and self._explains_less(analysis, verdicts[e], verdicts[eid]))]
             clear = not rivals or score - rivals[0] >= th.margin
-            if score >= th.grounded_answer and clear and (
+            # a question that names nothing and reads much more like entries on another subject
+            # ("in which countries does she observe?") lacks its subject, not its answer
+            unnamed = not self.named(analysis) and top - score > th.suggest_window
+            if score >= th.grounded_answer and clear and not unnamed and (
                     score >= best_score - th.margin or self._outranks(verdicts[best])):
                 return Match("answer", eid, round(score, 4), tuple(ranked[:3]), analysis,
                              checked, verdicts[eid].reason())
-            owner = self._asks_like(analysis, [e for e, _ in grounded])
             if owner is not None and dict(grounded)[owner] >= th.grounded_answer:
                 return Match("answer", owner, round(dict(grounded)[owner], 4),
                              tuple(ranked[:3]), analysis, checked,
@@ -321,7 +335,7 @@ class Matcher:
         content = {t for t in analysis.terms if not t.startswith(QUESTION_WORD_PREFIX)}
         return content <= set(top.matched) and not content <= set(rival.matched)
 
-    def _asks_like(self, analysis: Analysis, close: list[str]) -> str | None:
+    def asks_like(self, analysis: Analysis, close: list[str]) -> str | None:
         """Of close, equally grounded entries, the only one with a phrasing that asks with the
         question's own question word ("where", "since when") — the maintainer wrote it for
         that question — if exactly one has."""

@@ -106,6 +106,7 @@ class Reader:
         self._name_set = terms.name_set
         self._name_words = terms.name_words
         self._terms = terms.of_words
+        self._term_table = terms
         self._smalltalk_kind = terms.smalltalk_kind
         self._outofscope_phrases = terms.outofscope_phrases
         # words per language, the lexicon's and the phrasings'
@@ -123,9 +124,6 @@ class Reader:
         self._vocab.prepare(TYPO_CUTOFF, MIN_TYPO_LENGTH)
         self._nearest_memo: dict[str, tuple[str, float] | None] = {}
         self._readings_memo: dict[str, tuple[str, tuple[str, ...]] | tuple[()]] = {}
-
-    def _is_question_word(self, word: str) -> bool:
-        return any(t.startswith(QUESTION_WORD_PREFIX) for t in self._terms([word]))
 
     def _known(self, word: str) -> float:
         """1.0 for a known word, 0.95 for a known stem, 0.0 otherwise (no fuzzy search)."""
@@ -345,8 +343,7 @@ class Reader:
                 small.append(kind)
                 words.extend(ws)
                 continue
-            ts = grammar.asked_terms(ws, self._terms(
-                grammar.plain_words(ws, self._is_question_word)))
+            ts = grammar.sentence_terms(self._term_table, ws)
             words.extend(ws)
             terms.extend(ts)
             if sentence.rstrip().endswith("?"):
