@@ -125,6 +125,9 @@ LEXICON = {
             terms: [criticise, criticised, критиковали]
           - key: country
             terms: [country, countries, страна, краіна]
+          - key: ceased
+            kind: fact
+            terms: [leave, left, stop, stopped, quit, вышла, перестала, выйшла, спыніла]
           - key: elections
             terms: [election, elections, выборы, выбары]
           - key: observe
@@ -295,6 +298,66 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     assert reply.caveat == ("My sources do not mention 2004. What they state: According to the "
                             "club, the commission has been its member since 1996.")
     assert plain_text(reply).startswith(reply.caveat)
+
+
+@pytest.mark.parametrize("question", [
+    "When did the commission leave the club?",
+    "Why did the commission stop being a member of the club?",
+    "Since when is the commission no longer a member of the club?",
+    "Когда комиссия вышла из клуба?", "Калі камісія выйшла з клуба?",
+    "Калі камісія перастала быць членам клуба?",
+])
+def test_an_end_the_sources_contradict_gets_the_entry_with_what_they_state(
+        tmp_path_factory: pytest.TempPathFactory, question: str) -> None:
+    import shutil
+
+    from bot.answering.matcher import ENDED
+    root: Path = tmp_path_factory.mktemp("club-shipped")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
+                    root / "lexicon")
+    (root / "club.yaml").write_text(dedent(PREMISE_TOPIC), encoding="utf-8")
+    found = Matcher(load_knowledge(root)).match(question)
+    assert (found.status, found.entry_id, found.premise) == (
+        "answer", "club-membership", (ENDED,))
+
+
+def test_an_end_is_not_taken_as_contradicted_by_an_answer_that_gives_no_duration(
+        tmp_path: Path) -> None:
+    (tmp_path / "lexicon").mkdir()
+    for name, text in LEXICON.items():
+        (tmp_path / "lexicon" / name).write_text(dedent(text), encoding="utf-8")
+    topic = PREMISE_TOPIC.replace("has been its member since 1996", "joined it in 1996")
+    (tmp_path / "club.yaml").write_text(dedent(topic), encoding="utf-8")
+    found = Matcher(load_knowledge(tmp_path)).match("When did the commission leave the club?")
+    assert found.status != "answer" and not found.premise
+
+
+def test_the_end_premise_reply_leads_with_the_sentence_that_says_it_goes_on(
+        tmp_path: Path) -> None:
+    from bot.conversation import Conversation
+    from bot.knowledge.catalogs import load_catalogs
+
+    (tmp_path / "lexicon").mkdir()
+    for name, text in LEXICON.items():
+        (tmp_path / "lexicon" / name).write_text(dedent(text), encoding="utf-8")
+    (tmp_path / "club.yaml").write_text(dedent(PREMISE_TOPIC), encoding="utf-8")
+    kb = load_knowledge(tmp_path)
+    locales = Path(__file__).resolve().parent.parent / "locales"
+    conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
+    reply = conversation.ask("When did the commission leave the club?")
+    assert reply.kind == "answer"
+    assert reply.caveat is not None and reply.caveat.endswith(
+        "According to the club, the commission has been its member since 1996.")
+    assert "9 members" not in reply.caveat
+
+
+@pytest.mark.parametrize("form", [
+    # the shipped lexicon's verbs of ending, in forms no eval set contains
+    "withdrew", "ceased", "stopped", "quit", "покинула", "прекратила", "перестали",
+    "пакінула", "перасталі", "спынілі",
+])
+def test_verbs_of_ending_in_the_shipped_lexicon(shipped_lexicon: Matcher, form: str) -> None:
+    assert shipped_lexicon.terms_of(form) == ["@ceased"]
 
 
 @pytest.fixture(scope="module")

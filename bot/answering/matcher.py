@@ -7,6 +7,7 @@ decided here: answer, partial, suggest, small talk or decline.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +24,11 @@ from bot.answering.reading import MIN_TYPO_LENGTH, OTHER_THAN, Analysis, Reader
 from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase
+
+# the premise of a question that takes an end for granted (the lexicon's verbs of ending)
+ENDED = SYN_PREFIX + "ceased"
+# how an (English) answer states that something goes on: a start with no end, or a habit
+GOES_ON = re.compile(r"\b(since|regularly|annually|every year|still)\b", re.IGNORECASE)
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
 # Candidates on the question's subject checked by grounding, best first.
@@ -320,7 +326,12 @@ class Matcher:
 
     def _premise(self, analysis: Analysis, verdict: Verdict) -> tuple[str, ...]:
         """The years a statement to confirm takes for granted when they are all that keeps the
-        entry from answering it and the entry's answer states a year of its own; else ()."""
+        entry from answering it and the entry's answer states a year of its own; or (ENDED,)
+        when the question takes an end for granted ("when did the CEC leave ACEEEO?") that is
+        all the entry lacks, and its answer states that the thing goes on; else ()."""
+        if (verdict.uncovered == (ENDED,) and verdict.subject_ok and verdict.kind_ok
+                and GOES_ON.search(self.kb.entries[verdict.entry_id].answer)):
+            return (ENDED,)
         if not (analysis.confirms and verdict.uncovered and verdict.subject_ok
                 and verdict.kind_ok and "year" in verdict.holds):
             return ()

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.answering.cache import load_matcher
 from bot.answering.dialogue import Context, context_after, understand
 from bot.answering.grounding import YEAR_RE
-from bot.answering.matcher import Match, Matcher
+from bot.answering.matcher import ENDED, GOES_ON, Match, Matcher
 from bot.answering.reading import split_sentences
 from bot.conversation.pages import Pages
 from bot.conversation.replies import Button, Reply, Turn
@@ -84,6 +84,19 @@ class Conversation(Pages):
         if match.status == "smalltalk":
             return Reply("smalltalk", lang, self.smalltalk_text(tr, match.reason),
                          buttons=(self._nav_row(tr),), reason=match.reason)
+        if match.status == "answer" and match.entry_id and match.premise == (ENDED,):
+            # a question that takes an end for granted the sources contradict: what they
+            # state comes first ("since 1998", "regularly"), never a confirmation
+            reply = self.entry(match.entry_id, lang, score=match.score)
+            english = split_sentences(self.kb.entries[match.entry_id].answer)
+            said = split_sentences(reply.body)
+            at = next((i for i, s in enumerate(english) if GOES_ON.search(s)), 0)
+            stated = said[at] if len(said) == len(english) else said[0] if said else ""
+            # TRANSLATORS: first line above an answer when the question takes for granted that
+            # something ended (left, stopped) and the sources say it goes on; then the
+            # sentence of the answer that says so.
+            lead = tr.gettext("My sources do not say that. What they state:")
+            return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id and match.premise:
             # a statement to confirm whose year the sources do not state: what they state
             # comes first, never a confirmation
