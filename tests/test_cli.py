@@ -129,7 +129,7 @@ def test_chat_offers_the_telegram_pages_and_explains_mistakes(
                                         "9999", "/quit"]), out)
     screen = out.getvalue()
     assert "What this bot stores" in screen and "90 days" in screen
-    assert "Yes, delete" in screen and "nothing about you is stored" in screen
+    assert "Yes, delete" in screen and "Nothing about you is stored" in screen
     assert "don't know that command" in screen
     topics = len(conversation.kb.topics)
     assert f"a number from 1 to {topics}" in screen

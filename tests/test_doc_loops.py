@@ -153,7 +153,8 @@ def test_the_translators_quick_start_works_as_written(checkout: Path) -> None:
                        "locales/en/LC_MESSAGES/knowledge.po"}
     be_path = checkout / "locales/be/LC_MESSAGES/knowledge.po"
     be_text = be_path.read_text("utf-8")
-    assert '#| msgid ""\n#| "According to the article, ENEMO is an international network' in be_text
+    assert ('#| msgid ""\n#| "According to an article by the “Human Rights Defenders for Free "\n'
+            '#| "Elections” campaign, ENEMO is an international network') in be_text
     be = read_catalog(be_path, "be")
     reworded = next(m for m in be if m.context == "enemo-about")
     assert reworded.fuzzy and "міжнародная сетка" in reworded.string  # the translation stays

@@ -360,7 +360,7 @@ def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversatio
 
     assert "ботом 30 дней" in privacy(conversation, "ru", 90, 30).body
     assert "ботам 365 дзён" in privacy(conversation, "be", 90).body
-    assert "nobody uses for 365 days is deleted" in privacy(conversation, "en", 90).body
+    assert "goes unused for 365 days is deleted" in privacy(conversation, "en", 90).body
 
 
 def test_an_unusable_key_file_stops_the_start_with_its_reason(tmp_path: Path) -> None:

@@ -32,10 +32,10 @@ from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 
 KEY = b"k" * 32
 
-CAVEAT = ("I don't have exact information on what you asked. Here is what my sources say "
-          "on the closest question:")
-CAVEAT_RU = ("Точных сведений об этом у меня нет. Вот что говорят мои источники о самом близком "
-             "вопросе:")
+CAVEAT = ("I don't have an exact answer to that. Here is what my sources say on the closest "
+          "question I can answer:")
+CAVEAT_RU = ("Точного ответа на этот вопрос у меня нет. Вот что говорят мои источники о самом "
+             "близком вопросе, на который я могу ответить:")
 OPINION = ("I don't assess elections, predict or report their results, or give political "
            "opinions. I can tell you what my sources say about the international cooperation of "
            "Belarus's Central Election Commission and about election observation: for example, "

@@ -28,8 +28,8 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
     reply = own_conversation.reply(match)
     assert (reply.kind, reply.entry_id) == ("partial", "enemo-about")
     assert reply.score == match.score > 0
-    assert reply.caveat == ("I don't have exact information on what you asked. Here is what my "
-                            "sources say on the closest question:")
+    assert reply.caveat == ("I don't have an exact answer to that. Here is what my sources say "
+                            "on the closest question I can answer:")
     # a related question pressed under it ties back to the question asked (learning.py)
     assert reply.ref and len(reply.ref) <= 12
     assert reply.buttons[0] == (Button("Where does ENEMO observe elections?",
@@ -38,12 +38,12 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
 
 
 @pytest.mark.parametrize(("text", "reason", "body"), [
-    ("hello", "greetings", "Hello! I answer questions about election cooperation and election "
-                           "observation: "),
+    ("hello", "greetings", "Hello! I answer questions about international cooperation on "
+                           "elections and election observation: "),
     ("thanks", "thanks", "Glad to help. Come back any time with more questions about "
-                         "election cooperation and observation."),
-    ("who are you?", "bot", "I'm a bot: I answer questions about election cooperation and "
-                            "election observation"),
+                         "international cooperation on elections and election observation."),
+    ("who are you?", "bot", "I'm a bot: I answer questions about international cooperation on "
+                            "elections and election observation"),
     ("you are stupid", "insults", "I'm sorry if my answers didn't help."),
 ])
 def test_small_talk(own_conversation: Conversation, text: str, reason: str, body: str) -> None:

@@ -19,8 +19,8 @@ from .fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
 
-CAVEAT = ("I don't have exact information on what you asked. Here is what my sources say "
-          "on the closest question:")
+CAVEAT = ("I don't have an exact answer to that. Here is what my sources say on the closest "
+          "question I can answer:")
 
 
 async def test_forget_in_a_group_deletes_the_users_choice(api: FakeBotAPI, db: Path,

@@ -106,16 +106,17 @@ class Conversation(Pages):
             # granted that the sources do not give; then the sentence of the answer that
             # gives the year. %(given)s is the year in the question (the plural form: its
             # years, separated by commas, when it names several).
-            lead = tr.ngettext("My sources do not mention %(given)s. What they state:",
-                               "My sources do not mention these years: %(given)s. What they "
-                               "state:", len(match.premise)) % {"given": ", ".join(match.premise)}
+            lead = tr.ngettext("My sources do not mention %(given)s. Here is what they say:",
+                               "My sources do not mention these years: %(given)s. Here is what "
+                               "they say:", len(match.premise)) % {
+                                   "given": ", ".join(match.premise)}
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
             # TRANSLATORS: first line above an answer close to, but not exactly, what was asked.
-            caveat = tr.gettext("I don't have exact information on what you asked. Here is what "
-                                "my sources say on the closest question:")
+            caveat = tr.gettext("I don't have an exact answer to that. Here is what my sources "
+                                "say on the closest question I can answer:")
             # a related question pressed under it is a label, as under "did you mean"
             ref = new_ref()
             return replace(self.entry(match.entry_id, lang, score=match.score, ref=ref),
@@ -153,22 +154,24 @@ class Conversation(Pages):
         return tr.gettext(
             "Sorry, I don't know the answer to that. I can only answer questions about the "
             "international cooperation of Belarus's Central Election Commission and about "
-            "election observation (ENEMO, OSCE, ACEEEO and others). Try other words, or "
-            "browse the topics.")
+            "election observation (ENEMO, OSCE, ACEEEO and others). Try rephrasing your "
+            "question, or browse the topics.")
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
             # TRANSLATORS: the reply to thanks, "ok", "got it" and goodbyes alike: it must fit
             # every one of them.
             return tr.gettext("Glad to help. Come back any time with more questions about "
-                              "election cooperation and observation.")
+                              "international cooperation on elections and election "
+                              "observation.")
         if kind == "bot":
             return tr.gettext(
-                "I'm a bot: I answer questions about election cooperation and election "
-                "observation, using two published sources and naming them under each answer. "
-                "Ask me, for example, “What is ENEMO?”")
+                "I'm a bot: I answer questions about international cooperation on elections "
+                "and election observation, using two published sources and naming them under "
+                "each answer. Ask me, for example, “What is ENEMO?”")
         if kind == "insults":
             return tr.gettext(
-                "I'm sorry if my answers didn't help. I only know about election cooperation "
-                "and election observation: try asking in other words, or browse the topics.")
+                "I'm sorry if my answers didn't help. I only know about international "
+                "cooperation on elections and election observation: try rephrasing your "
+                "question, or browse the topics.")
         return self.greeting_text(tr)

@@ -104,10 +104,10 @@ class Pages:
 
     def greeting_text(self, tr: Language) -> str:
         return tr.gettext(
-            "Hello! I answer questions about election cooperation and election observation: "
-            "Belarus's Central Election Commission and its international partners (ACEEEO, "
-            "the CIS commissions, the OSCE, Russia's CEC) and the election "
-            "observer network ENEMO.\n\n"
+            "Hello! I answer questions about international cooperation on elections and "
+            "election observation: Belarus's Central Election Commission and its international "
+            "ties (ACEEEO, the election commissions of the CIS countries, the OSCE, Russia's "
+            "CEC) and the election observer network ENEMO.\n\n"
             "Ask in your own words, in Belarusian, Russian or English, or browse the topics.")
 
     def start(self, lang: str) -> Reply:
@@ -119,8 +119,8 @@ class Pages:
         tr = self.catalogs[lang]
         body = tr.gettext(
             "Write your question as you would ask a person, for example “What is ENEMO?” or "
-            "“Who invites international observers?”. Typos, Latin letters and a wrong keyboard "
-            "layout are fine.\n\n"
+            "“Who invites international observers?” Typos, Russian or Belarusian typed in Latin "
+            "letters, and the wrong keyboard layout are all fine.\n\n"
             "Under each answer you will find its sources and related questions. When I am not "
             "sure what you mean, I show a few questions to choose from; when a question is "
             "outside what my sources say, I tell you so instead of guessing.")
@@ -132,10 +132,10 @@ class Pages:
             "This bot answers questions about the international cooperation of the Central "
             "Commission of the Republic of Belarus on Elections and Holding Republican Referenda "
             "and about election observation.\n\n"
-            "All answers come from two published texts, and each answer names its source: the "
-            "Central Election Commission's “International Cooperation” page and an article of "
-            "the campaign “Human Rights Defenders for Free Elections”. The bot does not add facts "
-            "of its own and does not give political advice.")
+            "All answers come from two published texts: the Central Election Commission's "
+            "“International Cooperation” page and an article published by the “Human Rights "
+            "Defenders for Free Elections” campaign. Each answer names its source. The bot does "
+            "not add facts of its own and does not give political advice.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def language_menu(self, lang: str) -> Reply:
@@ -148,7 +148,7 @@ class Pages:
         tr = self.catalogs[lang]
         # TRANSLATORS: %(language)s is the language's own name, capitalised: Беларуская,
         # Русский, English. Phrase it so that the name needs no declension.
-        body = tr.gettext("Done: I will answer in %(language)s.") % {"language": tr.name}
+        body = tr.gettext("Done. I will now answer in %(language)s.") % {"language": tr.name}
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def press(self, data: str, lang: str, ref: str = "") -> Reply | None:
@@ -203,7 +203,7 @@ def stats_text(conv: Conversation, lang: str, users_per_language: dict[str, int]
     # TRANSLATORS: the kinds of reply /stats counts; %(n)d is a count.
     kinds = {"answer": tr.gettext("answered: %(n)d"),
              "partial": tr.gettext("answered in part: %(n)d"),
-             "suggest": tr.gettext("offered questions they may mean: %(n)d"),
+             "suggest": tr.gettext("offered suggestions: %(n)d"),
              "none": tr.gettext("not answered: %(n)d"),
              "smalltalk": tr.gettext("greetings and small talk: %(n)d")}
     other = sum(n for kind, n in questions.items() if kind not in kinds)

@@ -20,11 +20,11 @@ def privacy_text(tr: Language, retention_days: int,
         "What this bot stores:\n"
         "• the language you chose with /language, linked to your Telegram ID, until you send "
         "/forget;\n"
-        "• counts of questions answered and not answered, and 👍/👎 counts per answer, with no "
-        "link to anyone;\n"
+        "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
+        "linked to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "
-        "question was then pressed, with no user ID, no name and only the date (not the time), "
-        "so that maintainers can add answers and phrasings.\n\n"
+        "question was then chosen, with no Telegram ID, no name and only the date (not the "
+        "time), so that maintainers can add answers and phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
         "To understand follow-up questions, the bot remembers which answer it gave last in "
@@ -35,8 +35,9 @@ def privacy_text(tr: Language, retention_days: int,
                        "Stored question texts are deleted after %(days)d days.",
                        retention_days) % {"days": retention_days}
     # TRANSLATORS: %(days)d is how long an unused language choice is kept, 365 by default.
-    unused = tr.ngettext("A language choice nobody uses for %(days)d day is deleted too.",
-                         "A language choice nobody uses for %(days)d days is deleted too.",
+    unused = tr.ngettext("A language choice that goes unused for %(days)d day is deleted too.",
+                         "A language choice that goes unused for %(days)d days is deleted "
+                         "too.",
                          language_days) % {"days": language_days}
     return "\n\n".join((stored, context, f"{kept} {unused}"))
 
@@ -53,12 +54,12 @@ def forget_prompt(conv: Conversation, lang: str) -> Reply:
     body = tr.gettext("Delete everything this bot stores about you (your language choice) and "
                       "what it remembers of this conversation?")
     return info_reply(tr, body, ((Button(tr.gettext("Yes, delete"), f"{ACTION_FORGET}:yes"),
-                                   Button(tr.gettext("No, keep"), f"{ACTION_FORGET}:no")),))
+                                   Button(tr.gettext("No, keep it"), f"{ACTION_FORGET}:no")),))
 
 
 def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
     tr = conv.catalogs[lang]
     if deleted:
-        return info_reply(tr, tr.gettext("Done: nothing about you is stored any more, and the "
+        return info_reply(tr, tr.gettext("Done. Nothing about you is stored anymore, and the "
                                           "bot no longer remembers this conversation."))
     return info_reply(tr, tr.gettext("Nothing was deleted."))
