@@ -92,10 +92,10 @@ class Conversation(Pages):
             said = split_sentences(reply.body)
             at = next((i for i, s in enumerate(english) if GOES_ON.search(s)), 0)
             stated = said[at] if len(said) == len(english) else said[0] if said else ""
-            # TRANSLATORS: first line above an answer when the question takes for granted that
-            # something ended (left, stopped) and the sources say it goes on; then the
-            # sentence of the answer that says so.
-            lead = tr.gettext("My sources do not say that. What they state:")
+            # TRANSLATORS: first line above an answer when the question takes
+            # for granted that something ended (left, stopped) and the sources
+            # say it goes on; then the sentence of the answer that says so.
+            lead = tr.gettext("My sources do not say that. Here is what they say:")
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id and match.premise:
             # a statement to confirm whose year the sources do not state: what they state
