@@ -5,6 +5,10 @@ from __future__ import annotations
 import shutil
 import socket
 from pathlib import Path
+from textwrap import dedent
+
+from bot.answering.matcher import Matcher
+from bot.knowledge.base import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +36,16 @@ def copy_checkout(dest: Path) -> Path:
         shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "bot", dest / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
+
+
+def shipped_lexicon_matcher(root: Path, topics: dict[str, str],
+                            more_synonyms: str = "") -> Matcher:
+    """A matcher over topics of a test's own (file name → YAML) with the shipped lexicon (the
+    languages' words), and perhaps more synonym groups appended to it."""
+    shutil.copytree(ROOT / "knowledge" / "lexicon", root / "lexicon")
+    if more_synonyms:
+        with (root / "lexicon" / "synonyms.yaml").open("a", encoding="utf-8") as f:
+            f.write(more_synonyms)
+    for name, text in topics.items():
+        (root / name).write_text(dedent(text), encoding="utf-8")
+    return Matcher(load_knowledge(root))

@@ -14,6 +14,8 @@ from bot.knowledge.base import load_knowledge
 from bot.language import text as tx
 from bot.language.places import place_names
 
+from .helpers import shipped_lexicon_matcher
+
 # Fifty countries that no eval set names, as a grammar declines them: (code, en, ru nominative,
 # ru prepositional "в ...", be nominative, be locative "у ..."), written by hand.
 COUNTRIES = [
@@ -309,14 +311,9 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
 ])
 def test_an_end_the_sources_contradict_gets_the_entry_with_what_they_state(
         tmp_path_factory: pytest.TempPathFactory, question: str) -> None:
-    import shutil
-
     from bot.answering.matcher import ENDED
-    root: Path = tmp_path_factory.mktemp("club-shipped")
-    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
-                    root / "lexicon")
-    (root / "club.yaml").write_text(dedent(PREMISE_TOPIC), encoding="utf-8")
-    found = Matcher(load_knowledge(root)).match(question)
+    found = shipped_lexicon_matcher(tmp_path_factory.mktemp("club-shipped"), {
+        "club.yaml": PREMISE_TOPIC}).match(question)
     assert (found.status, found.entry_id, found.premise) == (
         "answer", "club-membership", (ENDED,))
 
@@ -363,12 +360,7 @@ def test_verbs_of_ending_in_the_shipped_lexicon(shipped_lexicon: Matcher, form: 
 @pytest.fixture(scope="module")
 def shipped_lexicon(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     """The shipped lexicon (the languages' words) over a topic of this test's own."""
-    import shutil
-    root: Path = tmp_path_factory.mktemp("lexicon")
-    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
-                    root / "lexicon")
-    (root / "watch.yaml").write_text(dedent(TOPIC), encoding="utf-8")
-    return Matcher(load_knowledge(root))
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("lexicon"), {"watch.yaml": TOPIC})
 
 
 @pytest.mark.parametrize("term,forms", [

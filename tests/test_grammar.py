@@ -1,30 +1,18 @@
 """The closed classes of bot/answering/grammar.py, tested on members no eval set contains, with
-the shipped lexicon (the languages' words) over a topic of this test's own."""
+the shipped lexicon (the languages' words) over topics of the tests' own."""
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
 from bot.answering.dialogue import split_questions
 from bot.answering.matcher import Matcher
-from bot.knowledge.base import load_knowledge
 
-TOPIC = """\
-    topic: watch
-    title: "Vote watchers"
-    entries:
-      - id: nvw-about
-        questions:
-          en: ["What is Nordic Vote Watch?", "Who are NVW?"]
-          ru: ["Что такое НВВ?"]
-          be: ["Што такое НВВ?"]
-        answer: >-
-          According to its charter, Nordic Vote Watch (NVW) is a network of observer groups.
-        sources: [{title: "The charter"}]
+from .helpers import shipped_lexicon_matcher
+from .test_generalise import TOPIC
+
+# a second entry beside test_generalise's watch topic (same indentation as its entries)
+CHARTER = """\
       - id: nvw-charter
         questions:
           en: ["When was the NVW charter adopted?"]
@@ -42,13 +30,8 @@ NAME_GROUP = """\
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    root: Path = tmp_path_factory.mktemp("grammar")
-    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
-                    root / "lexicon")
-    with (root / "lexicon" / "synonyms.yaml").open("a", encoding="utf-8") as f:
-        f.write(NAME_GROUP)
-    (root / "watch.yaml").write_text(dedent(TOPIC), encoding="utf-8")
-    return Matcher(load_knowledge(root))
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("grammar"), {
+        "watch.yaml": TOPIC.rstrip(" ") + CHARTER}, NAME_GROUP)
 
 
 def _asks(matcher: Matcher, question: str) -> set[str]:
@@ -208,11 +191,7 @@ WATCH = """\
 
 @pytest.fixture(scope="module")
 def watch(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    root: Path = tmp_path_factory.mktemp("watch")
-    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge" / "lexicon",
-                    root / "lexicon")
-    (root / "watch.yaml").write_text(dedent(WATCH), encoding="utf-8")
-    return Matcher(load_knowledge(root))
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("watch"), {"watch.yaml": WATCH})
 
 
 def test_the_only_entry_written_for_the_question_word_answers_it(watch: Matcher) -> None:
