@@ -297,8 +297,9 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     locales = Path(__file__).resolve().parent.parent / "locales"
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("Is it true that the commission joined the club in 2004?")
-    assert reply.caveat == ("My sources do not mention 2004. Here is what they say: According to "
-                            "the club, the commission has been its member since 1996.")
+    assert reply.caveat == ("My sources do not mention 2004. Here is what they do say. "
+                            "According to the club, the commission has been its member since "
+                            "1996.")
     assert plain_text(reply).startswith(reply.caveat)
 
 

@@ -95,7 +95,7 @@ class Conversation(Pages):
             # TRANSLATORS: first line above an answer when the question takes
             # for granted that something ended (left, stopped) and the sources
             # say it goes on; then the sentence of the answer that says so.
-            lead = tr.gettext("My sources do not say that. Here is what they say:")
+            lead = tr.gettext("My sources do not say that. Here is what they do say.")
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id and match.premise:
             # a statement to confirm whose year the sources do not state: what they state
@@ -106,9 +106,9 @@ class Conversation(Pages):
             # granted that the sources do not give; then the sentence of the answer that
             # gives the year. %(given)s is the year in the question (the plural form: its
             # years, separated by commas, when it names several).
-            lead = tr.ngettext("My sources do not mention %(given)s. Here is what they say:",
+            lead = tr.ngettext("My sources do not mention %(given)s. Here is what they do say.",
                                "My sources do not mention these years: %(given)s. Here is what "
-                               "they say:", len(match.premise)) % {
+                               "they do say.", len(match.premise)) % {
                                    "given": ", ".join(match.premise)}
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
