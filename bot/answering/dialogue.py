@@ -167,7 +167,7 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         tries = [context.topic, context.names]
     else:
         return alone
-    if (cue == "pronoun" and names and alone.status == "answer"
+    if (cue == "pronoun" and names and alone.status == "answer" and alone.entry_id is not None
             and alone.score < SELF_CONTAINED and alone.entry_id != context.entry_id):
         # a pronoun beside a new name may point back to the last answer: when that answer
         # covers the message whole, it wins over a weak one the message alone would get ("and
@@ -175,7 +175,7 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # they invited?" reads well alone)
         stay = _stay_on(matcher, with_terms(analysis, context.names), context.entry_id)
         if stay is not None and matcher.asks_like(
-                analysis, [context.entry_id, alone.entry_id or ""]) in (None, context.entry_id):
+                analysis, [context.entry_id, alone.entry_id]) in (None, context.entry_id):
             return replace(stay, followup=True)
     partial: Match | None = None
     for extra in tries:

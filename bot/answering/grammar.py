@@ -75,13 +75,13 @@ def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
 def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -> list[str]:
     """The words with indefinite pronouns left out and the main verb "do" read as activity."""
     drop: set[int] = set()
+    # (the particle is looked for first: few sentences have one)
     for i, word in enumerate(words):
-        if not is_question_word(word):
-            continue
-        if i + 1 < len(words) and words[i + 1] in INDEFINITE_AFTER:
-            drop |= {i, i + 1}
-        elif i > 0 and words[i - 1] in INDEFINITE_BEFORE:
+        if word in INDEFINITE_AFTER and i > 0 and is_question_word(words[i - 1]):
             drop |= {i - 1, i}
+        elif word in INDEFINITE_BEFORE and i + 1 < len(words) and is_question_word(
+                words[i + 1]):
+            drop |= {i, i + 1}
     plain = []
     for i, word in enumerate(words):
         if i in drop:

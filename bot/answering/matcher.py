@@ -283,13 +283,16 @@ class Matcher:
         if grounded and not self._beside_the_point(analysis, grounded[0][0]):
             eid, score = grounded[0]
             owner = self.asks_like(analysis, [e for e, _ in grounded])
-            if owner not in (None, eid) and dict(grounded)[owner] >= th.grounded_answer:
+            asked_this_way = None
+            if owner is not None and dict(grounded)[owner] >= th.grounded_answer:
+                asked_this_way = Match("answer", owner, round(dict(grounded)[owner], 4),
+                                       tuple(ranked[:3]), analysis, checked,
+                                       "close to others, but the only one whose phrasings ask "
+                                       "this way (where, when, who...)")
+            if asked_this_way is not None and owner != eid:
                 # of the close answers, only one was written for this question word ("where",
                 # "since when"): what is asked decides, not how many other words are shared
-                return Match("answer", owner, round(dict(grounded)[owner], 4),
-                             tuple(ranked[:3]), analysis, checked,
-                             "close to others, but the only one whose phrasings ask this way "
-                             "(where, when, who...)")
+                return asked_this_way
             # a rival that leaves words of the question unexplained counts only when the
             # phrasings do not settle it (another asks with the question's own question word)
             settled = owner in (None, eid)
@@ -303,11 +306,8 @@ class Matcher:
                     score >= best_score - th.margin or self._outranks(verdicts[best])):
                 return Match("answer", eid, round(score, 4), tuple(ranked[:3]), analysis,
                              checked, verdicts[eid].reason())
-            if owner is not None and dict(grounded)[owner] >= th.grounded_answer:
-                return Match("answer", owner, round(dict(grounded)[owner], 4),
-                             tuple(ranked[:3]), analysis, checked,
-                             "close to others, but the only one whose phrasings ask this way "
-                             "(where, when, who...)")
+            if asked_this_way is not None:
+                return asked_this_way
             if len(grounded) > 1 or score < th.grounded_answer:
                 picks = tuple((e, round(s, 4)) for e, s in window[: th.max_suggestions])
                 return Match("suggest", None, round(best_score, 4), picks, analysis, checked,

@@ -105,8 +105,7 @@ class Reader:
         self._kinds = terms.kinds
         self._name_set = terms.name_set
         self._name_words = terms.name_words
-        self._terms = terms.of_words
-        self._term_table = terms
+        self._terms = terms
         self._smalltalk_kind = terms.smalltalk_kind
         self._outofscope_phrases = terms.outofscope_phrases
         # words per language, the lexicon's and the phrasings'
@@ -343,7 +342,7 @@ class Reader:
                 small.append(kind)
                 words.extend(ws)
                 continue
-            ts = grammar.sentence_terms(self._term_table, ws)
+            ts = grammar.sentence_terms(self._terms, ws)
             words.extend(ws)
             terms.extend(ts)
             if sentence.rstrip().endswith("?"):

@@ -84,32 +84,30 @@ class Conversation(Pages):
         if match.status == "smalltalk":
             return Reply("smalltalk", lang, self.smalltalk_text(tr, match.reason),
                          buttons=(self._nav_row(tr),), reason=match.reason)
-        if match.status == "answer" and match.entry_id and match.premise == (ENDED,):
-            # a question that takes an end for granted the sources contradict: what they
-            # state comes first ("since 1998", "regularly"), never a confirmation
-            reply = self.entry(match.entry_id, lang, score=match.score)
-            english = split_sentences(self.kb.entries[match.entry_id].answer)
-            said = split_sentences(reply.body)
-            at = next((i for i, s in enumerate(english) if GOES_ON.search(s)), 0)
-            stated = said[at] if len(said) == len(english) else said[0] if said else ""
-            # TRANSLATORS: first line above an answer when the question takes
-            # for granted that something ended (left, stopped) and the sources
-            # say it goes on; then the sentence of the answer that says so.
-            lead = tr.gettext("My sources do not say that. Here is what they do say.")
-            return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id and match.premise:
-            # a statement to confirm whose year the sources do not state: what they state
-            # comes first, never a confirmation
+            # a question whose premise the sources contradict (a year they do not give, an end
+            # of something they say goes on): what they state comes first, never a
+            # confirmation
             reply = self.entry(match.entry_id, lang, score=match.score)
-            stated = next((s for s in split_sentences(reply.body) if YEAR_RE.search(s)), "")
-            # TRANSLATORS: first line above an answer when the question takes a year for
-            # granted that the sources do not give; then the sentence of the answer that
-            # gives the year. %(given)s is the year in the question (the plural form: its
-            # years, separated by commas, when it names several).
-            lead = tr.ngettext("My sources do not mention %(given)s. Here is what they do say.",
-                               "My sources do not mention these years: %(given)s. Here is what "
-                               "they do say.", len(match.premise)) % {
-                                   "given": ", ".join(match.premise)}
+            said = split_sentences(reply.body)
+            if match.premise == (ENDED,):
+                english = split_sentences(self.kb.entries[match.entry_id].answer)
+                at = next((i for i, s in enumerate(english) if GOES_ON.search(s)), 0)
+                stated = said[at] if len(said) == len(english) else said[0] if said else ""
+                # TRANSLATORS: first line above an answer when the question takes
+                # for granted that something ended (left, stopped) and the sources
+                # say it goes on; then the sentence of the answer that says so.
+                lead = tr.gettext("My sources do not say that. Here is what they do say.")
+            else:
+                stated = next((s for s in said if YEAR_RE.search(s)), "")
+                # TRANSLATORS: first line above an answer when the question takes a year for
+                # granted that the sources do not give; then the sentence of the answer that
+                # gives the year. %(given)s is the year in the question (the plural form: its
+                # years, separated by commas, when it names several).
+                lead = tr.ngettext(
+                    "My sources do not mention %(given)s. Here is what they do say.",
+                    "My sources do not mention these years: %(given)s. Here is what they do "
+                    "say.", len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
