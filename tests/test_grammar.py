@@ -7,6 +7,7 @@ import pytest
 
 from bot.answering.dialogue import split_questions
 from bot.answering.matcher import Matcher
+from bot.answering.terms import name_head
 
 from .helpers import shipped_lexicon_matcher
 from .test_generalise import TOPIC
@@ -25,6 +26,10 @@ NAME_GROUP = """\
   - key: north-south
     kind: name
     terms: ["комиссия севера и юга", "камісія поўначы і поўдня"]
+  - key: nvl
+    kind: name
+    terms: [nvl, "league of northern voters", "северная лига избирателей",
+            "паўночная ліга выбаршчыкаў"]
 """
 
 
@@ -208,3 +213,46 @@ def test_a_follow_up_asking_who_goes_to_the_entry_written_for_who(watch: Matcher
     context = context_after(watch, first, None)
     (match,) = understand(watch, "and who invites them?", context)
     assert (match.status, match.entry_id) == ("answer", "invitations")
+
+
+@pytest.mark.parametrize("name,head", [
+    ("European Network of Election Monitoring Organizations", "network"),
+    ("Belarusian Helsinki Committee", "committee"),
+    ("Commonwealth of Independent States", "commonwealth"),
+    ("Европейская сеть организаций по мониторингу выборов", "сеть"),
+    ("Ассоциация организаторов выборов стран Европы", "ассоциация"),
+    ("Белорусский Хельсинкский комитет", "комитет"),
+    ("Цэнтральная выбарчая камісія", "камісія"),
+    ("Садружнасць Незалежных Дзяржаў", "садружнасць"),
+    ("Праваабарончы цэнтр", "цэнтр"),
+])
+def test_the_head_of_a_name_by_the_grammar_of_noun_phrases(name: str, head: str) -> None:
+    words = name.lower().split()
+    at = name_head(words, frozenset({"of", "for", "по", "за", "па"}))
+    assert at is not None and words[at] == head
+
+
+@pytest.mark.parametrize("question", [
+    "What is the northern league?", "Who is in the league of voters?",
+    "Что такое северная лига?", "Кто входит в лигу избирателей?",
+    "Што такое паўночная ліга?", "Хто ўваходзіць у лігу выбаршчыкаў?",
+])
+def test_a_name_called_by_its_head_and_another_word_names_it(matcher: Matcher,
+                                                             question: str) -> None:
+    terms = matcher.analyse(question).terms
+    assert "@nvl" in terms
+    # its words are the name's, as when it is written in full
+    assert "@elections" not in terms and "@voter" not in terms
+
+
+@pytest.mark.parametrize("question", [
+    # the head alone, another word across a preposition before it, or a word between
+    "How many countries are in the league?", "Сколько стран в лиге?",
+    "Колькі краін у лізе?", "Is there a northern hockey league?",
+    # a head that several names share (the OSCE's, ENEMO's, ACEEEO's "organization")
+    "Какие организации по безопасности есть в Европе?",
+])
+def test_a_head_without_its_name_s_words_beside_it_names_nothing(matcher: Matcher,
+                                                                 question: str) -> None:
+    terms = matcher.analyse(question).terms
+    assert "@nvl" not in terms and "@osce" not in terms

@@ -15,6 +15,10 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   краінах», "to which cities"): a preposition of place or direction, an interrogative
   determiner and a noun of place, with at most one word between ("in which European
   countries"), ask the same as "where" — but "with which country" asks for a partner.
+- **A name of several words called by its head noun and one of its other words**
+  ("some European association", «европейская сеть наблюдателей», «асацыяцыя арганізатараў»):
+  the head noun of a name (see terms.name_head) with the name's other words next to it
+  names the organisation, as people recall a long name by its core.
 - **Who did a deed that has a doer** ("who signed it", «кто его подписал»): the question asks
   for the signatory, whatever words stand between "who" and the verb.
 """
@@ -64,12 +68,68 @@ PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "го
                "краін", "горад", "рэгіён", "рэгіен")
 
 
+# how many of a name's other words beside its head are read as part of it
+NAME_WINDOW = 2
+
+
 def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
     """The terms of one sentence's words, read with the rules above: how questions and the
     base's own phrasings are both read, so that they compare alike."""
     def is_question_word(word: str) -> bool:
         return any(t.startswith(QUESTION_WORD_PREFIX) for t in terms.of_words([word]))
-    return asked_terms(words, terms.of_words(plain_words(words, is_question_word)))
+    plain = recall_names(plain_words(words, is_question_word), terms)
+    return asked_terms(words, terms.of_words(plain))
+
+
+def recall_names(words: Sequence[str], terms: Terms) -> list[str]:
+    """The words with a name called by its head noun and another of its words written as
+    that name: its modifiers before the head (adjectives, nouns: "European association") or
+    its complements after it ("network of observers", «ассоциация организаторов»); a word
+    before the head across a preposition is not its modifier ("countries in the
+    association")."""
+    heads = terms.name_heads
+    found = [terms.of_words([w]) for w in words]
+    if not any(ts and ts[0] in heads for ts in found):
+        return list(words)
+    # (a name written in full, or by an acronym, is read as such already)
+    named = set(terms.of_words(list(words)))
+    out: list[str | None] = list(words)
+    for i, ts in enumerate(found):
+        for name, word, others in heads.get(ts[0], ()) if ts else ():
+            if name in named or out[i] is None:
+                continue
+            near = _modifiers(words, found, i, others)
+            if near:
+                out[i] = word
+                named.add(name)
+                for j in near:
+                    out[j] = None
+    return [w for w in out if w is not None]
+
+
+def _modifiers(words: Sequence[str], found: Sequence[list[str]], head: int,
+               others: frozenset[str]) -> list[int] | None:
+    """Where the other words of a name stand around its head: each way, the name's words
+    that follow on from it, NAME_WINDOW at most; function words may stand between them
+    after the head ("network *of* observers"), not before it ("countries *in* the
+    association"), and any other word ends the run ("the commission *monitored* the vote").
+    None when a word of another name modifies the head: it names something else ("the
+    *NVW* network", "a *hockey* league")."""
+    near: list[int] = []
+    for step in (-1, 1):
+        j = head + step
+        while 0 <= j < len(words) and len(near) < NAME_WINDOW:
+            if not found[j]:
+                if step < 0:
+                    break
+            elif found[j][0] in others:
+                near.append(j)
+            elif step < 0 and j == head - 1:
+                return None
+            else:
+                break
+            j += step
+    return near
 
 
 def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -> list[str]:

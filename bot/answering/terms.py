@@ -6,10 +6,13 @@ filler and small talk give none; phrases of several words are found by their fir
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from functools import partial
 
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase, SynonymGroup
 from bot.language import text as tx
 from bot.language.memo import remember
 from bot.language.places import place_names
@@ -86,6 +89,9 @@ class Terms:
         for table in (*lex.smalltalk.values(), *lex.outofscope.values()):
             for lang, phrases in table.items():
                 self.lang_words[lang].update(w for p in phrases for w in p)
+        # each name's head noun → (the name's term, its other words' terms): see name_heads
+        self.name_heads = name_heads(lex.synonyms, self.stopwords,
+                                     partial(Terms.of_words, self))
 
     def of_words(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
@@ -195,6 +201,55 @@ class Terms:
                 if tuple(stems[i : i + len(phrase)]) == phrase and phrase not in found:
                     found[phrase] = (i, cls)
         return [(c, p) for p, (_, c) in sorted(found.items(), key=lambda f: f[1][0])]
+
+
+# Singular nominative endings of Russian and Belarusian adjectives (a name's words before its
+# head noun: «европейская сеть», «беларускі хельсінкскі камітэт»).
+ADJECTIVE_ENDINGS = ("ый", "ий", "ой", "ая", "яя", "ое", "ее", "ы", "і", "ае")
+
+
+def name_head(words: Sequence[str], stopwords: AbstractSet[str]) -> int | None:
+    """Where the head noun of a name of several words stands, by the grammar of noun phrases:
+    it comes before the first preposition or other function word (the complement follows
+    it); in English it is the last word of that part ("European *Network* of ...",
+    "Belarusian Helsinki *Committee*"), in Russian and Belarusian the first word that is not
+    an adjective («Европейская *сеть* организаций ...», «*Ассоциация* организаторов ...»)."""
+    part = list(itertools.takewhile(lambda w: w not in stopwords, words))
+    if not part:
+        return None
+    if all(tx.is_latin(w) for w in part):
+        return len(part) - 1
+    return next((i for i, w in enumerate(part) if not w.endswith(ADJECTIVE_ENDINGS)), None)
+
+
+def name_heads(groups: Iterable[SynonymGroup], stopwords: AbstractSet[str],
+               word_terms: Callable[[list[str]], list[str]],
+               ) -> dict[str, tuple[tuple[str, str, frozenset[str]], ...]]:
+    """Head noun term → (name term, the name written as one word, the terms of the name's
+    other words), for the names of several words whose head belongs to no other
+    organisation's name (a head that several names share, "organization", names none of
+    them) and that have a one-word form (an acronym) to be written as."""
+    found: dict[str, set[tuple[str, str, frozenset[str]]]] = defaultdict(set)
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        if group.kind != "name":
+            continue
+        key = SYN_PREFIX + group.key
+        word = next((term for term in group.terms if len(tx.words(term)) == 1), None)
+        for name in group.terms:
+            words = tx.words(name)
+            terms = [word_terms([w]) for w in words]
+            for t in itertools.chain(*terms):
+                used_by[t].add(key)
+            at = name_head(words, stopwords) if len(words) > 1 else None
+            if at is None or not terms[at] or word is None:
+                continue
+            others = frozenset(t for i, ts in enumerate(terms) if i != at for t in ts) - {
+                *terms[at]}
+            if others:
+                found[terms[at][0]].add((key, word, others))
+    return {head: tuple(sorted(names)) for head, names in found.items()
+            if len(used_by[head]) == 1 and not head.startswith(QUESTION_WORD_PREFIX)}
 
 
 def _stems(words: Iterable[str]) -> tuple[str, ...]:
