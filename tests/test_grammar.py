@@ -256,3 +256,54 @@ def test_a_head_without_its_name_s_words_beside_it_names_nothing(matcher: Matche
                                                                  question: str) -> None:
     terms = matcher.analyse(question).terms
     assert "@nvl" not in terms and "@osce" not in terms
+
+
+@pytest.mark.parametrize("text", [
+    "НВВ и ПКМ как сотрудничают?", "НВВ і ПКМ як супрацоўнічаюць?",
+    "NVW and the PKM how do they work together?",
+])
+def test_and_between_two_names_before_one_question_word_joins_members(matcher: Matcher,
+                                                                      text: str) -> None:
+    # without a comma, "and" after a clause that asks nothing joins two members of one
+    # question (the grammars' homogeneous members), not two questions
+    assert split_questions(matcher, text) == [text]
+
+
+@pytest.mark.parametrize("text", [
+    "How many members does the PKM have? List them all.",
+    "Сколько членов в ПКМ? Перечислите всех.",
+    "Колькі сяброў у ПКМ? Пералічы ўсіх 12.",
+    "PKM members: how many are there? Please name all of them.",
+])
+def test_an_imperative_of_enumeration_asks_the_question_before_it_for_its_items(
+        matcher: Matcher, text: str) -> None:
+    # the PKM's answer counts its members (12) but does not name them: no confident answer,
+    # and the PKM's entry is offered first
+    assert len(split_questions(matcher, text)) == 1
+    match = matcher.match(text)
+    assert match.status in ("partial", "suggest"), match.reason
+    assert match.ranked[0][0] == "pkm-about"
+    assert matcher.match(text.split("?")[0] + "?").status == "answer"
+
+
+def test_a_list_as_a_noun_asks_for_no_list(matcher: Matcher) -> None:
+    text = "I am compiling a list of observer groups. In which countries does NVW observe?"
+    assert matcher.match(text).status == "answer"
+
+
+@pytest.mark.parametrize("text", [
+    "Was the NVW charter adopted in 2005?", "Устав НВВ принят в 2005 году?",
+    "Ці прыняты статут НВВ у 2005 годзе?", "NVW charter adopted in 2005?",
+])
+def test_a_yes_no_question_with_a_year_the_answer_contradicts_is_settled(
+        matcher: Matcher, text: str) -> None:
+    # a question without a question word is polar: it asks to confirm what it says, and the
+    # charter's own year (2001) settles it
+    match = matcher.match(text)
+    assert (match.status, match.entry_id, match.premise) == ("answer", "nvw-charter",
+                                                             ("2005",)), match.reason
+
+
+def test_a_question_word_with_a_year_the_answer_lacks_stays_partial(matcher: Matcher) -> None:
+    match = matcher.match("What happened to the NVW charter in 2005?")
+    assert match.status != "answer" or match.premise == ()

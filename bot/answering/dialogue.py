@@ -15,7 +15,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
 from bot.answering.matcher import Match, Matcher
-from bot.answering.reading import Analysis, split_sentences
+from bot.answering.reading import ENUMERATE, Analysis, split_sentences
+from bot.answering.terms import QUESTION_WORD_PREFIX
 from bot.language import text as tx
 
 # Seconds of silence after which a chat's context is forgotten.
@@ -43,6 +44,11 @@ _OPENERS = frozenset({
     "is", "are", "was", "were", "does", "do", "did", "has", "have", "can", "will", "which",
     "ли", "есть", "какие", "какой", "какая", "каких", "ці", "ёсць", "які", "якія", "якая", "якіх"})
 _OPENER_SPAN = 3
+# the universal quantifiers of the three grammars ("all", «все», «ўсе»), by stem: "list them
+# all" names nothing the question before it did not
+_QUANTIFIERS = frozenset(tx.stem(w) for w in (
+    "all", "every", "each", "everything", "everyone", "whole", "entire", "весь", "все", "всё",
+    "всех", "каждый", "увесь", "ўвесь", "усе", "ўсе", "усіх", "ўсіх", "кожны"))
 
 
 @dataclass(frozen=True)
@@ -268,11 +274,17 @@ def split_questions(matcher: Matcher, text: str) -> list[str]:
               if s.rstrip().endswith("?") or _opens_question(matcher, s)] or sentences[-1:]
     parts: list[str] = []
     for sentence in asking:
+        if parts and _enumerates(matcher, sentence):
+            # "Which countries are in it? List all 25.": the imperative asks the same question
+            # again, for its items
+            parts[-1] = f"{parts[-1]} {sentence}"
+            continue
         start = 0
         for joint in _JOINT_RE.finditer(sentence):
             head, rest = sentence[start:joint.start()], sentence[joint.end():]
             if tx.words(head) and _opens_question(matcher, rest) and not _inside_name(
-                    matcher, sentence[start:], head, rest):
+                    matcher, sentence[start:], head, rest) and (
+                    "," in joint.group() or _asks(matcher, head)):
                 parts.append(head)
                 start = joint.end()
         parts.append(sentence[start:])
@@ -286,6 +298,22 @@ def _inside_name(matcher: Matcher, text: str, head: str, rest: str) -> bool:
     whole = matcher.terms_of(text)
     return any(matcher.kind(t) == "name" for t in whole) and whole != [
         *matcher.terms_of(head), *matcher.terms_of(rest)]
+
+
+def _enumerates(matcher: Matcher, text: str) -> bool:
+    """Whether a sentence only asks for the items of something already named ("List them
+    all.", «Пералічы ўсе 25.»): an imperative of enumeration that names nothing itself."""
+    terms = matcher.terms_of(text)
+    return ENUMERATE in terms and all(
+        t.startswith(QUESTION_WORD_PREFIX) or t.isdigit() or t in _QUANTIFIERS for t in terms)
+
+
+def _asks(matcher: Matcher, text: str) -> bool:
+    """Whether a clause asks anything by itself: without a comma, "and" after one that does
+    not joins two members of one question («ЦВК і СНД як супрацоўнічаюць»), not two questions
+    (the grammars' rule for homogeneous members joined by one conjunction)."""
+    return any(w in _OPENERS for w in tx.words(text)) or any(
+        t.startswith("@q-") for t in matcher.terms_of(text))
 
 
 def _opens_question(matcher: Matcher, text: str) -> bool:

@@ -43,6 +43,9 @@ CONFIRMS = re.compile(
 # Typo repair: words shorter than this are left alone (too many short words are one letter
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
+ENUMERATE = QUESTION_WORD_PREFIX + "list"
+# an imperative opens its sentence, after at most a "please" or a name ("Please list them")
+IMPERATIVE_SPAN = 3
 TYPO_CUTOFF = 80.0
 # English endings are short (-s, -ed, -ing, -ers, -ions): a Latin word that shares only its
 # first letters with a known one ("centralnaja", Belarusian in Latin letters) is no form of it.
@@ -345,7 +348,11 @@ class Reader:
             ts = grammar.sentence_terms(self._terms, ws)
             words.extend(ws)
             terms.extend(ts)
-            if sentence.rstrip().endswith("?"):
+            # an imperative of enumeration asks as a question does ("Which countries are in
+            # it? List all 25."): the mood of a request, with or without "?" — where an
+            # imperative stands, first in its sentence ("a list of groups" is a noun)
+            if sentence.rstrip().endswith("?") or (ENUMERATE in ts and ENUMERATE in (
+                    grammar.sentence_terms(self._terms, ws[:IMPERATIVE_SPAN]))):
                 focus.extend(ts)
                 asking.extend(ws)
             if not asking:
@@ -369,7 +376,7 @@ class Reader:
         return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
                         tuple(focus) if content else tuple(terms), smalltalk,
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
-                        confirms=bool(CONFIRMS.search(tx.fold(question))),
+                        confirms=bool(CONFIRMS.search(tx.fold(question))) or _polar(focus),
                         preamble=tuple(preamble) if asking else (),
                         others=_excludes(asking or words))
 
@@ -418,6 +425,13 @@ def _excludes(words: Sequence[str]) -> bool:
     return any(tuple(words[i : i + len(p)]) == p
                for i, w in enumerate(words) if w in _EXCLUSION_STARTS
                for p in EXCLUSIONS if p[0] == w)
+
+
+def _polar(focus: Sequence[str]) -> bool:
+    """Whether the asking sentences are polar (yes/no) questions: in the three grammars a
+    question without an interrogative word ("Has the CEC been in ACEEEO since 2005?", «ЦИК в
+    ACEEEO с 2005 года?») asks to confirm what it says."""
+    return bool(focus) and not any(t.startswith(QUESTION_WORD_PREFIX) for t in focus)
 
 
 def split_sentences(text: str) -> list[str]:
