@@ -307,3 +307,14 @@ def test_a_yes_no_question_with_a_year_the_answer_contradicts_is_settled(
 def test_a_question_word_with_a_year_the_answer_lacks_stays_partial(matcher: Matcher) -> None:
     match = matcher.match("What happened to the NVW charter in 2005?")
     assert match.status != "answer" or match.premise == ()
+
+
+@pytest.mark.parametrize("question,bare", [
+    ("What is the NVL league?", "What is NVL?"),
+    ("Что такое лига NVL?", "Что такое NVL?"),
+    ("Што такое ліга NVL?", "Што такое NVL?"),
+])
+def test_a_name_s_head_beside_the_name_is_its_apposition(matcher: Matcher, question: str,
+                                                         bare: str) -> None:
+    # "the NVL league" asks about NVL, not about some league besides it
+    assert matcher.analyse(question).terms == matcher.analyse(bare).terms

@@ -96,7 +96,13 @@ def recall_names(words: Sequence[str], terms: Terms) -> list[str]:
     out: list[str | None] = list(words)
     for i, ts in enumerate(found):
         for name, word, others in heads.get(ts[0], ()) if ts else ():
-            if name in named or out[i] is None:
+            if out[i] is None:
+                continue
+            if name in named:
+                # apposition: the head beside the name itself ("the ENEMO network", «сеть
+                # ENEMO») is the name's own noun, not another thing asked about
+                if any(name in found[j] for j in (i - 1, i + 1) if 0 <= j < len(words)):
+                    out[i] = None
                 continue
             near = _modifiers(words, found, i, others)
             if near:
