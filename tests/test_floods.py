@@ -22,8 +22,7 @@ from .conftest import TOKEN
 from .e2e import ask, running, user
 from .fakebotapi import FakeBotAPI
 
-SLOW_DOWN_EN = ("You are sending messages too fast. Please wait a little: I will answer again "
-                "in a minute.")
+SLOW_DOWN_EN = "You're sending messages too fast. Please wait a minute, then try again."
 
 
 def test_a_bucket_allows_a_burst_then_a_few_a_minute_and_warns_once() -> None:

@@ -43,7 +43,7 @@ OPINION = ("I don't assess elections, predict or report their results, or give p
 PRACTICAL = ("I don't have that information: I can't help with polling stations, voter "
              "registration, voting abroad, becoming an observer or election dates. I only answer "
              "questions about the international cooperation of Belarus's Central Election "
-             "Commission and about election observation (ENEMO, OSCE, ACEEEO and others).")
+             "Commission and about election observation (ENEMO, the OSCE, ACEEEO and others).")
 
 
 # --- a partial answer says it is partial, in every transport ----------------------------------

@@ -504,7 +504,7 @@ async def test_a_bug_gets_one_apology_in_the_users_language(
     async with running(api, db, broken):
         apology = await ask(api, user(lang="be"), "What is ENEMO?")
         await api.assert_no_call("sendMessage", within=0.5)
-    english = "Sorry, something went wrong on my side. Please try again in a minute."
+    english = "Sorry, something went wrong on my end. Please try again in a minute."
     expected = conversation.catalogs["be"].gettext(english)
     assert apology.params["text"] == expected and expected != english
     assert [r.levelname for r in caplog.records if r.name.startswith("bot")

@@ -147,12 +147,12 @@ class Conversation(Pages):
                 "I don't have that information: I can't help with polling stations, voter "
                 "registration, voting abroad, becoming an observer or election dates. I only "
                 "answer questions about the international cooperation of Belarus's Central "
-                "Election Commission and about election observation (ENEMO, OSCE, ACEEEO and "
-                "others).")
+                "Election Commission and about election observation (ENEMO, the OSCE, ACEEEO "
+                "and others).")
         return tr.gettext(
             "Sorry, I don't know the answer to that. I can only answer questions about the "
             "international cooperation of Belarus's Central Election Commission and about "
-            "election observation (ENEMO, OSCE, ACEEEO and others). Try rephrasing your "
+            "election observation (ENEMO, the OSCE, ACEEEO and others). Try rephrasing your "
             "question, or browse the topics.")
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
@@ -170,6 +170,6 @@ class Conversation(Pages):
         if kind == "insults":
             return tr.gettext(
                 "I'm sorry if my answers didn't help. I only know about international "
-                "cooperation on elections and election observation: try rephrasing your "
+                "cooperation on elections and election observation. Try rephrasing your "
                 "question, or browse the topics.")
         return self.greeting_text(tr)

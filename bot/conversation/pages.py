@@ -118,12 +118,12 @@ class Pages:
     def help(self, lang: str) -> Reply:
         tr = self.catalogs[lang]
         body = tr.gettext(
-            "Write your question as you would ask a person, for example “What is ENEMO?” or "
+            "Ask your question the way you would ask a person, for example “What is ENEMO?” or "
             "“Who invites international observers?” Typos, Russian or Belarusian typed in Latin "
             "letters, and the wrong keyboard layout are all fine.\n\n"
             "Under each answer you will find its sources and related questions. When I am not "
             "sure what you mean, I show a few questions to choose from; when a question is "
-            "outside what my sources say, I tell you so instead of guessing.")
+            "outside what my sources cover, I tell you so instead of guessing.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def about(self, lang: str) -> Reply:
@@ -135,7 +135,7 @@ class Pages:
             "All answers come from two published texts: the Central Election Commission's "
             "“International Cooperation” page and an article published by the “Human Rights "
             "Defenders for Free Elections” campaign. Each answer names its source. The bot does "
-            "not add facts of its own and does not give political advice.")
+            "not add facts of its own and does not give political opinions.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def language_menu(self, lang: str) -> Reply:

@@ -23,13 +23,13 @@ def privacy_text(tr: Language, retention_days: int,
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "
-        "question was then chosen, with no Telegram ID, no name and only the date (not the "
-        "time), so that maintainers can add answers and phrasings.\n\n"
+        "question was then chosen, stored without your Telegram ID or name and with the date "
+        "but not the time, so that the maintainers can add answers and new phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
         "To understand follow-up questions, the bot remembers which answer it gave last in "
-        "this chat (not your words) for 10 minutes, in memory only; /forget and every restart "
-        "erase it.")
+        "this chat (not your words) for 10 minutes, in memory only; it is erased by /forget "
+        "and whenever the bot restarts.")
     # TRANSLATORS: %(days)d is the retention period, 90 by default.
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
                        "Stored question texts are deleted after %(days)d days.",

@@ -50,8 +50,8 @@ async def load_user(update: Update, context: BotContext) -> None:
 
 
 async def slow_down(update: Update, context: BotContext) -> None:
-    text = context.tr.gettext("You are sending messages too fast. Please wait a little: "
-                              "I will answer again in a minute.")
+    text = context.tr.gettext("You're sending messages too fast. Please wait a minute, "
+                              "then try again.")
     query, message = update.callback_query, update.effective_message
     if query is not None:
         await query.answer(text)
@@ -96,7 +96,7 @@ async def stats(update: Update, context: BotContext) -> None:
     s = await store.call_within(2.0, store.storage.stats)  # after the queued writes
     body = core.stats_text(context.conversation, context.lang, s.users_per_language,
                            s.questions, s.feedback) if s \
-        else context.tr.gettext("Something went wrong on my side; please try again.")
+        else context.tr.gettext("Something went wrong on my end. Please try again.")
     await reply(update, context, Reply("info", context.lang, body))
 
 
@@ -306,7 +306,7 @@ async def on_error(update: object, context: BotContext) -> None:
     await context.load(update)  # error handlers get a fresh context: apologise in their language
     try:
         await context.bot.send_message(update.effective_chat.id, context.tr.gettext(
-            "Sorry, something went wrong on my side. Please try again in a minute."))
+            "Sorry, something went wrong on my end. Please try again in a minute."))
     except TelegramError as exc:
         log.info("update %s: could not apologise: %s", update_id, type(exc).__name__)
 
