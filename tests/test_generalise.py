@@ -297,10 +297,20 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     locales = Path(__file__).resolve().parent.parent / "locales"
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("Is it true that the commission joined the club in 2004?")
-    assert reply.caveat == ("My sources do not mention 2004. Here is what they do say. "
-                            "According to the club, the commission has been its member since "
-                            "1996.")
+    # the answer opens with the year: the line alone, the answer right under it
+    assert reply.caveat == "My sources don't mention 2004. Here is what they say:"
     assert plain_text(reply).startswith(reply.caveat)
+    assert "since 1996" in reply.body and "since 1996" not in reply.caveat
+    # a year further into the answer is quoted under the line
+    (tmp_path / "kb" / "club.yaml").write_text(dedent(PREMISE_TOPIC.replace(
+        "According to the club, the commission has been its member since 1996. The club has\n"
+        "          9 members.", "The club has 9 members. According to the club, the commission "
+        "has been its member since 1996.")), encoding="utf-8")
+    kb = load_knowledge(tmp_path / "kb")
+    conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
+    reply = conversation.ask("Is it true that the commission joined the club in 2004?")
+    assert reply.caveat == ("My sources don't mention 2004. Here is what they say: According "
+                            "to the club, the commission has been its member since 1996.")
 
 
 @pytest.mark.parametrize("question", [
@@ -330,7 +340,7 @@ def test_an_end_is_not_taken_as_contradicted_by_an_answer_that_gives_no_duration
     assert found.status != "answer" and not found.premise
 
 
-def test_the_end_premise_reply_leads_with_the_sentence_that_says_it_goes_on(
+def test_the_end_premise_reply_leads_with_one_line_then_the_whole_answer(
         tmp_path: Path) -> None:
     from bot.conversation import Conversation
     from bot.knowledge.catalogs import load_catalogs
@@ -344,9 +354,8 @@ def test_the_end_premise_reply_leads_with_the_sentence_that_says_it_goes_on(
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("When did the commission leave the club?")
     assert reply.kind == "answer"
-    assert reply.caveat is not None and reply.caveat.endswith(
-        "According to the club, the commission has been its member since 1996.")
-    assert "9 members" not in reply.caveat
+    assert reply.caveat == "My sources don't say that this has ended. Here is what they say:"
+    assert "has been its member since 1996" in reply.body
 
 
 @pytest.mark.parametrize("form", [

@@ -318,3 +318,36 @@ def test_a_name_s_head_beside_the_name_is_its_apposition(matcher: Matcher, quest
                                                          bare: str) -> None:
     # "the NVL league" asks about NVL, not about some league besides it
     assert matcher.analyse(question).terms == matcher.analyse(bare).terms
+
+
+@pytest.mark.parametrize("text,entry_id,answered", [
+    ("List the countries where NVW observes.", "nvw-countries", True),
+    ("Перечислите страны, где наблюдает НВВ.", "nvw-countries", True),
+    ("List the articles of the NVW charter.", "nvw-charter", False),
+    ("Перечисли пункты устава НВВ.", "nvw-charter", False),
+    ("Пералічы пункты статута НВВ.", "nvw-charter", False),
+    # the countries' answer lists countries, not cities
+    ("List the cities where NVW observed.", "nvw-countries", False),
+    ("Перечисли города, где наблюдала НВВ.", "nvw-countries", False),
+    ("Пералічы гарады, дзе назірала НВВ.", "nvw-countries", False),
+])
+def test_what_a_list_is_asked_of_must_be_in_the_answer(matcher: Matcher, text: str,
+                                                       entry_id: str, answered: bool) -> None:
+    # the charter's answer gives its date, not its articles: a list of them is not in it
+    match = matcher.match(text)
+    assert (match.status == "answer") == answered, match.reason
+    assert match.ranked[0][0] == entry_id
+
+
+@pytest.mark.parametrize("question,bare", [
+    ("Что это за НВВ, в которой они наблюдают за выборами?", "Что это за НВВ?"),
+    ("Што гэта за НВВ, у якой яны назіраюць за выбарамі?", "Што гэта за НВВ?"),
+    ("What is NVW, which they observe elections with?", "What is NVW?"),
+])
+def test_a_relative_clause_describes_and_does_not_ask(matcher: Matcher, question: str,
+                                                      bare: str) -> None:
+    assert matcher.analyse(question).focus == matcher.analyse(bare).focus
+
+
+def test_a_question_word_after_a_comma_still_asks(matcher: Matcher) -> None:
+    assert "@q-where" in matcher.analyse("НВВ, у якіх краінах яна назірае?").focus

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
+from bot.answering.grammar import QUANTIFIERS
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import QUESTION_WORD_PREFIX
@@ -44,11 +45,6 @@ _OPENERS = frozenset({
     "is", "are", "was", "were", "does", "do", "did", "has", "have", "can", "will", "which",
     "ли", "есть", "какие", "какой", "какая", "каких", "ці", "ёсць", "які", "якія", "якая", "якіх"})
 _OPENER_SPAN = 3
-# the universal quantifiers of the three grammars ("all", «все», «ўсе»), by stem: "list them
-# all" names nothing the question before it did not
-_QUANTIFIERS = frozenset(tx.stem(w) for w in (
-    "all", "every", "each", "everything", "everyone", "whole", "entire", "весь", "все", "всё",
-    "всех", "каждый", "увесь", "ўвесь", "усе", "ўсе", "усіх", "ўсіх", "кожны"))
 
 
 @dataclass(frozen=True)
@@ -305,7 +301,7 @@ def _enumerates(matcher: Matcher, text: str) -> bool:
     all.", «Пералічы ўсе 25.»): an imperative of enumeration that names nothing itself."""
     terms = matcher.terms_of(text)
     return ENUMERATE in terms and all(
-        t.startswith(QUESTION_WORD_PREFIX) or t.isdigit() or t in _QUANTIFIERS for t in terms)
+        t.startswith(QUESTION_WORD_PREFIX) or t.isdigit() or t in QUANTIFIERS for t in terms)
 
 
 def _asks(matcher: Matcher, text: str) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.answering.terms import QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
+from bot.language import text as tx
 
 # the particles that make a question word indefinite (ru, be), after or before it
 INDEFINITE_AFTER = frozenset({"то", "нибудь", "нить", "либо", "небудзь", "колечы"})
@@ -67,6 +68,12 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", 
 PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "город", "регион",
                "краін", "горад", "рэгіён", "рэгіен")
 
+
+# the universal quantifiers of the three grammars ("all", «все», «ўсе»), by stem: "list them
+# all" names nothing to list
+QUANTIFIERS = frozenset(tx.stem(w) for w in (
+    "all", "every", "each", "everything", "everyone", "whole", "entire", "весь", "все", "всё",
+    "всех", "каждый", "увесь", "ўвесь", "усе", "ўсе", "усіх", "ўсіх", "кожны"))
 
 # how many of a name's other words beside its head are read as part of it
 NAME_WINDOW = 2

@@ -362,11 +362,14 @@ def asked_kind(terms: Iterable[str]) -> str | None:
     return None
 
 
-def counted_term(terms: Sequence[str]) -> str | None:
-    """What a "how many" question counts: the first content term after the question word."""
+def counted_term(terms: Sequence[str], asking: str = "@q-how-many",
+                 skip: AbstractSet[str] = frozenset()) -> str | None:
+    """What a "how many" question counts (or, with "@q-list", what a list asks for): the
+    first content term after the question word."""
     for i, t in enumerate(terms):
-        if t == "@q-how-many":
-            return next((u for u in terms[i + 1 :] if not u.startswith("@q-")), None)
+        if t == asking:
+            return next((u for u in terms[i + 1 :] if not u.startswith("@q-")
+                         and not u.isdigit() and u not in skip), None)
     return None
 
 

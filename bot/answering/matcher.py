@@ -17,10 +17,11 @@ from typing import Literal
 import numpy as np
 
 from bot.answering import grammar
+from bot.answering.grammar import QUANTIFIERS
 from bot.answering.grounding import YEAR_RE, Grounder, Verdict, asked_kind, counted_term
 from bot.answering.index import Index, build_index
 from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
-from bot.answering.reading import MIN_TYPO_LENGTH, OTHER_THAN, Analysis, Reader
+from bot.answering.reading import ENUMERATE, MIN_TYPO_LENGTH, OTHER_THAN, Analysis, Reader
 from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase
@@ -228,6 +229,11 @@ class Matcher:
             strict = {t for t in strict if self._kinds.get(t) != "fact" or after[t] > 0}
         own = [t for t in analysis.focus if t not in analysis.carried
                and (t.startswith(SYN_PREFIX) or t in self._weights)]
+        item = counted_term(analysis.focus, ENUMERATE, QUANTIFIERS)
+        if item is not None and not item.startswith(SYN_PREFIX):
+            # "list the articles": what a list is asked of must be in the answer, even a word
+            # the lexicon does not know (the answer's enumerations are of places and bodies)
+            strict.add(item)
         return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
                                     asked_kind(analysis.focus), counted_term(own), own)
 

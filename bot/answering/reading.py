@@ -12,7 +12,7 @@ make sense beside the scoring that chooses between them.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +44,15 @@ CONFIRMS = re.compile(
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 ENUMERATE = QUESTION_WORD_PREFIX + "list"
+# A relative clause: after a comma, a relative pronoun (ru «который» in every form; be «які»
+# in every form and en "which", "that", "who", "whom" — these also ask, so only with a
+# personal pronoun as the clause's subject after them), perhaps after a preposition; it runs
+# to the next comma or the end.
+_PREPOSITIONS = r"(?:(?:у|ў|в|во|на|з|с|со|да|до|ад|от|для|пра|про|in|to|of|with|from|for)\s+)?"
+_PERSONAL = (r"(?:яны|ён|яна|яно|мы|вы|я|ты|они|он|она|оно|they|he|she|it|we|you|i)\b")
+RELATIVE_CLAUSE = re.compile(
+    r",\s*" + _PREPOSITIONS + r"(?:котор\w*\b|(?:як(?:і|ая|ое|ія|ога|ой|ую|ім|імі|іх|ую)|which"
+    r"|that|who|whom)\s+" + _PERSONAL + r")[^,]*")
 # an imperative opens its sentence, after at most a "please" or a name ("Please list them")
 IMPERATIVE_SPAN = 3
 TYPO_CUTOFF = 80.0
@@ -353,7 +362,17 @@ class Reader:
             # imperative stands, first in its sentence ("a list of groups" is a noun)
             if sentence.rstrip().endswith("?") or (ENUMERATE in ts and ENUMERATE in (
                     grammar.sentence_terms(self._terms, ws[:IMPERATIVE_SPAN]))):
-                focus.extend(ts)
+                relative = RELATIVE_CLAUSE.search(tx.fold(sentence))
+                if relative:
+                    # a relative clause describes a noun of the question ("the network,
+                    # which they belong to"): what it says is not what is asked
+                    said = grammar.sentence_terms(self._terms, self._read_sentence(
+                        relative.group(), set()))
+                    rest = Counter(ts)
+                    rest.subtract(said)
+                    focus.extend(t for t in dict.fromkeys(ts) if rest[t] > 0)
+                else:
+                    focus.extend(ts)
                 asking.extend(ws)
             if not asking:
                 preamble.extend(ts)

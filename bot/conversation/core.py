@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.answering.cache import load_matcher
 from bot.answering.dialogue import Context, context_after, understand
 from bot.answering.grounding import YEAR_RE
-from bot.answering.matcher import ENDED, GOES_ON, Match, Matcher
+from bot.answering.matcher import ENDED, Match, Matcher
 from bot.answering.reading import split_sentences
 from bot.conversation.pages import Pages
 from bot.conversation.replies import Button, Reply, Turn
@@ -89,25 +89,29 @@ class Conversation(Pages):
             # of something they say goes on): what they state comes first, never a
             # confirmation
             reply = self.entry(match.entry_id, lang, score=match.score)
-            said = split_sentences(reply.body)
             if match.premise == (ENDED,):
-                english = split_sentences(self.kb.entries[match.entry_id].answer)
-                at = next((i for i, s in enumerate(english) if GOES_ON.search(s)), 0)
-                stated = said[at] if len(said) == len(english) else said[0] if said else ""
-                # TRANSLATORS: first line above an answer when the question takes
-                # for granted that something ended (left, stopped) and the sources
-                # say it goes on; then the sentence of the answer that says so.
-                lead = tr.gettext("My sources do not say that. Here is what they do say.")
+                # (the whole answer follows: which of its sentences says that the thing goes
+                # on depends on what was asked, so none is quoted alone)
+                # TRANSLATORS: first line above an answer when the question takes for granted
+                # that something ended (left, stopped) and the sources say it goes on; the
+                # answer follows.
+                lead = tr.gettext("My sources don't say that this has ended. Here is what they "
+                                  "say:")
+                stated = ""
             else:
+                said = split_sentences(reply.body)
                 stated = next((s for s in said if YEAR_RE.search(s)), "")
+                if said and stated == said[0]:
+                    stated = ""  # the answer opens with it: not twice in a row
                 # TRANSLATORS: first line above an answer when the question takes a year for
                 # granted that the sources do not give; then the sentence of the answer that
-                # gives the year. %(given)s is the year in the question (the plural form: its
-                # years, separated by commas, when it names several).
+                # gives the year, or, when that is its first sentence, the answer itself.
+                # %(given)s is the year in the question (the plural form: its years,
+                # separated by commas, when it names several).
                 lead = tr.ngettext(
-                    "My sources do not mention %(given)s. Here is what they do say.",
-                    "My sources do not mention these years: %(given)s. Here is what they do "
-                    "say.", len(match.premise)) % {"given": ", ".join(match.premise)}
+                    "My sources don't mention %(given)s. Here is what they say:",
+                    "My sources don't mention these years: %(given)s. Here is what they say:",
+                    len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=f"{lead} {stated}".strip())
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
