@@ -297,11 +297,10 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     locales = Path(__file__).resolve().parent.parent / "locales"
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("Is it true that the commission joined the club in 2004?")
-    # the answer opens with the year: the line alone, the answer right under it
     assert reply.caveat == "My sources don't mention 2004. Here is what they say:"
     assert plain_text(reply).startswith(reply.caveat)
     assert "since 1996" in reply.body and "since 1996" not in reply.caveat
-    # a year further into the answer is quoted under the line
+    # a year further into the answer is not quoted: the answer with it follows the line
     (tmp_path / "kb" / "club.yaml").write_text(dedent(PREMISE_TOPIC.replace(
         "According to the club, the commission has been its member since 1996. The club has\n"
         "          9 members.", "The club has 9 members. According to the club, the commission "
@@ -309,8 +308,8 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     kb = load_knowledge(tmp_path / "kb")
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("Is it true that the commission joined the club in 2004?")
-    assert reply.caveat == ("My sources don't mention 2004. Here is what they say: According "
-                            "to the club, the commission has been its member since 1996.")
+    assert reply.caveat == "My sources don't mention 2004. Here is what they say:"
+    assert plain_text(reply).count("since 1996") == 1
 
 
 @pytest.mark.parametrize("question", [

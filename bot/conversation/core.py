@@ -10,9 +10,7 @@ from pathlib import Path
 
 from bot.answering.cache import load_matcher
 from bot.answering.dialogue import Context, context_after, understand
-from bot.answering.grounding import YEAR_RE
 from bot.answering.matcher import ENDED, Match, Matcher
-from bot.answering.reading import split_sentences
 from bot.conversation.pages import Pages
 from bot.conversation.replies import Button, Reply, Turn
 from bot.conversation.routes import ACTION_ENTRY, action, new_ref
@@ -89,30 +87,24 @@ class Conversation(Pages):
             # of something they say goes on): what they state comes first, never a
             # confirmation
             reply = self.entry(match.entry_id, lang, score=match.score)
+            # (the whole answer follows the line: a sentence quoted from it would be read
+            # twice, and which one settles the premise depends on what was asked)
             if match.premise == (ENDED,):
-                # (the whole answer follows: which of its sentences says that the thing goes
-                # on depends on what was asked, so none is quoted alone)
                 # TRANSLATORS: first line above an answer when the question takes for granted
                 # that something ended (left, stopped) and the sources say it goes on; the
                 # answer follows.
                 lead = tr.gettext("My sources don't say that this has ended. Here is what they "
                                   "say:")
-                stated = ""
             else:
-                said = split_sentences(reply.body)
-                stated = next((s for s in said if YEAR_RE.search(s)), "")
-                if said and stated == said[0]:
-                    stated = ""  # the answer opens with it: not twice in a row
                 # TRANSLATORS: first line above an answer when the question takes a year for
-                # granted that the sources do not give; then the sentence of the answer that
-                # gives the year, or, when that is its first sentence, the answer itself.
-                # %(given)s is the year in the question (the plural form: its years,
+                # granted that the sources do not give; the answer, with the year they give,
+                # follows. %(given)s is the year in the question (the plural form: its years,
                 # separated by commas, when it names several).
                 lead = tr.ngettext(
                     "My sources don't mention %(given)s. Here is what they say:",
                     "My sources don't mention these years: %(given)s. Here is what they say:",
                     len(match.premise)) % {"given": ", ".join(match.premise)}
-            return replace(reply, caveat=f"{lead} {stated}".strip())
+            return replace(reply, caveat=lead)
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
