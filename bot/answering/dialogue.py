@@ -280,7 +280,10 @@ def split_questions(matcher: Matcher, text: str) -> list[str]:
             head, rest = sentence[start:joint.start()], sentence[joint.end():]
             if tx.words(head) and _opens_question(matcher, rest) and not _inside_name(
                     matcher, sentence[start:], head, rest) and (
-                    "," in joint.group() or _asks(matcher, head)):
+                    # without a comma, "and" after a clause that asks nothing joins two
+                    # members of one question («ЦВК і СНД як супрацоўнічаюць»): the
+                    # grammars' homogeneous members, not two questions
+                    "," in joint.group() or _opens_question(matcher, head, None)):
                 parts.append(head)
                 start = joint.end()
         parts.append(sentence[start:])
@@ -304,16 +307,10 @@ def _enumerates(matcher: Matcher, text: str) -> bool:
         t.startswith(QUESTION_WORD_PREFIX) or t.isdigit() or t in QUANTIFIERS for t in terms)
 
 
-def _asks(matcher: Matcher, text: str) -> bool:
-    """Whether a clause asks anything by itself: without a comma, "and" after one that does
-    not joins two members of one question («ЦВК і СНД як супрацоўнічаюць»), not two questions
-    (the grammars' rule for homogeneous members joined by one conjunction)."""
-    return any(w in _OPENERS for w in tx.words(text)) or any(
-        t.startswith("@q-") for t in matcher.terms_of(text))
-
-
-def _opens_question(matcher: Matcher, text: str) -> bool:
-    words = tx.words(text)[:_OPENER_SPAN]
+def _opens_question(matcher: Matcher, text: str, span: int | None = _OPENER_SPAN) -> bool:
+    """Whether a clause opens as a question does: a question word or an opener among its
+    first `span` words (`None`: anywhere in it, whether it asks anything by itself)."""
+    words = tx.words(text)[:span]
     if any(w in _OPENERS for w in words):
         return True
-    return any(t.startswith("@q-") for t in matcher.terms_of(" ".join(words)))
+    return any(t.startswith(QUESTION_WORD_PREFIX) for t in matcher.terms_of(" ".join(words)))

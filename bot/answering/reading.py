@@ -51,7 +51,7 @@ ENUMERATE = QUESTION_WORD_PREFIX + "list"
 _PREPOSITIONS = r"(?:(?:у|ў|в|во|на|з|с|со|да|до|ад|от|для|пра|про|in|to|of|with|from|for)\s+)?"
 _PERSONAL = (r"(?:яны|ён|яна|яно|мы|вы|я|ты|они|он|она|оно|they|he|she|it|we|you|i)\b")
 RELATIVE_CLAUSE = re.compile(
-    r",\s*" + _PREPOSITIONS + r"(?:котор\w*\b|(?:як(?:і|ая|ое|ія|ога|ой|ую|ім|імі|іх|ую)|which"
+    r",\s*" + _PREPOSITIONS + r"(?:котор\w*\b|(?:як(?:і|ая|ое|ія|ога|ой|ую|ім|імі|іх)|which"
     r"|that|who|whom)\s+" + _PERSONAL + r")[^,]*")
 # an imperative opens its sentence, after at most a "please" or a name ("Please list them")
 IMPERATIVE_SPAN = 3
