@@ -353,7 +353,8 @@ def test_the_end_premise_reply_leads_with_one_line_then_the_whole_answer(
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("When did the commission leave the club?")
     assert reply.kind == "answer"
-    assert reply.caveat == "My sources don't say that this has ended. Here is what they say:"
+    assert reply.caveat == ("Nothing in my sources says that this is no longer the case. Here is "
+                            "what they do say:")
     assert "has been its member since 1996" in reply.body
 
 

@@ -394,17 +394,17 @@ def test_all_errors_of_an_entry_are_reported(repo: Path) -> None:
 
 def test_labels_are_short_translated_buttons(repo: Path, conversation: Conversation) -> None:
     entry = conversation.kb.entries["observer-invitations"]
-    assert entry.label == "Who invites observers?"
+    assert entry.label == "Inviting international observers"
     topic = conversation.topic(entry.topic, "be")
     assert topic is not None
     labels = [b.label for row in topic.buttons for b in row]
-    assert "Хто запрашае назіральнікаў?" in labels
+    assert "Запрашэнне міжнародных назіральнікаў" in labels
     assert all(len(label) <= 40 for label in labels)
     # the heading of the answer stays the full question
     assert conversation.entry(entry.id, "be").heading == entry.question("be")
     # a long first phrasing without a label is reported; a label too long as well
-    edit(repo / "knowledge" / "observation.yaml", '    label: "Who invites observers?"\n', "")
-    edit(repo / "knowledge" / "enemo.yaml", '    label: "Has ENEMO been invited to Belarus?"\n',
+    edit(repo / "knowledge" / "observation.yaml", '    label: "Inviting international observers"\n', "")
+    edit(repo / "knowledge" / "enemo.yaml", "    label: \"ENEMO's requests to observe in Belarus\"\n",
          '    label: "Was ENEMO ever invited to observe any election in Belarus?"\n')
     findings = {(f.code, f.entry_id) for f in check(repo / "knowledge", repo / "locales").findings}
     assert ("label-missing", "observer-invitations") in findings

@@ -32,18 +32,18 @@ from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 
 KEY = b"k" * 32
 
-CAVEAT = ("I don't have an exact answer to that. Here is what my sources say on the closest "
-          "question I can answer:")
-CAVEAT_RU = ("Точного ответа на этот вопрос у меня нет. Вот что говорят мои источники о самом "
-             "близком вопросе, на который я могу ответить:")
+CAVEAT = "I can't answer exactly that. Here is the closest answer my sources give:"
+CAVEAT_RU = ("Точного ответа на этот вопрос у меня нет. Вот самый близкий ответ из моих "
+             "источников:")
 OPINION = ("I don't assess elections, predict or report their results, or give political "
            "opinions. I can tell you what my sources say about the international cooperation of "
            "Belarus's Central Election Commission and about election observation: for example, "
            "who observes elections in Belarus and how observers are invited.")
 PRACTICAL = ("I don't have that information: I can't help with polling stations, voter "
-             "registration, voting abroad, becoming an observer or election dates. I only answer "
-             "questions about the international cooperation of Belarus's Central Election "
-             "Commission and about election observation (ENEMO, the OSCE, ACEEEO and others).")
+             "registration, voting abroad, becoming an observer, contact details or election "
+             "dates. I only answer questions about the international cooperation of Belarus's "
+             "Central Election Commission and about election observation (ENEMO, the OSCE, "
+             "ACEEEO and others).")
 
 
 # --- a partial answer says it is partial, in every transport ----------------------------------
@@ -136,7 +136,7 @@ def test_a_plain_unknown_question_has_no_reason(own_conversation: Conversation) 
     reply = own_conversation.ask("How do I cook borscht?")
     assert (reply.kind, reply.reason) == ("none", None)
     assert reply.body not in (OPINION, PRACTICAL)
-    assert reply.body.startswith("Sorry, I don't know the answer to that.")
+    assert reply.body.startswith("Sorry, my sources don't answer that.")
 
 
 # --- forged buttons are refused; signatures are long enough ------------------------------------

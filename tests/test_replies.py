@@ -28,8 +28,8 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
     reply = own_conversation.reply(match)
     assert (reply.kind, reply.entry_id) == ("partial", "enemo-about")
     assert reply.score == match.score > 0
-    assert reply.caveat == ("I don't have an exact answer to that. Here is what my sources say "
-                            "on the closest question I can answer:")
+    assert reply.caveat == ("I can't answer exactly that. Here is the closest answer my sources "
+                            "give:")
     # a related question pressed under it ties back to the question asked (learning.py)
     assert reply.ref and len(reply.ref) <= 12
     assert reply.buttons[0] == (Button("Where does ENEMO observe elections?",
@@ -44,7 +44,7 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
                          "international cooperation on elections and election observation."),
     ("who are you?", "bot", "I'm a bot: I answer questions about international cooperation on "
                             "elections and election observation"),
-    ("you are stupid", "insults", "I'm sorry if my answers didn't help."),
+    ("you are stupid", "insults", "Sorry if I haven't been able to help."),
 ])
 def test_small_talk(own_conversation: Conversation, text: str, reason: str, body: str) -> None:
     reply = own_conversation.ask(text)
@@ -60,7 +60,7 @@ def test_no_answer_keeps_its_score(own_conversation: Conversation) -> None:
     assert (reply.kind, reply.reason, reply.entry_id) == ("none", None, None)
     assert reply.score == match.score > 0  # what `ask --json` reports, for the gaps report
     assert reply.buttons == (NAV,)
-    assert reply.body.startswith("Sorry, I don't know the answer to that.")
+    assert reply.body.startswith("Sorry, my sources don't answer that.")
 
 
 def test_which_language_a_reply_is_in(own_conversation: Conversation) -> None:

@@ -19,8 +19,7 @@ from .fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
 
-CAVEAT = ("I don't have an exact answer to that. Here is what my sources say on the closest "
-          "question I can answer:")
+CAVEAT = "I can't answer exactly that. Here is the closest answer my sources give:"
 
 
 async def test_forget_in_a_group_deletes_the_users_choice(api: FakeBotAPI, db: Path,

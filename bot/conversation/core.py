@@ -93,8 +93,8 @@ class Conversation(Pages):
                 # TRANSLATORS: first line above an answer when the question takes for granted
                 # that something ended (left, stopped) and the sources say it goes on; the
                 # answer follows.
-                lead = tr.gettext("My sources don't say that this has ended. Here is what they "
-                                  "say:")
+                lead = tr.gettext("Nothing in my sources says that this is no longer the case. "
+                                  "Here is what they do say:")
             else:
                 # TRANSLATORS: first line above an answer when the question takes a year for
                 # granted that the sources do not give; the answer, with the year they give,
@@ -109,8 +109,8 @@ class Conversation(Pages):
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
             # TRANSLATORS: first line above an answer close to, but not exactly, what was asked.
-            caveat = tr.gettext("I don't have an exact answer to that. Here is what my sources "
-                                "say on the closest question I can answer:")
+            caveat = tr.gettext("I can't answer exactly that. Here is the closest answer my "
+                                "sources give:")
             # a related question pressed under it is a label, as under "did you mean"
             ref = new_ref()
             return replace(self.entry(match.entry_id, lang, score=match.score, ref=ref),
@@ -141,15 +141,14 @@ class Conversation(Pages):
         if reason == "practical":
             return tr.gettext(
                 "I don't have that information: I can't help with polling stations, voter "
-                "registration, voting abroad, becoming an observer or election dates. I only "
-                "answer questions about the international cooperation of Belarus's Central "
-                "Election Commission and about election observation (ENEMO, the OSCE, ACEEEO "
-                "and others).")
+                "registration, voting abroad, becoming an observer, contact details or "
+                "election dates. I only answer questions about the international cooperation "
+                "of Belarus's Central Election Commission and about election observation "
+                "(ENEMO, the OSCE, ACEEEO and others).")
         return tr.gettext(
-            "Sorry, I don't know the answer to that. I can only answer questions about the "
-            "international cooperation of Belarus's Central Election Commission and about "
-            "election observation (ENEMO, the OSCE, ACEEEO and others). Try rephrasing your "
-            "question, or browse the topics.")
+            "Sorry, my sources don't answer that. They cover the international cooperation of "
+            "Belarus's Central Election Commission and election observation (ENEMO, the OSCE, "
+            "ACEEEO and others). Try rephrasing your question, or browse the topics.")
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
@@ -165,7 +164,7 @@ class Conversation(Pages):
                 "each answer. Ask me, for example, “What is ENEMO?”")
         if kind == "insults":
             return tr.gettext(
-                "I'm sorry if my answers didn't help. I only know about international "
+                "Sorry if I haven't been able to help. I only know about international "
                 "cooperation on elections and election observation. Try rephrasing your "
                 "question, or browse the topics.")
         return self.greeting_text(tr)

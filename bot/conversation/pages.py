@@ -105,9 +105,9 @@ class Pages:
     def greeting_text(self, tr: Language) -> str:
         return tr.gettext(
             "Hello! I answer questions about international cooperation on elections and "
-            "election observation: Belarus's Central Election Commission and its international "
-            "ties (ACEEEO, the election commissions of the CIS countries, the OSCE, Russia's "
-            "CEC) and the election observer network ENEMO.\n\n"
+            "election observation: Belarus's Central Election Commission (CEC) and its "
+            "international ties (ACEEEO, the election commissions of the CIS countries, the "
+            "OSCE, Russia's CEC) and the election observer network ENEMO.\n\n"
             "Ask in your own words, in Belarusian, Russian or English, or browse the topics.")
 
     def start(self, lang: str) -> Reply:
@@ -119,11 +119,11 @@ class Pages:
         tr = self.catalogs[lang]
         body = tr.gettext(
             "Ask your question the way you would ask a person, for example “What is ENEMO?” or "
-            "“Who invites international observers?” Typos, Russian or Belarusian typed in Latin "
-            "letters, and the wrong keyboard layout are all fine.\n\n"
-            "Under each answer you will find its sources and related questions. When I am not "
-            "sure what you mean, I show a few questions to choose from; when a question is "
-            "outside what my sources cover, I tell you so instead of guessing.")
+            "“Who invites international observers?” Typos, Russian or Belarusian typed in "
+            "Latin letters, and the wrong keyboard layout are all fine.\n\nUnder each answer "
+            "you will find its sources and related questions. When I am not sure what you "
+            "mean, I offer a few answers to choose from; when a question is outside what my "
+            "sources cover, I tell you so instead of guessing.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def about(self, lang: str) -> Reply:
@@ -148,7 +148,7 @@ class Pages:
         tr = self.catalogs[lang]
         # TRANSLATORS: %(language)s is the language's own name, capitalised: Беларуская,
         # Русский, English. Phrase it so that the name needs no declension.
-        body = tr.gettext("Done. I will now answer in %(language)s.") % {"language": tr.name}
+        body = tr.gettext("Done. I'll answer in %(language)s from now on.") % {"language": tr.name}
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def press(self, data: str, lang: str, ref: str = "") -> Reply | None:

@@ -60,6 +60,6 @@ def forget_prompt(conv: Conversation, lang: str) -> Reply:
 def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
     tr = conv.catalogs[lang]
     if deleted:
-        return info_reply(tr, tr.gettext("Done. Nothing about you is stored anymore, and the "
-                                          "bot no longer remembers this conversation."))
+        return info_reply(tr, tr.gettext("Done. Nothing about you is stored any more, and I "
+                                          "no longer remember this conversation."))
     return info_reply(tr, tr.gettext("Nothing was deleted."))
