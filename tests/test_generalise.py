@@ -593,3 +593,63 @@ def test_international_contacts_are_not_contact_details(shipped_lexicon: Matcher
 def test_a_question_about_others_than_what_it_names(matcher: Matcher, question: str) -> None:
     # the answer about NVW in Norway does not say who else observed there
     assert matcher.match(question).status != "answer"
+
+
+@pytest.mark.parametrize("form", [
+    # the superlative of "close", synthetic and analytic, in forms no eval set contains
+    "most intensively", "теснейшее", "наиболее тесное", "самым близким", "самае цеснае",
+    "самыя блізкія", "найбольш цесныя",
+])
+def test_the_superlative_of_close_in_the_shipped_lexicon(shipped_lexicon: Matcher,
+                                                         form: str) -> None:
+    assert shipped_lexicon.terms_of(form) == ["@closest"]
+
+
+def test_belarusian_initial_u_after_a_vowel_is_the_same_word(shipped_lexicon: Matcher) -> None:
+    # «у» is spelled «ў» after a vowel: the same word, the same phrase
+    assert tx.stem("ўваходзіць") == tx.stem("уваходзіць")
+    assert "@q-year" in shipped_lexicon.terms_of("і ў якім годзе")
+    assert shipped_lexicon.terms_of("ў якім годзе") == shipped_lexicon.terms_of("у якім годзе")
+
+
+PANEL = """\
+    topic: panel
+    title: "The panel"
+    entries:
+      - id: panel-about
+        questions:
+          en: ["What is the NVW panel?", "What does the NVW panel do?"]
+          ru: ["Что такое комиссия НВВ?"]
+          be: ["Што такое камісія НВВ?"]
+        answer: >-
+          According to its statute, the NVW panel is a body of 12 member countries that
+          reviews election laws in the Nordic region.
+        sources: [{title: "The statute"}]
+      - id: panel-size
+        questions:
+          en: ["How many countries are in the NVW panel?"]
+          ru: ["Сколько стран в комиссии НВВ?"]
+          be: ["Колькі краін у камісіі НВВ?"]
+        answer: "According to its statute, the NVW panel has 12 member countries."
+        sources: [{title: "The statute"}]
+      - id: panel-seats
+        questions:
+          en: ["Where does the NVW panel meet?"]
+          ru: ["Где собирается комиссия НВВ?"]
+          be: ["Дзе збіраецца камісія НВВ?"]
+        answer: "According to its statute, the NVW panel meets in Norway, Finland and Iceland."
+        sources: [{title: "The statute"}]
+    """
+
+
+def test_the_answer_that_gives_both_facts_comes_first(tmp_path: Path) -> None:
+    from bot.answering.dialogue import understand
+    panel = shipped_lexicon_matcher(tmp_path, {"panel.yaml": PANEL})
+    # the answer on what the panel is gives its 12 countries too: it comes first, the other
+    # still follows
+    found = understand(panel, "How many countries are in the NVW panel and what does it do?",
+                       None)
+    assert [m.entry_id for m in found] == ["panel-about", "panel-size"]
+    # where it meets: only the other answer names the places, so the order stays
+    found = understand(panel, "Where does the NVW panel meet and what does it do?", None)
+    assert [m.entry_id for m in found] == ["panel-seats", "panel-about"]

@@ -403,8 +403,10 @@ def test_labels_are_short_translated_buttons(repo: Path, conversation: Conversat
     # the heading of the answer stays the full question
     assert conversation.entry(entry.id, "be").heading == entry.question("be")
     # a long first phrasing without a label is reported; a label too long as well
-    edit(repo / "knowledge" / "observation.yaml", '    label: "Inviting international observers"\n', "")
-    edit(repo / "knowledge" / "enemo.yaml", "    label: \"ENEMO's requests to observe in Belarus\"\n",
+    edit(repo / "knowledge" / "observation.yaml",
+         '    label: "Inviting international observers"\n', "")
+    edit(repo / "knowledge" / "enemo.yaml",
+         "    label: \"ENEMO's requests to observe in Belarus\"\n",
          '    label: "Was ENEMO ever invited to observe any election in Belarus?"\n')
     findings = {(f.code, f.entry_id) for f in check(repo / "knowledge", repo / "locales").findings}
     assert ("label-missing", "observer-invitations") in findings

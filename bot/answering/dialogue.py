@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
 from bot.answering.grammar import QUANTIFIERS
+from bot.answering.grounding import asked_kind
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import QUESTION_WORD_PREFIX
@@ -140,8 +141,31 @@ def understand(matcher: Matcher, question: str, context: Context | None) -> tupl
             shown[m.entry_id] = m
     picked = tuple(shown.values())[:MAX_QUESTIONS]
     if len(picked) >= 2 and any(m.status == "answer" for m in picked):
-        return picked
+        return _widest_first(matcher, picked)
     return (whole,)
+
+
+def _widest_first(matcher: Matcher, picked: tuple[Match, ...]) -> tuple[Match, ...]:
+    """The answers with first the one that gives the other questions' facts as well, if any
+    ("How many countries are in ACEEEO and what does it do?": the answer on what ACEEEO does
+    gives its 25 countries too, so it answers the message on its own and comes first)."""
+    for m in picked:
+        if m.status == "answer" and m.entry_id and all(
+                _gives(matcher, other, m.entry_id) for other in picked if other is not m):
+            return (m, *(other for other in picked if other is not m))
+    return picked
+
+
+def _gives(matcher: Matcher, match: Match, entry_id: str) -> bool:
+    """Whether `entry_id` answers the question of `match` with the same facts as the entry
+    it matched: grounded on it, and holding every number or place the matched entry gives
+    for the kind asked (a "where" whose answer lists countries needs that list)."""
+    kind = asked_kind(match.analysis.terms)
+    if kind is None or match.entry_id is None or not matcher.verify(
+            match.analysis, entry_id).grounded:
+        return False
+    wanted = matcher.grounder.values(match.entry_id, kind)
+    return bool(wanted) and wanted <= matcher.grounder.values(entry_id, kind)
 
 
 def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) -> Match:

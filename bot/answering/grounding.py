@@ -39,6 +39,7 @@ ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
                "@q-where": "place", "@q-list": "list"}
 # Kinds of fact that a sentence gives for something: the one asked must be given for it.
 DATED_KINDS = frozenset({"year", "date", "number"})
+_DIGITS = re.compile(r"\d+")
 # An answer lists things when it names at least this many places or organisations.
 LIST_ITEMS = 3
 # A word of the question that differs from a word of the entry only by a vowel alternation or
@@ -209,6 +210,16 @@ class Grounder:
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
         return facts
+
+    def values(self, entry_id: str, kind: str) -> frozenset[str]:
+        """The facts of one kind that an entry's (English) answer gives: its numbers for a
+        number, a year or a date, the places it names for a place; none for other kinds."""
+        facts = self._facts_of(entry_id)
+        if kind in DATED_KINDS:
+            return frozenset(_DIGITS.findall(facts.texts[0]))
+        if kind == "place":
+            return facts.covered & self._places
+        return frozenset()
 
     def _later(self, what: str, entry_id: str, read: Callable[[str], _T]) -> _T:
         """What `read` finds for an entry, worked out the first time a question needs it and

@@ -74,6 +74,10 @@ def stem(word: str) -> str:
     so a prefix of the word is a robust key across all three languages without per-language rules.
     """
     word = word.replace("'", "")
+    if word[:1] == "ў":
+        # Belarusian spells a word's initial у as ў after a vowel (official orthography, §
+        # "у нескладовае"): «у якім годзе», «і ў якім годзе» are one phrase
+        word = "у" + word[1:]
     if len(word) <= 3 or word.isdigit():
         return word
     core = word[:STEM_LENGTH]
