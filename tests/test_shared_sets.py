@@ -30,7 +30,7 @@ def test_dev3(conversation: Conversation, dev3: list[dict[str, object]]) -> None
     c, bad = score_lines(conversation, dev3)
     why = "\n".join(bad)
     assert c.right >= 0.89 * c.in_scope, why
-    assert c.wrong <= 0.04 * c.in_scope, why
+    assert c.wrong <= 0.025 * c.in_scope, why
     assert c.nearmiss_answered <= 0.20 * c.nearmiss, why
     assert c.oos_answered == 0, why
     assert c.oos_noise <= 0.03 * c.oos, why
@@ -51,7 +51,7 @@ def test_this_sessions_blind_set(conversation: Conversation) -> None:
     c, bad = score_lines(conversation, load_jsonl(DATA / "questions4.jsonl"))
     why = "\n".join(bad)
     assert c.right >= 0.88 * c.in_scope, why
-    assert c.wrong <= 0.045 * c.in_scope, why
+    assert c.wrong <= 0.02 * c.in_scope, why
     assert c.nearmiss_answered <= 0.05 * c.nearmiss, why
     assert c.oos_answered <= 1, why
 
@@ -59,8 +59,8 @@ def test_this_sessions_blind_set(conversation: Conversation) -> None:
 def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     c, bad = score_lines(conversation, load_jsonl(DATA / "dialogues4.jsonl"))
     why = "\n".join(bad)
-    assert c.right >= 0.80 * c.in_scope, why
-    assert c.wrong <= 0.085 * c.in_scope, why
+    assert c.right >= 0.87 * c.in_scope, why
+    assert c.wrong <= 0.045 * c.in_scope, why
 
 
 @pytest.mark.parametrize("name,right,wrong,nearmiss,oos", [
@@ -75,6 +75,9 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # 8: first run right 0.890, wrong 0.025, near-misses answered 0.040 (two of its three
     # wrong lines ask how many countries are in ACEEEO: both ACEEEO entries state it)
     ("questions8.jsonl", 0.90, 0.01, 0.0, 0),
+    # 9: first run right 0.831, wrong 0.017, near-misses answered 0.080 (an ACEEEO conference
+    # in Minsk; the Japanese experts by name)
+    ("questions9.jsonl", 0.83, 0.0, 0.04, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -95,7 +98,11 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     ("dialogues7.jsonl", 0.89, 0.01, 0),
     # 8: first run right 0.922, wrong 0.047, one near-miss answered ("who runs it these
     # days?": "run" is not read as "lead")
-    ("dialogues8.jsonl", 0.93, 0.035, 1),
+    ("dialogues8.jsonl", 0.95, 0.02, 1),
+    # 9: first run right 0.833, wrong 0.100, near-misses answered 3 of 13 ("which election
+    # exactly?", "which Japanese experts exactly?": a request for a detail the last answer
+    # says it lacks is still answered with an entry)
+    ("dialogues9.jsonl", 0.85, 0.07, 3),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
