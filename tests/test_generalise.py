@@ -653,3 +653,34 @@ def test_the_answer_that_gives_both_facts_comes_first(tmp_path: Path) -> None:
     # where it meets: only the other answer names the places, so the order stays
     found = understand(panel, "Where does the NVW panel meet and what does it do?", None)
     assert [m.entry_id for m in found] == ["panel-seats", "panel-about"]
+
+
+HABIT_TOPIC = """\
+    topic: visits
+    title: "Visits"
+    entries:
+      - id: panel-visits
+        questions:
+          en: ["Does the NVW panel visit the commission?"]
+          ru: ["Посещает ли комиссия НВВ избирком?"]
+          be: ["Ці наведвае камісія НВВ выбаркам?"]
+        answer: >-
+          According to the commission, the NVW panel traditionally visits it before elections.
+        sources: [{title: "The commission's page"}]
+    """
+
+
+@pytest.mark.parametrize("question", [
+    # an end that a habit contradicts: its date (or a year) is not a date the answer lacks
+    "When did the NVW panel stop visiting the commission?",
+    "Did the NVW panel stop visiting the commission in 2011?",
+    "Когда комиссия НВВ перестала посещать избирком?",
+    "Калі камісія НВВ перастала наведваць выбаркам?",
+])
+def test_an_end_a_habit_contradicts_gets_the_entry_with_what_it_states(
+        tmp_path_factory: pytest.TempPathFactory, question: str) -> None:
+    from bot.answering.matcher import ENDED
+    found = shipped_lexicon_matcher(tmp_path_factory.mktemp("habit"), {
+        "visits.yaml": HABIT_TOPIC}).match(question)
+    assert (found.status, found.entry_id, found.premise) == (
+        "answer", "panel-visits", (ENDED,)), found.reason

@@ -29,7 +29,9 @@ from bot.knowledge.base import KnowledgeBase
 # the premise of a question that takes an end for granted (the lexicon's verbs of ending)
 ENDED = SYN_PREFIX + "ceased"
 # how an (English) answer states that something goes on: a start with no end, or a habit
-GOES_ON = re.compile(r"\b(since|regularly|annually|every year|still)\b", re.IGNORECASE)
+# (the continuative and habitual aspects)
+GOES_ON = re.compile(r"\b(since|regularly|annually|every year|still|continues|maintains|"
+                     r"traditionally|a tradition)\b", re.IGNORECASE)
 
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
 # Candidates on the question's subject checked by grounding, best first.
@@ -335,7 +337,10 @@ class Matcher:
         entry from answering it and the entry's answer states a year of its own; or (ENDED,)
         when the question takes an end for granted ("when did the CEC leave ACEEEO?") that is
         all the entry lacks, and its answer states that the thing goes on; else ()."""
-        if (verdict.uncovered == (ENDED,) and verdict.subject_ok and verdict.kind_ok
+        # the date or year of an end that did not happen is not one the answer should give
+        # ("when did the OSCE stop observing?", "did Viasna leave ENEMO in 2015?")
+        if ([t for t in verdict.uncovered if not YEAR_RE.fullmatch(t)] == [ENDED]
+                and verdict.subject_ok and (verdict.kind_ok or verdict.asked in ("date", "year"))
                 and GOES_ON.search(self.kb.entries[verdict.entry_id].answer)):
             return (ENDED,)
         if not (analysis.confirms and verdict.uncovered and verdict.subject_ok
