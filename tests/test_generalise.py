@@ -684,3 +684,16 @@ def test_an_end_a_habit_contradicts_gets_the_entry_with_what_it_states(
         "visits.yaml": HABIT_TOPIC}).match(question)
     assert (found.status, found.entry_id, found.premise) == (
         "answer", "panel-visits", (ENDED,)), found.reason
+
+
+@pytest.mark.parametrize("question", [
+    # a label that judges an organisation or a document, in forms no eval set contains
+    "Are the people who invite observers extremists?", "Is the invitation procedure illegal?",
+    "Являются ли приглашённые наблюдатели иноагентами?",
+    "Хто запрашае назіральнікаў — тэрарыстычная структура?",
+])
+def test_a_label_that_judges_is_asked_as_an_opinion(shipped_lexicon: Matcher,
+                                                      question: str) -> None:
+    found = shipped_lexicon.match(question)
+    assert found.status == "none" and found.analysis.outofscope[:1] == ("opinion",), (
+        found.reason)

@@ -35,10 +35,11 @@ KEY = b"k" * 32
 CAVEAT = "I can't answer exactly that. Here is the closest answer my sources give:"
 CAVEAT_RU = ("Точного ответа на этот вопрос у меня нет. Вот самый близкий ответ из моих "
              "источников:")
-OPINION = ("I don't assess elections, predict or report their results, or give political "
-           "opinions. I can tell you what my sources say about the international cooperation of "
-           "Belarus's Central Election Commission and about election observation: for example, "
-           "who observes elections in Belarus and how observers are invited.")
+OPINION = ("I don't assess elections or the people and organizations involved in them, predict "
+           "or report results, or give political opinions. I can tell you what my sources say "
+           "about the international cooperation of Belarus's Central Election Commission and "
+           "about election observation: for example, who observes elections in Belarus and how "
+           "observers are invited.")
 PRACTICAL = ("I don't have that information: I can't help with polling stations, voter "
              "registration, voting abroad, becoming an observer, contact details or election "
              "dates. I only answer questions about the international cooperation of Belarus's "

@@ -133,11 +133,11 @@ class Conversation(Pages):
         """Why there is no answer: an opinion asked for, a practical matter, or unknown."""
         if reason == "opinion":
             return tr.gettext(
-                "I don't assess elections, predict or report their results, or give political "
-                "opinions. I can tell you what my sources say about the international "
-                "cooperation of Belarus's Central Election Commission and about election "
-                "observation: for example, who observes elections in Belarus and how observers "
-                "are invited.")
+                "I don't assess elections or the people and organizations involved in them, "
+                "predict or report results, or give political opinions. I can tell you what my "
+                "sources say about the international cooperation of Belarus's Central Election "
+                "Commission and about election observation: for example, who observes "
+                "elections in Belarus and how observers are invited.")
         if reason == "practical":
             return tr.gettext(
                 "I don't have that information: I can't help with polling stations, voter "
