@@ -697,3 +697,12 @@ def test_a_label_that_judges_is_asked_as_an_opinion(shipped_lexicon: Matcher,
     found = shipped_lexicon.match(question)
     assert found.status == "none" and found.analysis.outofscope[:1] == ("opinion",), (
         found.reason)
+
+
+@pytest.mark.parametrize("message", [
+    # thanks with an intensifier or what it is for, and farewells, in forms no eval set has
+    "Огромное спасибо!", "Thank you very much", "Шчыра дзякую", "Всего доброго!",
+    "Усяго найлепшага", "Much appreciated, take care",
+])
+def test_thanks_and_farewells_are_small_talk(shipped_lexicon: Matcher, message: str) -> None:
+    assert shipped_lexicon.match(message).status == "smalltalk"
