@@ -15,7 +15,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
 from bot.answering.grammar import QUANTIFIERS
-from bot.answering.grounding import asked_kind
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import QUESTION_WORD_PREFIX
@@ -160,12 +159,14 @@ def _gives(matcher: Matcher, match: Match, entry_id: str) -> bool:
     """Whether `entry_id` answers the question of `match` with the same facts as the entry
     it matched: grounded on it, and holding every number or place the matched entry gives
     for the kind asked (a "where" whose answer lists countries needs that list)."""
-    kind = asked_kind(match.analysis.terms)
-    if kind is None or match.entry_id is None or not matcher.verify(
-            match.analysis, entry_id).grounded:
+    if match.entry_id is None:
         return False
-    wanted = matcher.grounder.values(match.entry_id, kind)
-    return bool(wanted) and wanted <= matcher.grounder.values(entry_id, kind)
+    # (the kind asked as grounding reads it: from the asking sentences)
+    verdict = matcher.verify(match.analysis, entry_id)
+    if verdict.asked is None or not verdict.grounded:
+        return False
+    wanted = matcher.grounder.values(match.entry_id, verdict.asked)
+    return bool(wanted) and wanted <= matcher.grounder.values(entry_id, verdict.asked)
 
 
 def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) -> Match:

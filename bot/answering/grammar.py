@@ -69,11 +69,11 @@ PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "го
                "краін", "горад", "рэгіён", "рэгіен")
 
 
-# the universal quantifiers of the three grammars ("all", «все», «ўсе»), by stem: "list them
-# all" names nothing to list
+# the universal quantifiers of the three grammars ("all", «все», «усе»), by stem: "list them
+# all" names nothing to list (the stem reads Belarusian «ўсе» as «усе»)
 QUANTIFIERS = frozenset(tx.stem(w) for w in (
     "all", "every", "each", "everything", "everyone", "whole", "entire", "весь", "все", "всё",
-    "всех", "каждый", "увесь", "ўвесь", "усе", "ўсе", "усіх", "ўсіх", "кожны"))
+    "всех", "каждый", "увесь", "усе", "усіх", "кожны"))
 
 # how many of a name's other words beside its head are read as part of it
 NAME_WINDOW = 2
