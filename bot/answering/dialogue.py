@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from bot.answering.grammar import QUANTIFIERS
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
-from bot.answering.terms import QUESTION_WORD_PREFIX
+from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX
 from bot.language import text as tx
 
 # Seconds of silence after which a chat's context is forgotten.
@@ -141,6 +141,13 @@ def understand(matcher: Matcher, question: str, context: Context | None) -> tupl
     picked = tuple(shown.values())[:MAX_QUESTIONS]
     if len(picked) >= 2 and any(m.status == "answer" for m in picked):
         return _widest_first(matcher, picked)
+    declined = [m for m in matches if m.outofscope]
+    if len(picked) == 1 and picked[0].status == "answer" and declined and (
+            whole.status == "none" or whole.entry_id == picked[0].entry_id):
+        # one question the sources answer and one they never would ("...and where is my
+        # polling station?"): the answer, then why the other gets none, rather than one
+        # reply that drops either
+        return (whole if whole.status == "answer" else picked[0], declined[0])
     return (whole,)
 
 
@@ -177,6 +184,11 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     alone = matcher.decide(analysis)
     if context is None or analysis.smalltalk or not analysis.terms:
         return alone
+    said = tuple(t for t in analysis.terms if matcher.kind(t) in NAMED_KINDS)
+    if said and _says(matcher, analysis, "corrections"):
+        corrected = _corrected(matcher, analysis, said, context)
+        if corrected is not None:
+            return corrected
     cue = _continues(matcher, analysis)
     names = matcher.named(analysis)
     others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
@@ -227,6 +239,35 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     return partial
 
 
+def _corrected(matcher: Matcher, analysis: Analysis, said: tuple[str, ...],
+               context: Context) -> Match | None:
+    """"No, I meant ACEEEO": the last question asked again about the names or places the
+    message gives, if that finds an answer; its other words ("no", "sorry") only say that the
+    last answer missed."""
+    bare = replace(analysis, terms=said, focus=said)
+    # a name replaces the last subject; a place may narrow it ("no, I meant Georgia": the
+    # last answer stays when it covers the place) or replace it («нет, с Россией» after the
+    # CIS)
+    named = any(matcher.kind(t) == "name" for t in said)
+    for extra in ([context.topic] if named else [(*context.names, *context.topic),
+                                                  context.topic]):
+        asked = with_terms(bare, extra)
+        again = matcher.decide(asked)
+        if again.status != "answer" and not named and extra != context.topic:
+            again = _stay_on(matcher, asked, context.entry_id) or again
+        if again.status == "answer":
+            return replace(again, followup=True)
+    return None
+
+
+def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
+    """Whether a message has one of the lexicon's follow-up phrases of this kind."""
+    words = analysis.words
+    return any(tuple(words[i : i + len(phrase)]) == phrase
+               for phrases in matcher.kb.lexicon.followups.get(kind, {}).values()
+               for phrase in phrases for i in range(len(words) - len(phrase) + 1))
+
+
 def _continues(matcher: Matcher, analysis: Analysis) -> str:
     """How a message shows it continues the conversation: it points back ("pronoun": "when was
     it signed?"), switches ("switch": "what about the OSCE?"), opens with "and" ("opener"), is
@@ -236,11 +277,8 @@ def _continues(matcher: Matcher, analysis: Analysis) -> str:
     pronouns = {p for phrases in lex.get("pronouns", {}).values() for p in phrases}
     if any((w,) in pronouns for w in words):
         return "pronoun"
-    for phrases in lex.get("switches", {}).values():
-        for phrase in phrases:
-            n = len(phrase)
-            if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
-                return "switch"
+    if _says(matcher, analysis, "switches"):
+        return "switch"
     if any(tuple(words[:1]) in phrases for phrases in lex.get("openers", {}).values()):
         return "opener"
     return "short" if len(words) <= SHORT_WORDS else "plain"

@@ -35,6 +35,10 @@ INDEFINITE_AFTER = frozenset({"то", "нибудь", "нить", "либо", "�
 INDEFINITE_BEFORE = frozenset({"кое", "абы"})
 # English forms of "do", and what may follow the main verb in a question: English
 # prepositions and the adverbs of place, time and degree that end a clause
+# the answer particles of the three languages, which reply to the last message rather than ask
+# ("no, I meant…", «нет, с Россией», «не, я пра…»)
+RESPONSE_PARTICLES = frozenset({"yes", "yeah", "yep", "no", "nope", "да", "нет", "не", "так",
+                                "ні", "ага", "угу"})
 DO_FORMS = frozenset({"do", "does", "did", "doing"})
 AFTER_MAIN_DO = frozenset({
     "in", "at", "on", "for", "with", "about", "inside", "within", "outside", "there", "here",

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from bot.answering import grammar
-from bot.answering.grammar import QUANTIFIERS
+from bot.answering.grammar import QUANTIFIERS, RESPONSE_PARTICLES
 from bot.answering.grounding import YEAR_RE, Grounder, Verdict, asked_kind, counted_term
 from bot.answering.index import Index, build_index
 from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
@@ -259,11 +259,34 @@ class Matcher:
         entry that covers them is the better reading. Only when no entry answers that way are
         they read as the context they most often are."""
         found = self._decide(analysis)
-        if found.status == "answer" or not analysis.preamble or analysis.loose_preamble or not (
+        if found.status != "answer" and analysis.preamble and not analysis.loose_preamble and (
                 {t for t in analysis.preamble if self._kinds.get(t) == "fact"}):
-            return found
-        loose = self._decide(replace(analysis, loose_preamble=True))
-        return loose if loose.status == "answer" else found
+            loose = self._decide(replace(analysis, loose_preamble=True))
+            found = loose if loose.status == "answer" else found
+        return self._placed(found)
+
+    def _placed(self, match: Match) -> Match:
+        """A reply whose entry shares only places with the question ("what's the weather in
+        Moscow?", "what time is it in Tokyo?"): the question is about those places, not about
+        what the entry answers. It gets no answer when it asks them something the base has
+        never heard of (weather, flights), else a did-you-mean («нет, с Россией»)."""
+        if match.status not in ("answer", "partial") or match.entry_id is None or (
+                match.analysis.carried):
+            # (read with the conversation's context, the context links it: "and with Russia?"
+            # after the CIS)
+            return match
+        verdict = next((v for v in match.verdicts if v.entry_id == match.entry_id), None)
+        if verdict is None or not verdict.matched or any(
+                not t.startswith(QUESTION_WORD_PREFIX) and self._kinds.get(t) != "place"
+                for t in verdict.matched):
+            return match
+        analysis = match.analysis
+        if any(not t.startswith(SYN_PREFIX) and t not in self._weights
+               and t not in RESPONSE_PARTICLES for t in analysis.terms):
+            return self._decline(analysis, list(match.ranked), match.score, match.verdicts,
+                                 f"only places link it to '{match.entry_id}'")
+        return Match("suggest", None, match.score, ((match.entry_id, match.score),), analysis,
+                     match.verdicts, f"only places link it to '{match.entry_id}'")
 
     def _decide(self, analysis: Analysis) -> Match:
         if analysis.smalltalk:

@@ -71,8 +71,17 @@ class Conversation(Pages):
         the last answer's subject, and a message asking two things gets two replies."""
         matches = understand(self.matcher, question[:MAX_QUESTION_CHARS], context)
         lang = self.reply_language(matches[0], chosen, fallback)
-        replies = tuple(self.reply(m, lang) for m in matches)
+        replies = tuple(self._part(self.reply(m, lang)) if i and m.status == "none"
+                        else self.reply(m, lang) for i, m in enumerate(matches))
         return Turn(replies, matches, context_after(self.matcher, matches, context))
+
+    def _part(self, reply: Reply) -> Reply:
+        """A decline that follows the answer to another question of the same message."""
+        # TRANSLATORS: first line of the reply to the second question of a message that asks
+        # two things, when the first got an answer and this one is outside the sources (a
+        # polling station, an opinion); why follows.
+        return replace(reply, caveat=self.catalogs[reply.lang].gettext(
+            "As for your other question:"))
 
     def reply(self, match: Match, chosen: str | None = None,
               fallback: str | None = None) -> Reply:

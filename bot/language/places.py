@@ -1,4 +1,5 @@
-"""Country and territory names in be/ru/en, from CLDR (as babel ships it), in their case forms.
+"""Country and territory names in be/ru/en, from CLDR (as babel ships it), in their case forms,
+and the cities CLDR names time zones after, each read as its country.
 
 A question that names a place asks about that place, and an answer that never mentions it does
 not answer it ("Did CEC members observe the vote in Portugal?"). The knowledge base's lexicon
@@ -9,6 +10,10 @@ Russian and Belarusian names are declined by the regular noun endings of their g
 (feminine -а/-я/-ія/-ия, masculine hard and soft stems, plurals in -ы/-і); indeclinable names
 (-о, -у, -е, -и/-і: Того, Перу, Чили) keep one form. Stem alternations (Египет → Египта) are
 not generated: such forms are left to the matcher's stemming.
+
+A city stands for its country because the sources name countries: "did they observe in
+Tashkent?" asks about Uzbekistan. CLDR's exemplar cities (Ташкент, Рыга, Vilnius: capitals and
+other large cities, one per time zone) are the city list every locale translates.
 """
 
 from __future__ import annotations
@@ -19,13 +24,19 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location
 
 LANGUAGES = ("en", "ru", "be")
 # CLDR codes of groupings, not places one observes a vote in
 _GROUPINGS = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+# territories whose time zones are named after research stations, not cities (Восток: "east")
+_NO_CITIES = frozenset({"AQ"})
 # the part of a CLDR name that only tells two territories apart: "Congo - Kinshasa",
 # "Конго (Киншаса)", "Macao SAR China"
 _QUALIFIER = re.compile(r"\s+-\s+.*$|\s*\(.*\)\s*$|\s+SAR\s+.*$|\s+САР\s+.*$|\s+САР$")
+# a Belarusian stem's last consonant and the dative and locative ending it alternates into
+_BE_ALTERNATION = {"г": "зе", "к": "цы", "х": "се", "д": "дзе", "т": "це"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -58,6 +69,10 @@ def _declined(word: str, lang: str) -> set[str]:
         hard = i if base[-1] in soft_after else "ы"
         forms |= {base + hard, base + "е", base + "у", base + "ой", base + "ою", base + "ай",
                   base + "аю", base + i}
+        if lang == "be" and base[-1] in _BE_ALTERNATION:
+            # Belarusian dative and locative alternate г/к/х/д/т with з/ц/с/дз/ц: Рыга → у
+            # Рызе, Мексіка → у Мексіцы, Канада → у Канадзе, Мальта → на Мальце
+            forms.add(base[:-1] + _BE_ALTERNATION[base[-1]])
     elif word.endswith("ы"):  # plurals: Нидерланды, Нідэрланды
         base = word[:-1]
         forms |= ({base + "ов", base + "ам", base + "ами", base + "ах"} if lang == "ru"
@@ -70,6 +85,8 @@ def _declined(word: str, lang: str) -> set[str]:
         forms |= {base + i, base + "ю", base + "ем", base + "я", base + "е"}
     elif word[-1] not in "оуеиіэюё":  # Ирак, Ірак, Пакістан: hard masculine
         forms |= {word + "а", word + "у", word + "е", word + "ом", word + "ам", word + "ы"}
+        if lang == "be" and word[-1] in "дт":  # the locative alternates too: у Тайландзе
+            forms.add(word[:-1] + _BE_ALTERNATION[word[-1]])
     return forms
 
 
@@ -98,6 +115,21 @@ def places() -> tuple[Place, ...]:
     return tuple(Place(code, frozenset(found)) for code, found in sorted(names.items()))
 
 
+@cache
+def cities() -> tuple[Place, ...]:
+    """The cities CLDR names time zones after, in be, ru and en, each under its territory's
+    code (one Place per city)."""
+    names: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+    for zone, code in sorted(get_global("zone_territories").items()):
+        if len(code) != 2 or not code.isalpha() or code in _GROUPINGS | _NO_CITIES:
+            continue
+        for lang in LANGUAGES:
+            city = get_timezone_location(zone, locale=lang, return_city=True)
+            # ("Center, North Dakota": the part after a comma only tells two cities apart)
+            names.setdefault((zone, code), set()).update(_names(city.split(",")[0], lang))
+    return tuple(Place(code, frozenset(found)) for (_, code), found in names.items())
+
+
 # A one-word name shorter than this is left out with its forms (Чад, Oman's "оаэ"): a
 # three-letter word is one letter from too many others in a lower-case message. A longer name
 # that is a function word ("того": Togo, and "of that") is left out by the stopwords.
@@ -105,13 +137,14 @@ MIN_ONE_WORD = 4
 
 
 def place_names(stopwords: Iterable[str]) -> dict[tuple[str, ...], str]:
-    """Each place's names (word tuples) → its CLDR code. One-word names shorter than
+    """Each place's and city's names (word tuples) → its CLDR code. One-word names shorter than
     MIN_ONE_WORD and forms that are function words of one of the languages are left out (the
     lexicon lists such a place where the sources name it), and a name two territories share
     goes to the first in CLDR order."""
     skip = frozenset(stopwords)
     table: dict[tuple[str, ...], str] = {}
-    for place in places():
+    # (countries first: a city that shares a country's name, Singapore or Panama, is the country)
+    for place in (*places(), *cities()):
         short = {ws for ws in place.names if len(ws) == 1 and len(ws[0]) < MIN_ONE_WORD}
         for words in sorted(place.names):
             if len(words) == 1 and (words[0] in skip or any(
