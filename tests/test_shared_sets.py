@@ -78,6 +78,10 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # 9: first run right 0.831, wrong 0.017, near-misses answered 0.080 (an ACEEEO conference
     # in Minsk; the Japanese experts by name)
     ("questions9.jsonl", 0.83, 0.0, 0.04, 0),
+    # 10: first run right 0.860, wrong 0.009, near-misses answered 0.042 (three lines asking
+    # how many countries are in ACEEEO were labelled with one of the two entries that state
+    # it; both are accepted here)
+    ("questions10.jsonl", 0.88, 0.0, 0.042, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -103,6 +107,10 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # exactly?", "which Japanese experts exactly?": a request for a detail the last answer
     # says it lacks is still answered with an entry)
     ("dialogues9.jsonl", 0.85, 0.07, 3),
+    # 10: first run right 0.754, wrong 0.116 (two of the wrong lines ask how many countries
+    # are in ACEEEO, which both ACEEEO entries state; corrections such as "no, I meant ACEEEO"
+    # were not read as such)
+    ("dialogues10.jsonl", 0.84, 0.075, 0),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
