@@ -97,7 +97,7 @@ def context_after(matcher: Matcher, matches: tuple[Match, ...],
         return before
     last = shown[-1]
     assert last.entry_id is not None
-    verdict = next((v for v in last.verdicts if v.entry_id == last.entry_id), None)
+    verdict = last.verdict
     found = verdict.subject_found if verdict else ()
     subject = matcher.grounder.subject(last.entry_id)
     named = [t for t in found if matcher.kind(t) == "name"]
@@ -249,8 +249,9 @@ def _corrected(matcher: Matcher, analysis: Analysis, said: tuple[str, ...],
     # last answer stays when it covers the place) or replace it («нет, с Россией» after the
     # CIS)
     named = any(matcher.kind(t) == "name" for t in said)
-    for extra in ([context.topic] if named else [(*context.names, *context.topic),
-                                                  context.topic]):
+    # (without names of its own, the context's two readings are one)
+    for extra in dict.fromkeys([context.topic] if named else [
+            (*context.names, *context.topic), context.topic]):
         asked = with_terms(bare, extra)
         again = matcher.decide(asked)
         if again.status != "answer" and not named and extra != context.topic:
@@ -306,7 +307,7 @@ def _says_enough(matcher: Matcher, analysis: Analysis, match: Match, cue: str) -
     a joke" after an answer about ENEMO is not a question about ENEMO). A message that points
     back or switches is judged by its lexicon words alone: its other words are mostly verbs and
     pronouns ("when was it signed?")."""
-    verdict = next((v for v in match.verdicts if v.entry_id == match.entry_id), None)
+    verdict = match.verdict
     own = {t for t in analysis.terms if not t.startswith("@q-")
            and (cue not in POINTING or t.startswith("@"))}
     if verdict is None or not own:

@@ -33,12 +33,12 @@ from bot.language import text as tx
 # the particles that make a question word indefinite (ru, be), after or before it
 INDEFINITE_AFTER = frozenset({"то", "нибудь", "нить", "либо", "небудзь", "колечы"})
 INDEFINITE_BEFORE = frozenset({"кое", "абы"})
-# English forms of "do", and what may follow the main verb in a question: English
-# prepositions and the adverbs of place, time and degree that end a clause
 # the answer particles of the three languages, which reply to the last message rather than ask
 # ("no, I meant…", «нет, с Россией», «не, я пра…»)
 RESPONSE_PARTICLES = frozenset({"yes", "yeah", "yep", "no", "nope", "да", "нет", "не", "так",
                                 "ні", "ага", "угу"})
+# English forms of "do", and what may follow the main verb in a question: English
+# prepositions and the adverbs of place, time and degree that end a clause
 DO_FORMS = frozenset({"do", "does", "did", "doing"})
 AFTER_MAIN_DO = frozenset({
     "in", "at", "on", "for", "with", "about", "inside", "within", "outside", "there", "here",

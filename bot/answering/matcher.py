@@ -61,6 +61,11 @@ class Match:
         return tuple(eid for eid, _ in self.ranked) if self.status == "suggest" else ()
 
     @property
+    def verdict(self) -> Verdict | None:
+        """The check of the entry it chose, if that entry was checked."""
+        return next((v for v in self.verdicts if v.entry_id == self.entry_id), None)
+
+    @property
     def outofscope(self) -> str | None:
         """The out-of-scope class that decided a "none", if one did."""
         if self.status == "none" and self.analysis.outofscope:
@@ -275,7 +280,7 @@ class Matcher:
             # (read with the conversation's context, the context links it: "and with Russia?"
             # after the CIS)
             return match
-        verdict = next((v for v in match.verdicts if v.entry_id == match.entry_id), None)
+        verdict = match.verdict
         if verdict is None or not verdict.matched or any(
                 not t.startswith(QUESTION_WORD_PREFIX) and self._kinds.get(t) != "place"
                 for t in verdict.matched):

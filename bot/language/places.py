@@ -104,13 +104,19 @@ def _names(name: str, lang: str) -> set[tuple[str, ...]]:
     return found
 
 
+def _is_place(code: str) -> bool:
+    """Whether a CLDR territory code is a country or territory (not a continent's number or a
+    grouping)."""
+    return len(code) == 2 and code.isalpha() and code not in _GROUPINGS
+
+
 @cache
 def places() -> tuple[Place, ...]:
     """Every country and territory CLDR names in be, ru and en (groupings left out)."""
     names: dict[str, set[tuple[str, ...]]] = {}
     for lang in LANGUAGES:
         for code, name in Locale.parse(lang).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _GROUPINGS:
+            if _is_place(code):
                 names.setdefault(code, set()).update(_names(name, lang))
     return tuple(Place(code, frozenset(found)) for code, found in sorted(names.items()))
 
@@ -121,7 +127,7 @@ def cities() -> tuple[Place, ...]:
     code (one Place per city)."""
     names: dict[tuple[str, str], set[tuple[str, ...]]] = {}
     for zone, code in sorted(get_global("zone_territories").items()):
-        if len(code) != 2 or not code.isalpha() or code in _GROUPINGS | _NO_CITIES:
+        if not _is_place(code) or code in _NO_CITIES:
             continue
         for lang in LANGUAGES:
             city = get_timezone_location(zone, locale=lang, return_city=True)
