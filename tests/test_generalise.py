@@ -352,8 +352,8 @@ def test_the_end_premise_reply_leads_with_one_line_then_the_whole_answer(
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("When did the commission leave the club?")
     assert reply.kind == "answer"
-    assert reply.caveat == ("Nothing in my sources says that this is no longer the case. Here is "
-                            "what they do say:")
+    assert reply.caveat == ("My sources don't say whether this has changed, and they may not be "
+                            "up to date. Here is what they say:")
     assert "has been its member since 1996" in reply.body
 
 
@@ -807,3 +807,119 @@ def test_two_questions_one_outside_the_sources(named: Matcher, question: str) ->
     # the answer, then the other question's decline with its class
     assert [(m.status, m.entry_id) for m in found] == [("answer", "nvw-about"), ("none", None)]
     assert found[1].outofscope == "practical"
+
+
+@pytest.mark.parametrize("question", [
+    # the evaluative scale asked of something, the bot's own view asked with ты/вы/you, and
+    # whether someone tells the truth — in forms no eval set contains
+    "Ці добрая сетка НВВ?", "Ці дрэнныя назіральнікі НВВ?", "Як ты ставішся да НВВ?",
+    "Ці праўду кажуць у НВВ?", "ПКМ хлусіць пра выбары?",
+    "Хорошая ли сеть НВВ?", "Как вы относитесь к ПКМ?", "ПКМ врёт о выборах?",
+    "Можно ли верить НВВ?",
+    "Is NVW bad?", "What do you make of NVW?", "Does the PKM lie about elections?",
+])
+def test_a_judgement_asked_in_other_words_is_an_opinion(shipped_lexicon: Matcher,
+                                                          question: str) -> None:
+    found = shipped_lexicon.match(question)
+    assert found.status == "none" and found.analysis.outofscope[:1] == ("opinion",), (
+        found.reason)
+
+
+@pytest.mark.parametrize("question", [
+    # «добры» and "good" of greetings are no judgement
+    "Добры вечар! Што такое ПКМ?", "Добрый вечер, что такое ПКМ?",
+    "Good evening, what is the PKM?",
+])
+def test_a_greeting_with_good_is_not_an_opinion(shipped_lexicon: Matcher, question: str) -> None:
+    found = shipped_lexicon.match(question)
+    assert (found.status, found.entry_id) == ("answer", "pkm-about"), found.reason
+
+
+@pytest.mark.parametrize("question", [
+    # scalar focus particles weigh what follows; they ask nothing of their own
+    "Did NVW at least observe the elections in Norway?",
+    "Наблюдала ли НВВ хотя бы за выборами в Норвегии?",
+    "Ці назірала НВВ хаця б за выбарамі ў Нарвегіі?",
+    "Did NVW even observe elections in Finland?",
+])
+def test_focus_particles_add_nothing_to_what_is_asked(shipped_lexicon: Matcher,
+                                                      question: str) -> None:
+    found = shipped_lexicon.match(question)
+    assert (found.status, found.entry_id) == ("answer", "nvw-countries"), found.reason
+
+
+YEARBOOK = """\
+    topic: yearbook
+    title: "The yearbook"
+    entries:
+      - id: nvw-laws
+        questions:
+          en: ["What does NVW review?"]
+          ru: ["Что проверяет НВВ?"]
+          be: ["Што правярае НВВ?"]
+        answer: "According to its yearbook, NVW reviews election laws."
+        sources: [{title: "NVW, yearbook"}]
+      - id: pkm-about
+        questions:
+          en: ["What is the PKM?"]
+          ru: ["Что такое ПКМ?"]
+          be: ["Што такое ПКМ?"]
+        answer: "According to the NVW yearbook, the PKM is a commission that observes elections."
+        sources: [{title: "NVW, yearbook"}]
+    """
+
+
+def test_what_someone_says_is_answered_only_by_their_own_text(tmp_path: Path) -> None:
+    yearbook = shipped_lexicon_matcher(tmp_path, {"yearbook.yaml": YEARBOOK}, NAMES)
+    # NVW publishes the source: its answer is what NVW says
+    found = yearbook.match("What does NVW say about the PKM?")
+    assert (found.status, found.entry_id) == ("answer", "pkm-about"), found.reason
+    # the PKM's own words are quoted nowhere
+    for question in ("What does the PKM say about elections?", "Что ПКМ говорит о выборах?",
+                     "Што ПКМ кажа пра выбары?"):
+        found = yearbook.match(question)
+        assert found.status != "answer", question
+        assert "@reported" in found.analysis.terms
+
+
+MEMBERS = """\
+    topic: panel
+    title: "The panel"
+    entries:
+      - id: panel-about
+        questions:
+          en: ["What is the NVW panel?", "What does the NVW panel do?",
+               "Who are the members of the NVW panel?"]
+          ru: ["Что такое комиссия НВВ?"]
+          be: ["Што такое камісія НВВ?"]
+        answer: >-
+          According to its statute, the NVW panel is a body whose members come from Norway and
+          Sweden; it reviews election laws.
+        sources: [{title: "The statute"}]
+      - id: panel-seats
+        questions:
+          en: ["Where does the NVW panel meet?"]
+          ru: ["Где собирается комиссия НВВ?"]
+          be: ["Дзе збіраецца камісія НВВ?"]
+        answer: "According to its statute, the NVW panel meets in Norway, Finland and Iceland."
+        sources: [{title: "The statute"}]
+      - id: pkm-about
+        questions:
+          en: ["What is the PKM?"]
+          ru: ["Что такое ПКМ?"]
+          be: ["Што такое ПКМ?"]
+        answer: "According to the statute, the PKM is a commission of 12 members."
+        sources: [{title: "The statute"}]
+    """
+
+
+def test_the_question_word_does_not_outweigh_a_word_left_unexplained(tmp_path: Path) -> None:
+    panel = shipped_lexicon_matcher(tmp_path, {"panel.yaml": MEMBERS})
+    # the entry written for "where" says nothing of members; the other does, and is first
+    for question in ("Чем занимается комиссия НВВ и откуда её члены?",
+                     "Чым займаецца камісія НВВ і адкуль яе члены?"):
+        found = panel.match(question)
+        assert (found.status, found.entry_id) == ("answer", "panel-about"), found.reason
+    # where it meets is still the other's
+    found = panel.match("Где собирается комиссия НВВ?")
+    assert (found.status, found.entry_id) == ("answer", "panel-seats"), found.reason

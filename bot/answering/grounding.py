@@ -104,6 +104,11 @@ class Verdict:
         return "; ".join(problems) or "grounded: subject named, every salient term covered"
 
 
+# the lexicon's group of what a third party said or wrote: an answer gives it for the body
+# whose own text is its source ("what does the CEC say about ACEEEO?"), for nobody else
+REPORTED = "@reported"
+
+
 @dataclass(frozen=True)
 class _EntryFacts:
     covered: frozenset[str]  # terms and plain stems of the phrasings and the answers
@@ -114,6 +119,8 @@ class _EntryFacts:
     asked: frozenset[str]
     # its answers and source titles, for what few questions need (read when they do)
     texts: tuple[str, ...]
+    # its sources' publishers: whose words the answer reports ("According to the CEC")
+    voices: frozenset[str] = frozenset()
 
 
 class Grounder:
@@ -205,11 +212,20 @@ class Grounder:
                             _holds(entry.answer, tokens[0], covered, self._places, own),
                             _counted(tokens[0], self._terms_of),
                             frozenset(kind for t, kind in ASKED_KINDS.items() if t in own),
-                            tuple(texts))
+                            tuple(texts),
+                            self._voices(entry_id))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
         return facts
+
+    def _voices(self, entry_id: str) -> frozenset[str]:
+        """The names of the entry's sources' publishers (a title names its publisher first,
+        before a comma): a name of the lexicon, or one of the entry's subject."""
+        subject = self.subject(entry_id)
+        return frozenset(t for s in self._entries[entry_id].sources
+                         for t in self._terms_of(tx.words(s.title.split(",")[0]))
+                         if self._kinds.get(t) == "name" or t in subject)
 
     def values(self, entry_id: str, kind: str) -> frozenset[str]:
         """The facts of one kind that an entry's (English) answer gives: its numbers for a
@@ -309,7 +325,8 @@ class Grounder:
         total = sum(self._weight(t) for t in terms if not t.startswith("@q-")) or 1.0
         if sum(self._weight(t) for t in off_topic) < TOPICAL_SHARE * total:
             off_topic = set()
-        uncovered = sorted({t for t in strict if not self._covers(facts, t)} | off_topic)
+        uncovered = sorted({t for t in strict if not self._covers(facts, t)
+                            and not (t == REPORTED and facts.voices & terms)} | off_topic)
         holds = facts.holds
         if asked == "number" and counted and counted not in facts.counted:
             # "how many observers": a number of something else ("two NGOs") does not answer it

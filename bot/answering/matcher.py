@@ -325,9 +325,15 @@ class Matcher:
                                        tuple(ranked[:3]), analysis, checked,
                                        "close to others, but the only one whose phrasings ask "
                                        "this way (where, when, who...)")
-            if asked_this_way is not None and owner != eid:
+            # the message's own words (a follow-up's context names are not among them)
+            own = replace(analysis, terms=tuple(
+                t for t in analysis.terms if t not in analysis.carried))
+            if owner is not None and asked_this_way is not None and owner != eid and not (
+                    self._explains_less(own, verdicts[owner], verdicts[eid])):
                 # of the close answers, only one was written for this question word ("where",
-                # "since when"): what is asked decides, not how many other words are shared
+                # "since when"): what is asked decides, not how many other words are shared —
+                # unless it leaves a word of the message unexplained that the first explains
+                # ("what does ENEMO do and where are its members from?": the members)
                 return asked_this_way
             # a rival that leaves words of the question unexplained counts only when the
             # phrasings do not settle it (another asks with the question's own question word)
