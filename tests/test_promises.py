@@ -35,8 +35,8 @@ KEY = b"k" * 32
 CAVEAT = "I can't answer exactly that. Here is the closest answer my sources give:"
 CAVEAT_RU = ("Точного ответа на этот вопрос у меня нет. Вот самый близкий ответ из моих "
              "источников:")
-OPINION = ("I don't assess elections or the people and organizations involved in them, predict "
-           "or report results, or give political opinions. I can tell you what my sources say "
+OPINION = ("I don't evaluate elections or anyone involved in them, make predictions, report "
+           "results or give political opinions. I can tell you what my sources say "
            "about the international cooperation of Belarus's Central Election Commission and "
            "about election observation: for example, who observes elections in Belarus and how "
            "observers are invited.")

@@ -39,8 +39,8 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
 
 @pytest.mark.parametrize(("text", "reason", "body"), [
     ("hello", "greetings", "Hello! I answer questions about international cooperation on "
-                           "elections and election observation: "),
-    ("thanks", "thanks", "Glad to help. Come back any time with more questions about "
+                           "elections and election observation, using two published sources."),
+    ("thanks", "thanks", "All the best! Come back any time with questions about "
                          "international cooperation on elections and election observation."),
     ("who are you?", "bot", "I'm a bot: I answer questions about international cooperation on "
                             "elections and election observation"),

@@ -102,8 +102,8 @@ class Conversation(Pages):
                 # TRANSLATORS: first line above an answer when the question takes for granted
                 # that something ended (left, stopped) and the sources say it goes on; the
                 # answer follows.
-                lead = tr.gettext("Nothing in my sources says that this is no longer the case. "
-                                  "Here is what they do say:")
+                lead = tr.gettext("My sources don't say whether this has changed, and they may "
+                                  "not be up to date. Here is what they say:")
             else:
                 # TRANSLATORS: first line above an answer when the question takes a year for
                 # granted that the sources do not give; the answer, with the year they give,
@@ -142,8 +142,8 @@ class Conversation(Pages):
         """Why there is no answer: an opinion asked for, a practical matter, or unknown."""
         if reason == "opinion":
             return tr.gettext(
-                "I don't assess elections or the people and organizations involved in them, "
-                "predict or report results, or give political opinions. I can tell you what my "
+                "I don't evaluate elections or anyone involved in them, make predictions, report "
+                "results or give political opinions. I can tell you what my "
                 "sources say about the international cooperation of Belarus's Central Election "
                 "Commission and about election observation: for example, who observes "
                 "elections in Belarus and how observers are invited.")
@@ -163,7 +163,7 @@ class Conversation(Pages):
         if kind == "thanks":
             # TRANSLATORS: the reply to thanks, "ok", "got it" and goodbyes alike: it must fit
             # every one of them.
-            return tr.gettext("Glad to help. Come back any time with more questions about "
+            return tr.gettext("All the best! Come back any time with questions about "
                               "international cooperation on elections and election "
                               "observation.")
         if kind == "bot":

@@ -105,9 +105,10 @@ class Pages:
     def greeting_text(self, tr: Language) -> str:
         return tr.gettext(
             "Hello! I answer questions about international cooperation on elections and "
-            "election observation: Belarus's Central Election Commission (CEC) and its "
-            "international ties (ACEEEO, the election commissions of the CIS countries, the "
-            "OSCE, Russia's CEC) and the election observer network ENEMO.\n\n"
+            "election observation, using two published sources. Topics: Belarus's Central "
+            "Election Commission (CEC) and its international ties (ACEEEO, the election "
+            "commissions of the CIS countries, the OSCE, Russia's CEC), and the observer "
+            "network ENEMO.\n\n"
             "Ask in your own words, in Belarusian, Russian or English, or browse the topics.")
 
     def start(self, lang: str) -> Reply:
@@ -129,9 +130,10 @@ class Pages:
     def about(self, lang: str) -> Reply:
         tr = self.catalogs[lang]
         body = tr.gettext(
-            "This bot answers questions about the international cooperation of the Central "
-            "Commission of the Republic of Belarus on Elections and Holding Republican Referenda "
-            "and about election observation.\n\n"
+            "This bot answers questions about the international cooperation of Belarus's "
+            "Central Election Commission (officially, the Central Commission of the Republic of "
+            "Belarus on Elections and Holding Republican Referenda) and about election "
+            "observation.\n\n"
             "All answers come from two published texts: the Central Election Commission's "
             "“International Cooperation” page and an article published by the “Human Rights "
             "Defenders for Free Elections” campaign. Each answer names its source. The bot does "

@@ -23,8 +23,9 @@ def privacy_text(tr: Language, retention_days: int,
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "
-        "question was then chosen, stored without your Telegram ID or name and with the date "
-        "but not the time, so that the maintainers can add answers and new phrasings.\n\n"
+        "question was then chosen. These are stored without your Telegram ID or name, with "
+        "the date but not the time, so that the maintainers can add answers and new "
+        "phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
         "To understand follow-up questions, the bot remembers which answer it gave last in "
@@ -60,6 +61,6 @@ def forget_prompt(conv: Conversation, lang: str) -> Reply:
 def forget_result(conv: Conversation, lang: str, deleted: bool) -> Reply:
     tr = conv.catalogs[lang]
     if deleted:
-        return info_reply(tr, tr.gettext("Done. Nothing about you is stored any more, and I "
+        return info_reply(tr, tr.gettext("Done. Nothing about you is stored anymore, and I "
                                           "no longer remember this conversation."))
     return info_reply(tr, tr.gettext("Nothing was deleted."))
