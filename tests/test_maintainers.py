@@ -435,3 +435,15 @@ def test_pot_drift_fails_the_check_and_update_repairs_it(repo: Path) -> None:
     assert status.returncode == 1 and "'Choose one of the topics:'" in status.stdout
     outside = run("locales", "update", cwd=repo.parent)
     assert outside.returncode == 2 and "not in an electionbot checkout" in outside.stderr
+
+
+def test_update_refuses_a_topic_file_it_cannot_read(repo: Path) -> None:
+    # extraction would skip the file and the update retire all its translations as obsolete
+    before = {p: p.read_bytes() for p in (repo / "locales").rglob("*.po*")}
+    with (repo / "knowledge" / "observation.yaml").open("a", encoding="utf-8") as f:
+        f.write("    sources:\n            - broken: [\n")
+    result = run("locales", "update", cwd=repo)
+    assert result.returncode == 3, result.stderr
+    assert "observation.yaml:" in result.stderr and "nothing was updated" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in (repo / "locales").rglob("*.po*")} == before

@@ -25,6 +25,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize, unescape, write_po
 
 from bot.errors import UsageError
+from bot.knowledge.base import Problem, read_yaml_file, topic_files
 from bot.knowledge.catalogs import (
     DOMAINS,
     SOURCE_LANGUAGE,
@@ -279,6 +280,7 @@ def update(root: Path, dry_run: bool = False) -> list[Written]:
     locales = root / "locales"
     if not locales.is_dir():
         raise I18nError(f"no locales/ directory in {root}: run this from the repository root")
+    _refuse_broken_topics(root / "knowledge")
     written = []
     for domain in DOMAINS:
         template = extract(root, domain)
@@ -302,6 +304,18 @@ def update(root: Path, dry_run: bool = False) -> list[Written]:
                 catalog.obsolete.clear()  # the English is the source: nothing to salvage
             written.append(_write(path, render(catalog), dry_run, lang))
     return written
+
+
+def _refuse_broken_topics(knowledge: Path) -> None:
+    """Stop before extracting when a topic file cannot be read: extraction would skip it, and
+    the update would then retire every translation of its texts as obsolete."""
+    problems: list[Problem] = []
+    for path in topic_files(knowledge):
+        read_yaml_file(path, path.name, problems)
+    if problems:
+        raise I18nError(f"{problems[0]} — nothing was updated, so no translation is lost; "
+                        "fix the file (`electionbot kb check` lists every problem), then run "
+                        "`electionbot locales update` again")
 
 
 def _fill_header(catalog: Catalog) -> None:
