@@ -923,3 +923,38 @@ def test_the_question_word_does_not_outweigh_a_word_left_unexplained(tmp_path: P
     # where it meets is still the other's
     found = panel.match("Где собирается комиссия НВВ?")
     assert (found.status, found.entry_id) == ("answer", "panel-seats"), found.reason
+
+
+@pytest.mark.parametrize("request_", [
+    # other-initiated repair, a challenge of the source, a request to reformulate — in forms
+    # no eval set contains
+    "Sorry, what does that mean?", "How do you know?", "too long", "tl;dr",
+    "В смысле?", "Откуда вы знаете?", "Можно покороче?",
+    "Не зразумеў", "Адкуль ты ведаеш?", "Занадта доўга",
+])
+def test_a_request_about_the_last_answer_shows_it_again(named: Matcher, request_: str) -> None:
+    from bot.answering.dialogue import context_after, understand
+    context = context_after(
+        named, understand(named, "In which countries does NVW observe elections?", None), None)
+    found = understand(named, request_, context)
+    assert [(m.status, m.entry_id, m.again) for m in found] == [
+        ("answer", "nvw-countries", True)]
+    # with nothing to refer to, nothing is shown again
+    assert understand(named, request_, None)[0].status != "answer"
+
+
+def test_a_request_that_names_something_is_a_question(named: Matcher) -> None:
+    from bot.answering.dialogue import context_after, understand
+    context = context_after(
+        named, understand(named, "In which countries does NVW observe elections?", None), None)
+    found = understand(named, "What do you mean by PKM?", context)
+    assert [(m.status, m.entry_id, m.again) for m in found] == [("answer", "pkm-about", False)]
+
+
+@pytest.mark.parametrize("form", [
+    # the comparative of "close" in the three grammars, as the superlative is
+    "closer", "more closely", "теснее", "более тесно", "цясней", "больш цесна",
+])
+def test_the_comparative_of_close_in_the_shipped_lexicon(shipped_lexicon: Matcher,
+                                                         form: str) -> None:
+    assert shipped_lexicon.terms_of(form) == ["@closest"]

@@ -182,6 +182,11 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     observe?"), with what was last asked when it only switches the subject ("what about the
     OSCE?"). The first reading that gives a confident answer wins."""
     alone = matcher.decide(analysis)
+    if context is not None and not analysis.terms and _says(matcher, analysis, "repairs"):
+        # "where is that from?", «что вы имеете в виду?», "shorter, please": about the last
+        # answer itself (before small talk: «спасибо, а откуда это известно?»)
+        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
+                     (), "asks about the last answer itself", followup=True, again=True)
     if context is None or analysis.smalltalk or not analysis.terms:
         return alone
     said = tuple(t for t in analysis.terms if matcher.kind(t) in NAMED_KINDS)

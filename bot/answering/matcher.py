@@ -55,6 +55,8 @@ class Match:
     # years the question takes for granted that the entry's answer does not state ("Is it
     # true the CEC joined ACEEEO in 2004?"): the reply says what the sources state first
     premise: tuple[str, ...] = ()
+    # the last answer shown again: the message only asked about it ("where is that from?")
+    again: bool = False
 
     @property
     def suggestions(self) -> tuple[str, ...]:

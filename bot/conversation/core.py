@@ -114,6 +114,12 @@ class Conversation(Pages):
                     "My sources don't mention these years: %(given)s. Here is what they say:",
                     len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=lead)
+        if match.status == "answer" and match.entry_id and match.again:
+            # TRANSLATORS: first line above the last answer shown again, when the user asked
+            # about it ("where is that from?", "what do you mean?", "shorter, please").
+            return replace(self.entry(match.entry_id, lang, score=match.score),
+                           caveat=tr.gettext("Here is that answer again; its sources are "
+                                             "listed under it."))
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
