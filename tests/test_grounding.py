@@ -79,7 +79,8 @@ def test_opinion_words_do_not_hide_an_entry_that_covers_them(conversation: Conve
     ("are you a bot?", "bot", "en"),
     ("Привет, как дела?", "bot", "ru"),
     ("Хто ты?", "bot", "be"),
-    ("thanks, bye", "thanks", "en"),
+    ("thanks, bye", "farewells", "en"),  # leave-taking ends it: the farewell
+    ("ok, thanks", "thanks", "en"),
     ("Дзякуй!", "thanks", "be"),
     ("you're a useless bot", "insults", "en"),
     ("ты тупой", "insults", "ru"),

@@ -20,7 +20,8 @@ from bot.language.places import place_names
 SYN_PREFIX = "@"
 QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
 # small talk kinds in the order one wins over another in a mixed message
-SMALLTALK_ORDER = ("insults", "bot", "thanks", "greetings")
+# (leave-taking before thanks: "thanks, bye" ends the conversation)
+SMALLTALK_ORDER = ("insults", "bot", "farewells", "thanks", "greetings")
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
 # each word's term(s) remembered (a pure function of the word and the base)

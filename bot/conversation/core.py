@@ -167,11 +167,13 @@ class Conversation(Pages):
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
-            # TRANSLATORS: the reply to thanks, "ok", "got it" and goodbyes alike: it must fit
-            # every one of them.
-            return tr.gettext("All the best! Come back any time with questions about "
-                              "international cooperation on elections and election "
-                              "observation.")
+            # TRANSLATORS: the reply to thanks, "ok" and "got it" alike: it must fit each.
+            return tr.gettext("Glad to help. If you have more questions about international "
+                              "cooperation on elections and election observation, just ask.")
+        if kind == "farewells":
+            # TRANSLATORS: the reply to "bye", "see you", "have a nice day".
+            return tr.gettext("Goodbye! Come back any time with questions about international "
+                              "cooperation on elections and election observation.")
         if kind == "bot":
             return tr.gettext(
                 "I'm a bot: I answer questions about international cooperation on elections "

@@ -90,8 +90,8 @@ class Lexicon:
     # filler of several words dropped as a whole ("калі ласка", "I'm writing a paper"), even
     # where one of its words means something on its own (калі = when)
     stop_phrases: frozenset[tuple[str, ...]] = frozenset()
-    # kind ("greetings", "thanks", "bot", "insults") → language → phrases (tuples of folded
-    # words) that make a message small talk
+    # kind ("greetings", "thanks", "farewells", "bot", "insults") → language → phrases
+    # (tuples of folded words) that make a message small talk
     smalltalk: Mapping[str, Mapping[str, frozenset[tuple[str, ...]]]] = field(
         default_factory=dict)
     # class ("opinion", "practical") → language → phrases that mark a question outside the
