@@ -82,6 +82,10 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # how many countries are in ACEEEO were labelled with one of the two entries that state
     # it; both are accepted here)
     ("questions10.jsonl", 0.88, 0.0, 0.042, 0),
+    # 11: first run right 0.757, wrong 0.063, near-misses answered 0.080 (organisations named
+    # by a description, "where can I read about…", comparisons; one line asking how many
+    # countries are in ACEEEO accepts both entries that state it)
+    ("questions11.jsonl", 0.78, 0.028, 0.08, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -111,6 +115,10 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # are in ACEEEO, which both ACEEEO entries state; corrections such as "no, I meant ACEEEO"
     # were not read as such)
     ("dialogues10.jsonl", 0.84, 0.075, 0),
+    # 11: first run right 0.808, wrong 0.115, near-misses answered 4 of 9 ("where is that
+    # from?", "shorter please" about the last answer were not read as such; two turns asking
+    # how many countries are in ACEEEO accept both entries that state it)
+    ("dialogues11.jsonl", 0.92, 0.077, 4),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
