@@ -882,35 +882,18 @@ def test_what_someone_says_is_answered_only_by_their_own_text(tmp_path: Path) ->
         assert "@reported" in found.analysis.terms
 
 
-MEMBERS = """\
-    topic: panel
-    title: "The panel"
-    entries:
-      - id: panel-about
-        questions:
-          en: ["What is the NVW panel?", "What does the NVW panel do?",
-               "Who are the members of the NVW panel?"]
-          ru: ["Что такое комиссия НВВ?"]
-          be: ["Што такое камісія НВВ?"]
-        answer: >-
-          According to its statute, the NVW panel is a body whose members come from Norway and
-          Sweden; it reviews election laws.
-        sources: [{title: "The statute"}]
-      - id: panel-seats
-        questions:
-          en: ["Where does the NVW panel meet?"]
-          ru: ["Где собирается комиссия НВВ?"]
-          be: ["Дзе збіраецца камісія НВВ?"]
-        answer: "According to its statute, the NVW panel meets in Norway, Finland and Iceland."
-        sources: [{title: "The statute"}]
-      - id: pkm-about
-        questions:
-          en: ["What is the PKM?"]
-          ru: ["Что такое ПКМ?"]
-          be: ["Што такое ПКМ?"]
-        answer: "According to the statute, the PKM is a commission of 12 members."
-        sources: [{title: "The statute"}]
-    """
+# the panel with an answer on who its members are, and a third entry in place of its size
+MEMBERS = PANEL.replace(
+    'en: ["What is the NVW panel?", "What does the NVW panel do?"]',
+    'en: ["What is the NVW panel?", "What does the NVW panel do?",\n'
+    '               "Who are the members of the NVW panel?"]').replace(
+    "is a body of 12 member countries that\n          reviews election laws in the Nordic "
+    "region.", "is a body whose members come from Norway and\n          Sweden; it reviews "
+    "election laws.").replace("panel-size", "pkm-about").replace(
+    "How many countries are in the NVW panel?", "What is the PKM?").replace(
+    "Сколько стран в комиссии НВВ?", "Что такое ПКМ?").replace(
+    "Колькі краін у камісіі НВВ?", "Што такое ПКМ?").replace(
+    "the NVW panel has 12 member countries.", "the PKM is a commission of 12 members.")
 
 
 def test_the_question_word_does_not_outweigh_a_word_left_unexplained(tmp_path: Path) -> None:
