@@ -119,8 +119,6 @@ class _EntryFacts:
     asked: frozenset[str]
     # its answers and source titles, for what few questions need (read when they do)
     texts: tuple[str, ...]
-    # its sources' publishers: whose words the answer reports ("According to the CEC")
-    voices: frozenset[str] = frozenset()
 
 
 class Grounder:
@@ -212,8 +210,7 @@ class Grounder:
                             _holds(entry.answer, tokens[0], covered, self._places, own),
                             _counted(tokens[0], self._terms_of),
                             frozenset(kind for t, kind in ASKED_KINDS.items() if t in own),
-                            tuple(texts),
-                            self._voices(entry_id))
+                            tuple(texts))
         self._facts[entry_id] = facts
         if len(self._facts) > FACTS_KEPT:
             self._facts.popitem(last=False)
@@ -325,8 +322,9 @@ class Grounder:
         total = sum(self._weight(t) for t in terms if not t.startswith("@q-")) or 1.0
         if sum(self._weight(t) for t in off_topic) < TOPICAL_SHARE * total:
             off_topic = set()
-        uncovered = sorted({t for t in strict if not self._covers(facts, t)
-                            and not (t == REPORTED and facts.voices & terms)} | off_topic)
+        uncovered = sorted({t for t in strict if not self._covers(facts, t) and not (
+            t == REPORTED and self._later("voices", entry_id, self._voices) & terms)}
+                           | off_topic)
         holds = facts.holds
         if asked == "number" and counted and counted not in facts.counted:
             # "how many observers": a number of something else ("two NGOs") does not answer it

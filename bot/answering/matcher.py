@@ -76,6 +76,12 @@ class Match:
 
 
 
+def _own_words(analysis: Analysis) -> Analysis:
+    """The analysis of the message's own words: a follow-up's context names are not among
+    them."""
+    return replace(analysis, terms=tuple(t for t in analysis.terms if t not in analysis.carried))
+
+
 class Matcher:
     """A knowledge base made answerable: reads a question, ranks entries, decides the reply.
 
@@ -102,7 +108,7 @@ class Matcher:
         # (phrasings read as questions are, with the grammar's closed classes)
         self.index = index or build_index(kb, partial(grammar.sentence_terms, terms),
                                           terms.lang_words,
-                                          terms.synonym_words, MIN_TYPO_LENGTH - 1, previous)
+                                          terms.lexicon_words, MIN_TYPO_LENGTH - 1, previous)
         self.ranker = ranker = self.ranker_class(kb, self.index, terms, self.thresholds)
         self.reader = self.reader_class(terms, self.index, answers or {})
         self.grounder = Grounder(kb.entries, ranker.phrasings_of, ranker.entry_terms,
@@ -327,11 +333,8 @@ class Matcher:
                                        tuple(ranked[:3]), analysis, checked,
                                        "close to others, but the only one whose phrasings ask "
                                        "this way (where, when, who...)")
-            # the message's own words (a follow-up's context names are not among them)
-            own = replace(analysis, terms=tuple(
-                t for t in analysis.terms if t not in analysis.carried))
             if owner is not None and asked_this_way is not None and owner != eid and not (
-                    self._explains_less(own, verdicts[owner], verdicts[eid])):
+                    self._explains_less(_own_words(analysis), verdicts[owner], verdicts[eid])):
                 # of the close answers, only one was written for this question word ("where",
                 # "since when"): what is asked decides, not how many other words are shared —
                 # unless it leaves a word of the message unexplained that the first explains

@@ -35,9 +35,9 @@ class Terms:
         lex = kb.lexicon
         self.stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
         self._synonyms, synonym_words = _synonym_table(kb)
-        # the words of the lexicon's phrases of several words are known words: typo repair
+        # the words of the lexicon's synonyms and filler phrases, known words all: typo repair
         # would take "least" of "at least" for "last"
-        self.synonym_words = synonym_words | {w for p in lex.stop_phrases for w in p}
+        self.lexicon_words = synonym_words | {w for p in lex.stop_phrases for w in p}
         self.kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
         # every country and territory (CLDR): a name of several words is a synonym, a word
         # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
