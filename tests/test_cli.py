@@ -134,3 +134,13 @@ def test_chat_offers_the_telegram_pages_and_explains_mistakes(
     topics = len(conversation.kb.topics)
     assert f"a number from 1 to {topics}" in screen
     assert "I don't know the answer" not in screen  # no mistake was taken for a question
+
+
+def test_a_wrong_number_keeps_the_choices_on_screen(conversation: Conversation) -> None:
+    def last_screen(lines: list[str]) -> str:
+        out = io.StringIO()
+        chat_loop(conversation, "en", iter([*lines, "/quit"]), out)
+        return out.getvalue().split("\n> ")[-2]
+
+    assert last_screen(["/topics", "9999", "1"]) == last_screen(["/topics", "1"])
+    assert "[1] " in last_screen(["/topics", "9999"])

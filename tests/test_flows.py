@@ -29,8 +29,12 @@ def test_forget_asks_first(conversation: Conversation) -> None:
 
 
 def test_out_of_range_numbers_get_a_clear_line(conversation: Conversation) -> None:
-    texts = {n: core.no_such_choice(conversation, "be", n).body for n in (0, 1, 5)}
+    screens = {n: (tuple(core.Button(f"b{i}", f"x:{i}") for i in range(n)),) if n else ()
+               for n in (0, 1, 5)}
+    replies = {n: core.no_such_choice(conversation, "be", screens[n]) for n in screens}
+    texts = {n: reply.body for n, reply in replies.items()}
     assert "5" in texts[5] and "1" in texts[1] and len(set(texts.values())) == 3
+    assert all(replies[n].buttons == screens[n] for n in screens)  # the choices stay
     assert all(t != conversation.ask("xyzzy", chosen="be").body for t in texts.values())
 
 

@@ -46,14 +46,13 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     out.flush()
     for raw in inp:
         line = raw.strip()
-        buttons = [b for row in reply.buttons for b in row]
         if line in ("/quit", "/exit", "/q"):
             break
         if not line:
             out.write(prompt)
             out.flush()
             continue
-        pressed = _chat_turn(conv, line, buttons, current)
+        pressed = _chat_turn(conv, line, reply.buttons, current)
         if pressed is not None:
             replies: tuple[Reply, ...] = (pressed,)
             if line.lower().startswith("/forget"):
@@ -71,15 +70,17 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     out.write("\n")
 
 
-def _chat_turn(conv: Conversation, line: str, buttons: list[Button], lang: str) -> Reply | None:
+def _chat_turn(conv: Conversation, line: str, on_screen: tuple[tuple[Button, ...], ...],
+               lang: str) -> Reply | None:
     """A typed number or command, as the terminal's buttons and menu; None for a question."""
     from bot import conversation as core
     from bot.storage import DEFAULT_RETENTION_DAYS
 
     if line.isdigit():
         number = int(line)
+        buttons = [b for row in on_screen for b in row]
         if not 1 <= number <= len(buttons):
-            return core.no_such_choice(conv, lang, len(buttons))
+            return core.no_such_choice(conv, lang, on_screen)
         button = buttons[number - 1]
         if button.action.startswith(f"{core.ACTION_FORGET}:"):  # the terminal stores nothing
             return core.forget_result(conv, lang, deleted=button.action.endswith(":yes"))

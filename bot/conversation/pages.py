@@ -242,18 +242,21 @@ def text_only(conv: Conversation, lang: str) -> Reply:
     return info_reply(tr, tr.gettext("I can only read text. Please type your question in words."))
 
 
-def no_such_choice(conv: Conversation, lang: str, count: int) -> Reply:
-    """A typed number that matches no button on screen (terminal chat)."""
+def no_such_choice(conv: Conversation, lang: str,
+                   on_screen: tuple[tuple[Button, ...], ...]) -> Reply:
+    """A typed number that matches no button on screen (terminal chat); the choices stay."""
     tr = conv.catalogs[lang]
+    count = sum(len(row) for row in on_screen)
     if count == 0:
         return info_reply(tr, tr.gettext(
             "There are no choices to pick from here. Please type your question in words."))
     if count == 1:
-        return info_reply(tr, tr.gettext("There is only one choice: type 1, or type a question."))
+        return info_reply(tr, tr.gettext("There is only one choice: type 1, or type a question."),
+                          on_screen)
     # TRANSLATORS: %(count)d is how many numbered choices are on the screen (2 or more).
     return info_reply(tr, tr.gettext(
         "There is no choice with that number: type a number from 1 to %(count)d, or a "
-        "question.") % {"count": count})
+        "question.") % {"count": count}, on_screen)
 
 
 def button_expired(tr: Language) -> str:
