@@ -941,3 +941,27 @@ def test_a_request_that_names_something_is_a_question(named: Matcher) -> None:
 def test_the_comparative_of_close_in_the_shipped_lexicon(shipped_lexicon: Matcher,
                                                          form: str) -> None:
     assert shipped_lexicon.terms_of(form) == ["@closest"]
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    # volapuk (4 for ч, 6 for ш) in words no eval set contains
+    ("4to takoe NVW?", "что"), ("skol'ko 4lenov v PKM?", "член"),
+    ("NVW nabludaet 6ire?", "шир"),
+])
+def test_volapuk_is_read_as_translit(named: Matcher, question: str, word: str) -> None:
+    # (the reading, perhaps then repaired to a word the base knows: членов → член)
+    assert any(w.startswith(word) for w in named.analyse(question).words)
+
+
+@pytest.mark.parametrize("word", ["NGOs", "CECs", "OSCEs"])
+def test_the_plural_of_an_acronym_is_the_acronym(shipped_lexicon: Matcher, word: str) -> None:
+    assert shipped_lexicon.analyse(f"Which {word} are there?").terms == \
+        shipped_lexicon.analyse(f"Which {word[:-1]} are there?").terms
+
+
+def test_how_many_counts_the_noun_not_the_place_before_it(named: Matcher) -> None:
+    # the commission has 12 members: "how many Norwegian members" asks a number of members
+    for question in ("How many Norwegian members does the PKM have?",
+                     "Сколько норвежских членов в ПКМ?"):
+        verdicts = {v.entry_id: v for v in named.match(question).verdicts}
+        assert "number" in verdicts["pkm-about"].holds, question

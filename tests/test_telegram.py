@@ -127,6 +127,18 @@ async def test_language_choice_persists_across_restarts(api: FakeBotAPI, db: Pat
     assert reply.params["text"].startswith("<b>Што такое ENEMO?</b>")
 
 
+async def test_asking_for_a_language_in_words_chooses_it(api: FakeBotAPI, db: Path) -> None:
+    who = user(uid=2003, lang="en")
+    async with running(api, db):
+        done = await ask(api, who, "Па-беларуску, калі ласка")
+        assert done.params["text"].startswith("Гатова")
+        scoped = await api.wait_for("setMyCommands", lambda c: "scope" in c.params)
+        assert scoped.params["scope"] == {"type": "chat", "chat_id": 2003}
+    async with running(api, db):  # kept like a choice from the menu
+        reply = await ask(api, who, "What is ENEMO?")
+    assert reply.params["text"].startswith("<b>Што такое ENEMO?</b>")
+
+
 async def test_topics_navigation_edits_one_message(api: FakeBotAPI, db: Path) -> None:
     who = user(lang="ru")
     async with running(api, db):

@@ -63,6 +63,9 @@ def test_different_words_keep_different_stems(a: str, b: str) -> None:
     ("takoy", "ru", "такой"), ("vybory", "ru", "выборы"), ("eto", "ru", "это"),
     ("shto", "be", "што"), ("hto", "be", "гто"), ("supracoŭnictva", "be", "супрацоўніцтва"),
     ("dzie", "be", "дзе"),
+    # volapuk: 4 for ч, 6 for ш inside a word; a number stays a number
+    ("4ast", "ru", "част"), ("6kola", "ru", "школа"), ("ne4to", "ru", "нечто"),
+    ("vy6e", "ru", "выше"), ("2008", "ru", "2008"), ("46", "ru", "46"),
 ])
 def test_transliteration(latin: str, lang: str, cyrillic: str) -> None:
     assert tx.transliterate(latin, lang) == cyrillic

@@ -249,8 +249,12 @@ class Matcher:
             # "list the articles": what a list is asked of must be in the answer, even a word
             # the lexicon does not know (the answer's enumerations are of places and bodies)
             strict.add(item)
+        # what "how many" counts is a noun, not the place adjective before it ("how many
+        # Belarusian organizations", «сколько белорусских организаций»)
+        places = frozenset(t for t in own if self._kinds.get(t) == "place")
+        counted = counted_term(own, skip=places) or counted_term(own)
         return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
-                                    asked_kind(analysis.focus), counted_term(own), own)
+                                    asked_kind(analysis.focus), counted, own)
 
     def match(self, question: str) -> Match:
         """Answer, partial, suggest, small talk or decline for one question."""

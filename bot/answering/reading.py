@@ -23,6 +23,7 @@ from bot.answering.index import Index
 from bot.answering.terms import QUESTION_WORD_PREFIX, SMALLTALK_ORDER, SYN_PREFIX, Terms
 from bot.language import text as tx
 from bot.language.memo import remember
+from bot.language.requests import request_words, requested_language
 
 # a sentence ends at . ! ? … or a line break; the question mark tells which sentence asks
 _SENTENCE_RE = re.compile(r"[^.!?…\n]+[.!?…]*")
@@ -30,6 +31,7 @@ _SENTENCE_RE = re.compile(r"[^.!?…\n]+[.!?…]*")
 # шч (шчыра), a final ць (рабіць) and цц/ддз doubled consonants.
 BE_SPELLING = re.compile(r"дз|шч|ць$|цц|ддз")
 ACRONYM_RE = re.compile(r"^[A-ZА-ЯЁІЎ]{2,6}$")
+_PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,6})s\b")
 # A statement put forward to be confirmed: the confirmation frames ("is it true that", "правда
 # ли", "ці праўда") and the tag questions at the end ("..., right?", "..., да?", "..., так?")
 # of the three languages' grammars.
@@ -55,6 +57,10 @@ RELATIVE_CLAUSE = re.compile(
     r"|that|who|whom)\s+" + _PERSONAL + r")[^,]*")
 # an imperative opens its sentence, after at most a "please" or a name ("Please list them")
 IMPERATIVE_SPAN = 3
+# a digit that volapuk writes for a letter (4 for ч, 6 for ш), next to a Latin letter
+_VOLAPUK = re.compile(r"[a-z][46]|[46][a-z]")
+# Analysis.smalltalk of a message that only asks for a reply language
+LANGUAGE_REQUEST = "language"
 TYPO_CUTOFF = 80.0
 # English endings are short (-s, -ed, -ing, -ers, -ions): a Latin word that shares only its
 # first letters with a known one ("centralnaja", Belarusian in Latin letters) is no form of it.
@@ -95,6 +101,9 @@ class Analysis:
     # the question asks about something other than what it names ("any associations besides
     # ACEEEO?"): an answer about what it names does not answer it
     others: bool = False
+    # the language the message asks to be answered in («па-беларуску, калі ласка»), when that
+    # is all it asks (smalltalk is then LANGUAGE_REQUEST)
+    requested_language: str | None = None
 
 
 
@@ -129,6 +138,9 @@ class Reader:
         answer_words = tx.word_set("\n".join(t for texts in answers.values()
                                              for t in texts))
         self._known_words = index.known_words | answer_words | terms.place_words.keys()
+        # words typo repair leaves as they are though the base does not know them: those
+        # that ask for a reply language ("switch" is no typo of "with")
+        self._real_words = request_words()
         self._known_stems = index.known_stems | {tx.stem(w) for w in answer_words}
         # rapidfuzz choices, prepared once: typo repair looks words up here
         self._vocab = index.vocabulary
@@ -201,8 +213,10 @@ class Reader:
                              self._score_words(as_typed, typed=True))
             if plain.score >= 0.98:
                 return [plain]
-        # (kind, words, penalty, typed)
-        options: list[tuple[str, list[str], float, bool]] = [("typed", as_typed, 0.0, True)]
+        # (kind, words, penalty, typed); a Latin word with a 4 or 6 in it is volapuk (4to:
+        # что), never meant as typed
+        odd = 0.05 if any(_VOLAPUK.search(w) for w in as_typed) else 0.0
+        options: list[tuple[str, list[str], float, bool]] = [("typed", as_typed, odd, True)]
         if all(tx.is_latin(w) or w.isdigit() for w in as_typed):
             for lang in ("ru", "be"):
                 options.append((f"translit-{lang}",
@@ -248,7 +262,7 @@ class Reader:
         A `name` (typed capitalised: Brazil, ACEEO) is taken for another one only a letter
         longer or shorter: in a base of many names, some other one is always two letters off.
         """
-        if self._known(word) or len(word) < MIN_TYPO_LENGTH:
+        if self._known(word) or len(word) < MIN_TYPO_LENGTH or word in self._real_words:
             return word
         hit = self._nearest(word)
         if hit and name and abs(len(hit[0]) - len(word)) > 1:
@@ -264,6 +278,8 @@ class Reader:
         words: list[str] = []
         chunks = self._join_heard(self._join_spelled(sentence.split()))
         for n, chunk in enumerate(chunks):
+            # an English plural of an acronym is the acronym and a lower-case s ("NGOs")
+            chunk = _PLURAL_ACRONYM.sub(r"\1", chunk)
             reading = self._reading(chunk)
             if reading:
                 kind, read = reading
@@ -382,6 +398,9 @@ class Reader:
         smalltalk = None
         if small and not terms:
             smalltalk = next(k for k in SMALLTALK_ORDER if k in small)
+        wanted = requested_language(words, self._filler)
+        if wanted:
+            smalltalk = LANGUAGE_REQUEST
         content = [t for t in focus if not t.startswith(QUESTION_WORD_PREFIX)]
         if focus and not content:
             # "I read about ENEMO. Who are they?": the question is the asking sentence about
@@ -397,7 +416,11 @@ class Reader:
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
                         confirms=bool(CONFIRMS.search(tx.fold(question))) or _polar(focus),
                         preamble=tuple(preamble) if asking else (),
-                        others=_excludes(asking or words))
+                        others=_excludes(asking or words), requested_language=wanted)
+
+    def _filler(self, word: str) -> bool:
+        """A word that carries no question of its own: a stopword or a word of small talk."""
+        return word in self._stopwords or self._smalltalk_kind([word]) is not None
 
     # --- language ------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.answering.cache import load_matcher
 from bot.answering.dialogue import Context, context_after, understand
 from bot.answering.matcher import ENDED, Match, Matcher
+from bot.answering.reading import LANGUAGE_REQUEST
 from bot.conversation.pages import Pages
 from bot.conversation.replies import Button, Reply, Turn
 from bot.conversation.routes import ACTION_ENTRY, action, new_ref
@@ -88,6 +89,8 @@ class Conversation(Pages):
         """The reply to a question the matcher has read."""
         lang = self.reply_language(match, chosen, fallback)
         tr = self.catalogs[lang]
+        if match.status == "smalltalk" and match.reason == LANGUAGE_REQUEST:
+            return self.language_request(match.analysis.requested_language, lang)
         if match.status == "smalltalk":
             return Reply("smalltalk", lang, self.smalltalk_text(tr, match.reason),
                          buttons=(self._nav_row(tr),), reason=match.reason)
@@ -143,6 +146,18 @@ class Conversation(Pages):
         reason = match.outofscope
         return Reply("none", lang, self.decline_text(tr, reason), buttons=(self._nav_row(tr),),
                      score=match.score, reason=reason)
+
+    def language_request(self, wanted: str | None, lang: str) -> Reply:
+        """A message that only asks for a reply language: switched to it, as if chosen in
+        the language menu; the menu, when the bot has no such language."""
+        if wanted is not None and wanted in self.catalogs.languages:
+            return replace(self.language_set(wanted), kind="smalltalk", reason=LANGUAGE_REQUEST,
+                           set_language=wanted)
+        # TRANSLATORS: above the language menu, when the user asked for a language the bot
+        # has no catalog for (German, Polish...).
+        body = self.catalogs[lang].gettext("I can only answer in these languages:")
+        return replace(self.language_menu(lang), kind="smalltalk", body=body,
+                       reason=LANGUAGE_REQUEST)
 
     def decline_text(self, tr: Language, reason: str | None) -> str:
         """Why there is no answer: an opinion asked for, a practical matter, or unknown."""

@@ -18,8 +18,8 @@ def privacy_text(tr: Language, retention_days: int,
     """What the bot stores, in the user's language."""
     stored = tr.gettext(
         "What this bot stores:\n"
-        "• the language you chose with /language, linked to your Telegram ID, until you send "
-        "/forget;\n"
+        "• the language you chose with /language or asked for in a message, linked to your "
+        "Telegram ID, until you send /forget;\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "

@@ -104,6 +104,9 @@ _TRANSLIT_COMMON = {
     "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и",
     "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р",
     "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "кс", "y": "ы", "z": "з", "'": "ь",
+    # "volapuk", the chat translit of phones without Cyrillic, writes ч and ш as the digits
+    # that look like them: 4to (что), 6kola (школа); only inside a word with letters
+    "4": "ч", "6": "ш",
 }
 _TRANSLIT = {
     "ru": _TRANSLIT_COMMON,
@@ -124,6 +127,8 @@ _TRANSLIT_LENGTHS = {lang: sorted({len(k) for k in table}, reverse=True)
 def transliterate(word: str, lang: str) -> str:
     """Latin-script `word` read as Russian or Belarusian translit ("kto takie" → "кто такие")."""
     table, lengths = _TRANSLIT[lang], _TRANSLIT_LENGTHS[lang]
+    if word.isdigit():
+        return word  # a number (2008), not volapuk
     out: list[str] = []
     i = 0
     while i < len(word):

@@ -146,6 +146,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     contexts.put(key, turn.context)
     for answer in turn.replies:
         context.services.metrics.reply(answer.kind)
+        if answer.set_language:
+            await choose_language(update, context, message, answer.set_language)
         await reply(update, context, answer)
     store = context.services.store
     # the language the text is written in, or None: never the reply's, which may be the
@@ -196,15 +198,22 @@ async def on_browse(update: Update, context: BotContext) -> None:
     if answer.entry_id:
         context.services.contexts.put(chat_key(pressed[0]), entry_context(
             context.conversation.matcher, answer.entry_id))
-    user = update.effective_user
-    if answer.set_language and user is not None:
-        store = context.services.store
-        context.services.remember_language(user.id, answer.set_language)
-        store.write(store.storage.set_language, user.id, answer.set_language)
-        if pressed[0].chat.type == ChatType.PRIVATE:
-            await set_chat_commands(context, pressed[0].chat_id,
-                                    context.conversation.catalogs[answer.set_language])
+    if answer.set_language:
+        await choose_language(update, context, pressed[0], answer.set_language)
     await show(pressed[0], answer, context.services.button_key)
+
+
+async def choose_language(update: Update, context: BotContext, message: Message,
+                          lang: str) -> None:
+    """The user's language choice (from the menu, or asked for in words), kept for them."""
+    user = update.effective_user
+    if user is None:
+        return
+    store = context.services.store
+    context.services.remember_language(user.id, lang)
+    store.write(store.storage.set_language, user.id, lang)
+    if message.chat.type == ChatType.PRIVATE:
+        await set_chat_commands(context, message.chat_id, context.conversation.catalogs[lang])
 
 
 async def on_vote(update: Update, context: BotContext) -> None:

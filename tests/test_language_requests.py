@@ -1,0 +1,51 @@
+"""Asking for a reply language in words: CLDR's language names in the forms a request takes,
+tested on languages and wordings no eval set contains, and on questions that only name one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import Conversation
+
+# (message, the language it asks for): languages the bot has and languages it lacks, each in
+# the adverb, the prepositional or instrumental, and with a verb of speaking
+REQUESTS = [
+    ("по-польски можно?", "pl"), ("Пишите, пожалуйста, по-украински", "uk"),
+    ("на литовском, если можно", "lt"), ("Давайте на немецком языке", "de"),
+    ("Можна па-польску?", "pl"), ("Адказвайце, калі ласка, на ўкраінскай мове", "uk"),
+    ("па-літоўску", "lt"), ("Would you answer in Lithuanian, please?", "lt"),
+    ("Do you speak French?", "fr"), ("Finnish, please", "fi"), ("Talk to me in Georgian", "ka"),
+    ("Отвечай по-английски", "en"), ("Пішы па-руску", "ru"), ("in Belarusian please", "be"),
+]
+# questions that name a language or a people's adjective but ask something else
+NOT_REQUESTS = [
+    "Is the Polish election commission a member of ACEEEO?", "Russian?", "English",
+    "Какие украинские организации входят в ENEMO?", "Польская ЦИК сотрудничает с ЦИК?",
+    "Ці ёсць артыкул па-англійску пра ENEMO?", "What does the Lithuanian CEC do?",
+]
+
+
+@pytest.mark.parametrize(("message", "code"), REQUESTS)
+def test_a_request_for_a_language_is_read_as_one(own_conversation: Conversation, message: str,
+                                                 code: str) -> None:
+    match = own_conversation.matcher.match(message)
+    assert (match.status, match.analysis.requested_language) == ("smalltalk", code)
+
+
+@pytest.mark.parametrize("message", NOT_REQUESTS)
+def test_naming_a_language_is_not_asking_for_it(own_conversation: Conversation,
+                                                message: str) -> None:
+    assert own_conversation.matcher.match(message).analysis.requested_language is None
+
+
+def test_a_language_the_bot_has_is_chosen(own_conversation: Conversation) -> None:
+    reply = own_conversation.ask("Пишите по-белорусски, пожалуйста", chosen="en")
+    assert (reply.set_language, reply.lang) == ("be", "be")
+    assert reply.body == own_conversation.press("setlang:be", "en").body  # as if pressed
+
+
+def test_a_language_the_bot_lacks_gets_the_menu(own_conversation: Conversation) -> None:
+    reply = own_conversation.ask("Можно по-польски?", chosen="ru")
+    offered = [b.action for row in reply.buttons for b in row]
+    assert reply.set_language is None and reply.lang == "ru"
+    assert offered == [f"setlang:{code}" for code in own_conversation.catalogs.languages]
