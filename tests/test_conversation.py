@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po, write_po
 
 from bot.conversation import Conversation, parse_action
@@ -117,3 +118,17 @@ def test_html_is_escaped_and_split(conversation: Conversation) -> None:
     parts = html_messages(huge)
     assert len(parts) >= 3 and all(len(p) <= 4096 for p in parts)
     assert "<script>" not in "".join(parts) and "a &lt; b" in parts[0]
+
+
+@pytest.mark.parametrize("unrelated", [
+    # the weather, cooking, sport, films: messages of another kind altogether, in each language
+    "What's the weather like tomorrow?", "Как приготовить борщ?", "Хто выйграў футбольны матч?",
+    "Recommend a good film",
+])
+def test_a_message_about_something_else_is_not_asked_to_be_rephrased(
+        own_conversation: Conversation, unrelated: str) -> None:
+    on_topic = own_conversation.ask("When was the referendum?", chosen="en")
+    reply = own_conversation.ask(unrelated, chosen="en")
+    assert reply.kind == on_topic.kind == "none"
+    assert "rephras" in on_topic.body and "rephras" not in reply.body
+    assert "outside what I can answer" in reply.body

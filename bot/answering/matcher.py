@@ -22,7 +22,7 @@ from bot.answering.grounding import YEAR_RE, Grounder, Verdict, asked_kind, coun
 from bot.answering.index import Index, build_index
 from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
 from bot.answering.reading import ENUMERATE, MIN_TYPO_LENGTH, OTHER_THAN, Analysis, Reader
-from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
+from bot.answering.terms import NAMED_KINDS, PLACE_PREFIX, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase
 
@@ -57,6 +57,9 @@ class Match:
     premise: tuple[str, ...] = ()
     # the last answer shown again: the message only asked about it ("where is that from?")
     again: bool = False
+    # a "none" for a message that names nothing of the base's subject (the weather, a recipe):
+    # rephrasing would not help
+    unrelated: bool = False
 
     @property
     def suggestions(self) -> tuple[str, ...]:
@@ -424,5 +427,13 @@ class Matcher:
 
     def _decline(self, analysis: Analysis, ranked: list[tuple[str, float]], top: float,
                  checked: tuple[Verdict, ...], why: str) -> Match:
-        return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why)
+        return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why,
+                     unrelated=not analysis.outofscope and not any(
+                         self._of_the_subject(t) for t in analysis.terms))
+
+    def _of_the_subject(self, term: str) -> bool:
+        """Whether a term is one of the lexicon's words for what the base is about (a body, a
+        name, an act): not a question word, a place or a word the lexicon does not know."""
+        return (term.startswith(SYN_PREFIX) and not term.startswith(QUESTION_WORD_PREFIX)
+                and self._kinds.get(term) != "place" and not term.startswith(PLACE_PREFIX))
 

@@ -19,6 +19,8 @@ from bot.language.places import place_names
 
 SYN_PREFIX = "@"
 QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
+# a country or territory the lexicon does not list (from CLDR): @place-pt
+PLACE_PREFIX = SYN_PREFIX + "place-"
 # small talk kinds in the order one wins over another in a mixed message
 # (leave-taking before thanks: "thanks, bye" ends the conversation)
 SMALLTALK_ORDER = ("insults", "bot", "farewells", "thanks", "greetings")
@@ -278,7 +280,7 @@ def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
     for words, code in by_name.items():
         folded = tuple(tx.words(" ".join(words)))
         if folded:
-            table[folded] = code_key.get(code, f"{SYN_PREFIX}place-{code.lower()}")
+            table[folded] = code_key.get(code, PLACE_PREFIX + code.lower())
     return table
 
 

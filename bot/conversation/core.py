@@ -144,8 +144,8 @@ class Conversation(Pages):
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
                          score=match.score, suggestions=ids, ref=ref)
         reason = match.outofscope
-        return Reply("none", lang, self.decline_text(tr, reason), buttons=(self._nav_row(tr),),
-                     score=match.score, reason=reason)
+        return Reply("none", lang, self.decline_text(tr, reason, match.unrelated),
+                     buttons=(self._nav_row(tr),), score=match.score, reason=reason)
 
     def language_request(self, wanted: str | None, lang: str) -> Reply:
         """A message that only asks for a reply language: switched to it, as if chosen in
@@ -159,8 +159,9 @@ class Conversation(Pages):
         return replace(self.language_menu(lang), kind="smalltalk", body=body,
                        reason=LANGUAGE_REQUEST)
 
-    def decline_text(self, tr: Language, reason: str | None) -> str:
-        """Why there is no answer: an opinion asked for, a practical matter, or unknown."""
+    def decline_text(self, tr: Language, reason: str | None, unrelated: bool = False) -> str:
+        """Why there is no answer: an opinion asked for, a practical matter, a subject of
+        another kind (`unrelated`: the weather), or unknown."""
         if reason == "opinion":
             return tr.gettext(
                 "I don't evaluate elections or anyone involved in them, make predictions, report "
@@ -175,6 +176,14 @@ class Conversation(Pages):
                 "election dates. I only answer questions about the international cooperation "
                 "of Belarus's Central Election Commission and about election observation "
                 "(ENEMO, the OSCE, ACEEEO and others).")
+        if unrelated:
+            # TRANSLATORS: the reply to a message about something else entirely (the weather,
+            # sport, a recipe): no "try rephrasing", which would not help.
+            return tr.gettext(
+                "Sorry, that is outside what I can answer. My sources cover only the "
+                "international cooperation of Belarus's Central Election Commission and "
+                "election observation (ENEMO, the OSCE, ACEEEO and others): browse the topics "
+                "to see what you can ask about.")
         return tr.gettext(
             "Sorry, my sources don't answer that. They cover the international cooperation of "
             "Belarus's Central Election Commission and election observation (ENEMO, the OSCE, "
