@@ -86,6 +86,9 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # by a description, "where can I read about…", comparisons; one line asking how many
     # countries are in ACEEEO accepts both entries that state it)
     ("questions11.jsonl", 0.78, 0.028, 0.08, 0),
+    # 12: first run right 0.857, wrong 0.038, near-misses answered 0.056 (Łacinka, volapuk
+    # with 4 for ч and 6 for ш, elderly and slang wordings, other names of the bodies)
+    ("questions12.jsonl", 0.87, 0.02, 0.06, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -119,6 +122,9 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # from?", "shorter please" about the last answer were not read as such; two turns asking
     # how many countries are in ACEEEO accept both entries that state it)
     ("dialogues11.jsonl", 0.92, 0.077, 4),
+    # 12: first run right 0.852, wrong 0.057, near-misses answered 4 of 18 ("where was it
+    # signed?" of a protocol the answer only dates)
+    ("dialogues12.jsonl", 0.85, 0.06, 4),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
