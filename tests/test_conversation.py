@@ -132,3 +132,8 @@ def test_a_message_about_something_else_is_not_asked_to_be_rephrased(
     assert reply.kind == on_topic.kind == "none"
     assert "rephras" in on_topic.body and "rephras" not in reply.body
     assert "outside what I can answer" in reply.body
+
+
+def test_a_bare_year_is_not_a_message_about_something_else(
+        own_conversation: Conversation) -> None:
+    assert "rephras" in own_conversation.ask("1998", chosen="en").body

@@ -429,11 +429,13 @@ class Matcher:
                  checked: tuple[Verdict, ...], why: str) -> Match:
         return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why,
                      unrelated=not analysis.outofscope and not any(
-                         self._of_the_subject(t) for t in analysis.terms))
+                         self._of_the_subject(t) for t in analysis.terms) and any(
+                         not (t.isdigit() or t.startswith(SYN_PREFIX)) for t in analysis.terms))
 
     def _of_the_subject(self, term: str) -> bool:
         """Whether a term is one of the lexicon's words for what the base is about (a body, a
-        name, an act): not a question word, a place or a word the lexicon does not know."""
+        name, an act, a place its sources name): not a question word, another place or a word
+        the lexicon does not know."""
         return (term.startswith(SYN_PREFIX) and not term.startswith(QUESTION_WORD_PREFIX)
-                and self._kinds.get(term) != "place" and not term.startswith(PLACE_PREFIX))
+                and not term.startswith(PLACE_PREFIX))
 

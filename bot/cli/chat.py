@@ -70,13 +70,17 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
     out.write("\n")
 
 
+# a longer number is a question ("1998"), not a choice: no screen has a hundred choices
+MAX_CHOICE_DIGITS = 2
+
+
 def _chat_turn(conv: Conversation, line: str, on_screen: tuple[tuple[Button, ...], ...],
                lang: str) -> Reply | None:
     """A typed number or command, as the terminal's buttons and menu; None for a question."""
     from bot import conversation as core
     from bot.storage import DEFAULT_RETENTION_DAYS
 
-    if line.isdigit():
+    if line.isdigit() and len(line) <= MAX_CHOICE_DIGITS:
         number = int(line)
         buttons = [b for row in on_screen for b in row]
         if not 1 <= number <= len(buttons):

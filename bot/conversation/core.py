@@ -182,7 +182,7 @@ class Conversation(Pages):
             return tr.gettext(
                 "Sorry, that is outside what I can answer. My sources cover only the "
                 "international cooperation of Belarus's Central Election Commission and "
-                "election observation (ENEMO, the OSCE, ACEEEO and others): browse the topics "
+                "election observation (ENEMO, the OSCE, ACEEEO and others). Browse the topics "
                 "to see what you can ask about.")
         return tr.gettext(
             "Sorry, my sources don't answer that. They cover the international cooperation of "
