@@ -22,8 +22,8 @@ from functools import cache
 from babel import Locale
 
 from bot.language import text as tx
+from bot.language.places import LANGUAGES
 
-LANGUAGES = ("en", "ru", "be")
 _PLAIN_CODE = re.compile(r"[a-z]{2,3}")
 
 # What a request for a language says besides its name, per language: verbs of speaking, writing,
@@ -80,27 +80,31 @@ def language_names() -> dict[str, tuple[str, bool]]:
             if len({code for code, _ in codes}) == 1 and len(codes) == 1}
 
 
+def _words(table: dict[str, str]) -> list[str]:
+    return [w for words in table.values() for w in words.split()]
+
+
 def request_words() -> frozenset[str]:
     """The words of a request besides the language's name (typo repair must leave them)."""
-    return frozenset(w for table in (_SPEECH, _POLITE) for words in table.values()
-                     for w in words.split())
+    return frozenset(_words(_SPEECH) + _words(_POLITE))
 
 
 @cache
-def _stems(table: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    return frozenset(tx.stem(w) for _, words in table for w in words.split())
+def _request_stems() -> tuple[frozenset[str], frozenset[str]]:
+    """The stems of the verbs of speech and of the polite words."""
+    return (frozenset(tx.stem(w) for w in _words(_SPEECH)),
+            frozenset(tx.stem(w) for w in _words(_POLITE)))
 
 
 def requested_language(words: Iterable[str], filler: Callable[[str], bool]) -> str | None:
     """The language code a message asks to be answered in, or None: `words` are the message's
     (folded) words, `filler` says which words carry no meaning of their own (stopwords)."""
     names = language_names()
-    speech, polite = _stems(tuple(_SPEECH.items())), _stems(tuple(_POLITE.items()))
+    speech, polite = _request_stems()
     codes: set[str] = set()
     marked = False
     for word in words:
-        # (a Belarusian word keeps its ў after a vowel of the word before: «на ўкраінскай»)
-        word = "у" + word[1:] if word.startswith("ў") else word
+        word = tx.plain_u(word)  # «на ўкраінскай»
         stem = tx.stem(word)
         if word in names:
             code, adverb = names[word]

@@ -67,17 +67,20 @@ def _one_script(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same few tens of thousands of words recur
+def plain_u(word: str) -> str:
+    """The word with its initial ў as у: Belarusian spells a word's initial у as ў after a
+    vowel (official orthography, § "у нескладовае"), so «у якім годзе» and «і ў якім годзе»
+    are one phrase."""
+    return "у" + word[1:] if word[:1] == "ў" else word
+
+
 def stem(word: str) -> str:
     """A crude, language-neutral stem: truncate, then drop trailing vowels.
 
     Inflection in Belarusian and Russian mostly changes word endings (выборы, выборах, выборов),
     so a prefix of the word is a robust key across all three languages without per-language rules.
     """
-    word = word.replace("'", "")
-    if word[:1] == "ў":
-        # Belarusian spells a word's initial у as ў after a vowel (official orthography, §
-        # "у нескладовае"): «у якім годзе», «і ў якім годзе» are one phrase
-        word = "у" + word[1:]
+    word = plain_u(word.replace("'", ""))
     if len(word) <= 3 or word.isdigit():
         return word
     core = word[:STEM_LENGTH]
