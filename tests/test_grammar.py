@@ -351,3 +351,116 @@ def test_a_relative_clause_describes_and_does_not_ask(matcher: Matcher, question
 
 def test_a_question_word_after_a_comma_still_asks(matcher: Matcher) -> None:
     assert "@q-where" in matcher.analyse("НВВ, у якіх краінах яна назірае?").focus
+
+
+# an entry that quotes what someone replied, beside test_generalise's entries, which only
+# attribute their facts to a charter
+REPLY = """\
+      - id: nvw-reply
+        questions:
+          en: ["Did the PKM reply to NVW's letter?"]
+          ru: ["Ответила ли ПКМ на письмо НВВ?"]
+          be: ["Ці адказала ПКМ на ліст НВВ?"]
+        answer: >-
+          According to its charter, the PKM replied to NVW's letter that “observers are welcome
+          in every member country”.
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def quoting(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("quoting"), {
+        "watch.yaml": TOPIC.rstrip(" ") + REPLY}, NAME_GROUP)
+
+
+@pytest.mark.parametrize("question", [
+    "What did the PKM reply to NVW?", "So what exactly did the PKM answer NVW's letter?",
+    "И что ПКМ ответила НВВ?", "А о чём написала ПКМ в ответ НВВ?",
+    "А што адказала ПКМ на ліст НВВ?", "Што ПКМ напісала ў адказ на ліст НВВ?",
+])
+def test_what_someone_replied_is_answered_by_the_entry_that_quotes_it(
+        quoting: Matcher, question: str) -> None:
+    found = quoting.match(question)
+    assert "@reported" in found.analysis.terms
+    assert (found.status, found.entry_id) == ("answer", "nvw-reply")
+
+
+@pytest.mark.parametrize("question", [
+    "What did the NVW observers say about the vote in Iceland?",
+    "Forwarded: 'NVW praised Finland' — what did the observers in Finland actually say?",
+    "Что сказали наблюдатели НВВ о выборах в Исландии?",
+    "Што казалі назіральнікі НВВ пра выбары ў Ісландыі?",
+])
+def test_what_someone_said_is_not_answered_by_an_entry_that_quotes_nobody(
+        quoting: Matcher, question: str) -> None:
+    found = quoting.match(question)
+    assert "@reported" in found.analysis.terms
+    assert found.status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "What did the observers in Norway ask NVW?", "О чём спрашивали НВВ наблюдатели в Норвегии?",
+    "Пра што пыталіся ў НВВ назіральнікі ў Нарвегіі?",
+])
+def test_what_someone_asked_is_not_answered_by_the_facts_alone(quoting: Matcher,
+                                                               question: str) -> None:
+    found = quoting.match(question)
+    assert "@discussed" in found.analysis.terms
+    assert found.status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "What can you tell me about NVW?", "Tell me what NVW is", "Скажите, что такое НВВ?",
+    "Говорят, что НВВ наблюдала в Норвегии. Это так?", "Кажуць, што НВВ назірала ў Нарвегіі?",
+    "Что вы можете сказать о НВВ?",
+])
+def test_a_question_put_to_the_bot_or_that_after_a_verb_asks_no_content(
+        quoting: Matcher, question: str) -> None:
+    terms = quoting.analyse(question).terms
+    assert "@reported" not in terms and "@discussed" not in terms
+
+
+@pytest.mark.parametrize("question", [
+    "Will NVW observe the next elections in Norway?", "Is NVW going to watch upcoming votes?",
+    "Будет ли НВВ наблюдать на следующих выборах в Норвегии?",
+    "Где НВВ будет наблюдать в ближайшие годы?",
+    "Ці будзе НВВ назіраць на наступных выбарах у Нарвегіі?",
+])
+def test_what_is_still_to_come_is_not_in_an_answer_about_what_was(quoting: Matcher,
+                                                                  question: str) -> None:
+    found = quoting.match(question)
+    assert "@upcoming" in found.analysis.terms
+    assert found.status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "Кто представители НВВ в Норвегии?", "Ці будучы членам НВВ, можна назіраць у Нарвегіі?",
+])
+def test_words_sharing_a_stem_with_future_adjectives_are_not_future(quoting: Matcher,
+                                                                    question: str) -> None:
+    assert "@upcoming" not in quoting.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "Does NVW have a website?", "What is NVW's site?", "Есть ли у НВВ сайт?",
+    "Какой сайт у НВВ?", "Ці ёсць у НВВ сайт?", "Які вэбсайт у НВВ?",
+])
+def test_a_website_asked_for_is_a_fact_the_answers_lack(quoting: Matcher,
+                                                        question: str) -> None:
+    found = quoting.match(question)
+    assert "@contacts" in found.analysis.terms
+    assert found.status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "I read on the NVW website about Norway. In which countries does NVW observe elections?",
+    "Saw this at their site: in which countries does NVW observe elections?",
+    "Прочитал на сайте НВВ про Норвегию. В каких странах наблюдает НВВ?",
+    "Бачыў на сайце НВВ пра Нарвегію. У якіх краінах назірае НВВ?",
+])
+def test_a_website_something_was_seen_on_is_not_asked_for(quoting: Matcher,
+                                                          question: str) -> None:
+    found = quoting.match(question)
+    assert "@contacts" not in found.analysis.terms
+    assert (found.status, found.entry_id) == ("answer", "nvw-countries")

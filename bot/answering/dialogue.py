@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
-from bot.answering.grammar import QUANTIFIERS
+from bot.answering.grammar import ASKED_CONTENT, QUANTIFIERS
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX
@@ -197,7 +197,7 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     cue = _continues(matcher, analysis)
     names = matcher.named(analysis)
     others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
-              and matcher.kind(t) != "place"]
+              and matcher.kind(t) != "place" and t not in ASKED_CONTENT]
     asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
     # a new name and little else: "а ENEMO?", "what about the OSCE?", "what did it mean for
     # ENEMO?" — the last question asked again about another subject

@@ -21,6 +21,16 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   names the organisation, as people recall a long name by its core.
 - **Who did a deed that has a doer** ("who signed it", «кто его подписал»): the question asks
   for the signatory, whatever words stand between "who" and the verb.
+- **What someone said or asked** ("what did the experts say?", «что ответил МИД?», «што
+  сказана ў пратаколе?»): "what" opening a question (after a conjunction or a preposition at
+  most) and a verb of communication after it ask for the content of speech or of a text —
+  what was said, replied, written (reported) or asked (discussed) — which an answer must
+  quote. A question put to the bot ("what can you tell me", «что скажете») asks nothing of
+  the kind, nor does «что» as the conjunction "that" («говорят, что…»), which follows its
+  verb.
+- **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
+  preposition of place or source is where the message read something, not the website asked
+  for.
 """
 
 from __future__ import annotations
@@ -59,6 +69,41 @@ SIGNATURE_NOUNS = ("signature", "подписи", "подпись", "подпі�
 SIGNATORY = SYN_PREFIX + "signatory"
 WHO = QUESTION_WORD_PREFIX + "who"
 WHERE = QUESTION_WORD_PREFIX + "where"
+# "what" as a question word, what may stand before it at the head of a question (conjunctions,
+# prepositions: "and what", «а о чём», «пра што»), and the verbs of communication after it by
+# the beginnings of their forms (en, ru, be): of saying, replying and writing (the say and tell
+# classes of English verbs and their counterparts), and of asking
+WHAT_WORDS = frozenset({"what", "что", "чо", "што", "шо", "чём", "чем", "чым"})
+WHAT_LEADERS = frozenset({"and", "so", "but", "then", "about", "и", "а", "но", "ну", "так",
+                          "тогда", "о", "об", "про", "і", "тады", "дык", "пра", "аб"})
+SAY_VERBS = ("say", "said", "tell", "told", "repl", "answer", "respond", "write", "wrote",
+             "writt", "claim", "mention", "announc", "declar", "promis",
+             "сказал", "сказан", "говорил", "говорит", "говорят", "говорится", "ответил",
+             "отвечал", "писал", "написал", "написан", "прописан", "заявил", "сообщил",
+             "обещал", "упомина", "упомян",
+             "сказаў", "сказал", "сказан", "казаў", "казал", "кажа", "кажуць", "гаварыў",
+             "гаварыл", "гаворыцца", "гавораць", "адказаў", "адказал", "пісаў", "пісал",
+             "напісаў", "напісал", "напісан", "прапісан", "заявіў", "заявіл", "паведаміў",
+             "паведаміл", "абяцаў", "абяцал", "згадва")
+ASK_VERBS = ("ask", "inquir", "enquir", "спрашивал", "спросил", "интересовал", "пытаў",
+             "пыталі", "пытала", "спытаў", "спыталі", "спытала", "цікавіл")
+# the second person (the bot addressed: "what can you tell me") and the objects of an
+# imperative "tell me" / «скажи нам»
+ADDRESSEE = frozenset({"you", "your", "me", "us", "вы", "ты", "вам", "тебе", "вас", "тебя",
+                       "ваш", "твой", "мне", "нам", "табе", "цябе", "ваша", "твая", "мяне"})
+REPORTED = SYN_PREFIX + "reported"
+DISCUSSED = SYN_PREFIX + "discussed"
+# (what these add is what the question word and its verb ask, not another thing named)
+ASKED_CONTENT = frozenset({REPORTED, DISCUSSED})
+# the nouns of a website (en, ru, be) by the beginnings of their forms, the prepositions of
+# place and source before them (a website is «на», not «в»; «у ЦВК ёсць сайт» is "has"), and
+# how far before (over "the", "their", "CEC", «официальном»), and the lexicon's group they
+# belong to
+WEB_NOUNS = ("site", "website", "webpage", "сайт", "вебсайт", "вэбсайт")
+ON_PREPOSITIONS = frozenset({"on", "at", "from", "via", "на", "с", "со", "з", "са", "по",
+                             "па"})
+ON_WINDOW = 3
+CONTACTS = SYN_PREFIX + "contacts"
 # interrogative determiners (en; ru and be in every gender, number and case) and the nouns of
 # place by the beginnings of their forms
 WHICH = frozenset({
@@ -190,4 +235,38 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
     if WHO in terms and SIGNATORY not in terms and any(
             w.startswith(SIGN_VERBS) and not w.startswith(SIGNATURE_NOUNS) for w in words):
         terms = [*terms, SIGNATORY]
+    if CONTACTS in terms and _only_seen_on(words):
+        terms = [t for t in terms if t != CONTACTS]
+    content = _content_asked(words)
+    if content and content not in terms:
+        terms = [*terms, content]
     return terms
+
+
+def _content_asked(words: Sequence[str]) -> str | None:
+    """REPORTED or DISCUSSED when the sentence asks what someone said or asked (see above).
+
+    English "what" asks wherever it stands ("Fwd: … — what did the experts say?") unless a
+    verb of communication governs it ("tell me what…"); «что», «што» only at the head of the
+    sentence, being elsewhere mostly the conjunction "that"."""
+    if ADDRESSEE.intersection(words):
+        return None
+    start = next((i for i, w in enumerate(words) if w not in WHAT_LEADERS), len(words))
+    at = start if start < len(words) and words[start] in WHAT_WORDS else None
+    if at is None and "what" in words:
+        at = words.index("what")
+        if any(w.startswith(SAY_VERBS + ASK_VERBS) for w in words[:at]):
+            return None
+    for w in words[at + 1:] if at is not None else ():
+        if w.startswith(SAY_VERBS):
+            return REPORTED
+        if w.startswith(ASK_VERBS):
+            return DISCUSSED
+    return None
+
+
+def _only_seen_on(words: Sequence[str]) -> bool:
+    """Whether every website the sentence names follows a preposition of place or source."""
+    at = [i for i, w in enumerate(words) if w.startswith(WEB_NOUNS)]
+    return bool(at) and all(ON_PREPOSITIONS.intersection(words[max(0, i - ON_WINDOW):i])
+                            for i in at)

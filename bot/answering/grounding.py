@@ -105,8 +105,17 @@ class Verdict:
 
 
 # the lexicon's group of what a third party said or wrote: an answer gives it for the body
-# whose own text is its source ("what does the CEC say about ACEEEO?"), for nobody else
+# whose own text is its source ("what does the CEC say about ACEEEO?"), for those it quotes
+# ("what did the CEC reply?"), or where its phrasings ask it; not because its texts attribute
+# their facts to someone («ЦИК сообщает, что…»)
 REPORTED = "@reported"
+# a quotation in an (English) answer, and a lower-case word of one: words of speech, where a
+# title or a name in quotation marks has its words capitalised ("Human Rights Defenders for
+# Free Elections")
+_QUOTATION = re.compile(r"[“\"]([^”\"]+)[”\"]")
+_SPEECH_WORD = re.compile(r"\b[a-z]{4,}\b")
+# lower-case words of four letters or more that English title case may leave so
+_TITLE_LOWER = frozenset({"with", "from", "into", "onto", "over", "upon", "than", "that"})
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,29 @@ class Grounder:
             self._facts.popitem(last=False)
         return facts
 
+    def _reports(self, entry_id: str, terms: set[str]) -> bool:
+        """Whether the entry says what the question asks someone said (see REPORTED): the
+        question names its source's publisher, or someone it quotes, or nobody at all ("and
+        what did they reply?") where it quotes anyone; or its phrasings ask it."""
+        if REPORTED in self._entry_terms(entry_id) or (
+                self._later("voices", entry_id, self._voices) & terms):
+            return True
+        speakers = self._later("speakers", entry_id, self._speakers)
+        named = {t for t in terms if self._kinds.get(t) == "name"}
+        return speakers is not None and (bool(speakers & named) or not named)
+
+    def _speakers(self, entry_id: str) -> frozenset[str] | None:
+        """The names in the sentences of the entry's answer that quote someone's words (a
+        quotation with lower-case words), None when it quotes nobody. A sentence names who
+        spoke, and to whom: either may be asked about."""
+        quoting = [sentence for sentence in _SENTENCE_END.split(self._entries[entry_id].answer)
+                   if any(len(set(_SPEECH_WORD.findall(q)) - _TITLE_LOWER) >= 2
+                          for q in _QUOTATION.findall(sentence))]
+        if not quoting:
+            return None
+        return frozenset(t for sentence in quoting for t in self._text_terms(tx.words(sentence))
+                         if self._kinds.get(t) == "name")
+
     def _voices(self, entry_id: str) -> frozenset[str]:
         """The names of the entry's sources' publishers (a title names its publisher first,
         before a comma): a name of the lexicon, or one of the entry's subject."""
@@ -322,8 +354,8 @@ class Grounder:
         total = sum(self._weight(t) for t in terms if not t.startswith("@q-")) or 1.0
         if sum(self._weight(t) for t in off_topic) < TOPICAL_SHARE * total:
             off_topic = set()
-        uncovered = sorted({t for t in strict if not self._covers(facts, t) and not (
-            t == REPORTED and self._later("voices", entry_id, self._voices) & terms)}
+        uncovered = sorted({t for t in strict if not (
+            self._reports(entry_id, terms) if t == REPORTED else self._covers(facts, t))}
                            | off_topic)
         holds = facts.holds
         if asked == "number" and counted and counted not in facts.counted:
