@@ -464,3 +464,11 @@ def test_a_website_something_was_seen_on_is_not_asked_for(quoting: Matcher,
     found = quoting.match(question)
     assert "@contacts" not in found.analysis.terms
     assert (found.status, found.entry_id) == ("answer", "nvw-countries")
+
+
+@pytest.mark.parametrize("question", [
+    "Which Norwegian groups watch votes with NVW?", "Какие группы наблюдателей есть в НВВ?",
+    "Якія групы ўваходзяць у НВВ?",
+])
+def test_a_group_is_an_organisation(quoting: Matcher, question: str) -> None:
+    assert "@organization" in quoting.analyse(question).terms

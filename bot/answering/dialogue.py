@@ -196,8 +196,10 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
             return corrected
     cue = _continues(matcher, analysis)
     names = matcher.named(analysis)
+    # (a pronoun the lexicon does not drop, «в ней», points back: it is not another thing)
+    pointers = {tx.stem(w) for w in analysis.words if _is_pronoun(matcher, w)}
     others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
-              and matcher.kind(t) != "place" and t not in ASKED_CONTENT]
+              and matcher.kind(t) != "place" and t not in ASKED_CONTENT and t not in pointers]
     asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
     # a new name and little else: "а ENEMO?", "what about the OSCE?", "what did it mean for
     # ENEMO?" — the last question asked again about another subject
@@ -221,6 +223,11 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         if stay is not None and matcher.asks_like(
                 analysis, [context.entry_id, alone.entry_id]) in (None, context.entry_id):
             return replace(stay, followup=True)
+    # a pronoun stands for something the last answer named: a reading of the message alone
+    # whose answer never mentions it has lost what the message points at ("and is the CEC a
+    # member of it?" after ACEEEO is not about the countries CEC members observed in)
+    lost = (cue == "pronoun" and alone.status == "answer" and alone.entry_id is not None
+            and not matcher.grounder.covers_any(alone.entry_id, context.names))
     partial: Match | None = None
     for extra in tries:
         m = matcher.decide(with_terms(analysis, extra))
@@ -228,6 +235,8 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
             m = _stay_on(matcher, with_terms(analysis, extra), context.entry_id) or m
         if m.status in ("answer", "partial") and not _says_enough(matcher, analysis, m, cue):
             continue
+        if lost and m.entry_id == alone.entry_id:
+            continue  # (the message alone again: what "it" stands for is still missing)
         if m.status == "answer":
             if (alone.status == "answer" and alone.entry_id and m.entry_id
                     and alone.entry_id != m.entry_id
@@ -272,6 +281,11 @@ def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
     return any(tuple(words[i : i + len(phrase)]) == phrase
                for phrases in matcher.kb.lexicon.followups.get(kind, {}).values()
                for phrase in phrases for i in range(len(words) - len(phrase) + 1))
+
+
+def _is_pronoun(matcher: Matcher, word: str) -> bool:
+    return any((word,) in phrases
+               for phrases in matcher.kb.lexicon.followups.get("pronouns", {}).values())
 
 
 def _continues(matcher: Matcher, analysis: Analysis) -> str:

@@ -180,6 +180,11 @@ class Grounder:
             self._subjects[entry_id] = found
         return found
 
+    def covers_any(self, entry_id: str, terms: Iterable[str]) -> bool:
+        """Whether the entry's texts or phrasings have any of these terms."""
+        covered = self._facts_of(entry_id).covered
+        return any(t in covered for t in terms)
+
     def phrasing_terms(self, entry_id: str) -> frozenset[str]:
         """Every term of the entry's phrasings."""
         return self._entry_terms(entry_id)
