@@ -79,6 +79,9 @@ def test_opinion_words_do_not_hide_an_entry_that_covers_them(conversation: Conve
     ("are you a bot?", "bot", "en"),
     ("Привет, как дела?", "bot", "ru"),
     ("Хто ты?", "bot", "be"),
+    ("Вы живой человек?", "bot", "ru"),
+    ("Are you a real person?", "bot", "en"),
+    ("Вы сапраўдны чалавек?", "bot", "be"),
     ("thanks, bye", "farewells", "en"),  # leave-taking ends it: the farewell
     ("ok, thanks", "thanks", "en"),
     ("Дзякуй!", "thanks", "be"),
