@@ -370,3 +370,17 @@ def test_of_two_questions_on_one_entry_the_first_is_answered(
         "When was ENEMO founded and what is the OSCE and what is ENEMO?")
     assert [(r.kind, r.entry_id) for r in turn.replies] == [
         ("partial", "enemo-about"), ("answer", "osce-about")]
+
+
+def test_a_follow_up_the_last_answer_already_answers_says_so(
+        own_conversation: Conversation) -> None:
+    first = own_conversation.respond("Where does ENEMO observe elections?")
+    assert first.replies[0].caveat is None
+    again = own_conversation.respond("and in which countries exactly?", context=first.context)
+    assert [r.entry_id for r in again.replies] == ["enemo-countries"]
+    assert again.replies[0].caveat == "My previous answer already says this; here it is again:"
+    # another entry after it, or the same one with no context, comes without that line
+    other = own_conversation.respond("What is the OSCE?", context=first.context)
+    assert other.replies[0].caveat is None
+    assert own_conversation.respond("In which countries does ENEMO observe?").replies[
+        0].caveat is None

@@ -74,7 +74,18 @@ class Conversation(Pages):
         lang = self.reply_language(matches[0], chosen, fallback)
         replies = tuple(self._part(self.reply(m, lang)) if i and m.status == "none"
                         else self.reply(m, lang) for i, m in enumerate(matches))
+        if context is not None:
+            replies = tuple(self._repeated(r) if r.kind == "answer" and r.caveat is None
+                            and r.entry_id == context.entry_id else r for r in replies)
         return Turn(replies, matches, context_after(self.matcher, matches, context))
+
+    def _repeated(self, reply: Reply) -> Reply:
+        """A follow-up that the answer just shown already answers: said so, not just repeated
+        as if the question had not been read."""
+        # TRANSLATORS: first line above the answer just shown, sent again because it already
+        # answers the follow-up ("and when was that?" after the answer that dates it).
+        return replace(reply, caveat=self.catalogs[reply.lang].gettext(
+            "My previous answer already says this; here it is again:"))
 
     def _part(self, reply: Reply) -> Reply:
         """A decline that follows the answer to another question of the same message."""
