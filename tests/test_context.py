@@ -384,3 +384,12 @@ def test_a_follow_up_the_last_answer_already_answers_says_so(
     assert other.replies[0].caveat is None
     assert own_conversation.respond("In which countries does ENEMO observe?").replies[
         0].caveat is None
+
+
+@pytest.mark.parametrize("follow_up", ["and in what year?", "а в каком году?", "when?"])
+def test_the_closest_answer_to_a_follow_up_is_the_last_answer(
+        own_conversation: Conversation, follow_up: str) -> None:
+    # neither ENEMO entry gives a year: the one just shown, not its neighbour, is the closest
+    first = own_conversation.respond("Where does ENEMO observe elections?")
+    turn = own_conversation.respond(follow_up, context=first.context)
+    assert [(m.status, m.entry_id) for m in turn.matches] == [("partial", "enemo-countries")]

@@ -167,3 +167,25 @@ def test_kb_check_flags_a_subject_the_entry_never_uses(tmp_path: Path) -> None:
     found = [f for f in report.findings if f.code == "subject"]
     assert len(found) == 1 and "Zanzibar" in found[0].message
     assert found[0].entry_id == "russia-cec-protocol"
+
+
+@pytest.mark.parametrize("question", [
+    "Is ENEMO going to observe the next elections?",
+    "Будет ли ENEMO наблюдать за следующими выборами?",
+    "Ці будзе ENEMO назіраць на наступных выбарах?",
+])
+def test_the_future_of_an_organisation_is_not_a_practical_matter(conversation: Conversation,
+                                                                 question: str) -> None:
+    # the date of the next election is practical; what ENEMO will do is a fact the sources,
+    # which tell what was, do not hold
+    reply = conversation.ask(question)
+    assert reply.kind == "partial" and reply.entry_id == "enemo-not-invited", reply.reason
+
+
+@pytest.mark.parametrize("question", [
+    "When is the next election in Belarus?", "Когда следующие выборы?", "Калі наступныя выбары?",
+])
+def test_the_date_of_the_next_election_is_practical(conversation: Conversation,
+                                                    question: str) -> None:
+    reply = conversation.ask(question)
+    assert (reply.kind, reply.reason) == ("none", "practical")

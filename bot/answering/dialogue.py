@@ -232,7 +232,8 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     for extra in tries:
         m = matcher.decide(with_terms(analysis, extra))
         if m.status != "answer" and not names and _about_the_same(matcher, analysis):
-            m = _stay_on(matcher, with_terms(analysis, extra), context.entry_id) or m
+            m = (_stay_on(matcher, with_terms(analysis, extra), context.entry_id)
+                 or _closest_is_last(matcher, with_terms(analysis, extra), context.entry_id, m))
         if m.status in ("answer", "partial") and not _says_enough(matcher, analysis, m, cue):
             continue
         if lost and m.entry_id == alone.entry_id:
@@ -319,6 +320,19 @@ def _stay_on(matcher: Matcher, analysis: Analysis, entry_id: str) -> Match | Non
         return None
     return Match("answer", entry_id, 0.0, ((entry_id, 0.0),), analysis, (verdict,),
                  "a follow-up that the last answer covers exactly")
+
+
+def _closest_is_last(matcher: Matcher, analysis: Analysis, entry_id: str, found: Match) -> Match:
+    """For a follow-up that only asks the last question again in other terms ("and in what
+    year?"), the closest answer is the last one, when it is on the subject and no other entry
+    answers: it is what the user asks about, and it may say that the fact is missing."""
+    if found.status != "partial" or found.entry_id == entry_id:
+        return found
+    verdict = matcher.verify(analysis, entry_id)
+    if not verdict.subject_ok:
+        return found
+    return replace(found, entry_id=entry_id, verdicts=(verdict,),
+                   reason=f"a follow-up on the last answer: {verdict.reason()}")
 
 
 def _says_enough(matcher: Matcher, analysis: Analysis, match: Match, cue: str) -> bool:
