@@ -197,7 +197,8 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     cue = _continues(matcher, analysis)
     names = matcher.named(analysis)
     # (a pronoun the lexicon does not drop, «в ней», points back: it is not another thing)
-    pointers = {tx.stem(w) for w in analysis.words if _is_pronoun(matcher, w)}
+    pronouns = _pronouns(matcher)
+    pointers = {tx.stem(w) for w in analysis.words if (w,) in pronouns}
     others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
               and matcher.kind(t) != "place" and t not in ASKED_CONTENT and t not in pointers]
     asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
@@ -284,9 +285,10 @@ def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
                for phrase in phrases for i in range(len(words) - len(phrase) + 1))
 
 
-def _is_pronoun(matcher: Matcher, word: str) -> bool:
-    return any((word,) in phrases
-               for phrases in matcher.kb.lexicon.followups.get("pronouns", {}).values())
+def _pronouns(matcher: Matcher) -> set[tuple[str, ...]]:
+    """The lexicon's follow-up pronouns of every language."""
+    return {p for phrases in matcher.kb.lexicon.followups.get("pronouns", {}).values()
+            for p in phrases}
 
 
 def _continues(matcher: Matcher, analysis: Analysis) -> str:
@@ -295,7 +297,7 @@ def _continues(matcher: Matcher, analysis: Analysis) -> str:
     "short", or none of these ("plain")."""
     lex = matcher.kb.lexicon.followups
     words = list(analysis.words)
-    pronouns = {p for phrases in lex.get("pronouns", {}).values() for p in phrases}
+    pronouns = _pronouns(matcher)
     if any((w,) in pronouns for w in words):
         return "pronoun"
     if _says(matcher, analysis, "switches"):

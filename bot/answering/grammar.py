@@ -87,6 +87,7 @@ SAY_VERBS = ("say", "said", "tell", "told", "repl", "answer", "respond", "write"
              "паведаміл", "абяцаў", "абяцал", "згадва")
 ASK_VERBS = ("ask", "inquir", "enquir", "спрашивал", "спросил", "интересовал", "пытаў",
              "пыталі", "пытала", "спытаў", "спыталі", "спытала", "цікавіл")
+COMMUNICATION_VERBS = SAY_VERBS + ASK_VERBS
 # the second person (the bot addressed: "what can you tell me") and the objects of an
 # imperative "tell me" / «скажи нам»
 ADDRESSEE = frozenset({"you", "your", "me", "us", "вы", "ты", "вам", "тебе", "вас", "тебя",
@@ -255,7 +256,7 @@ def _content_asked(words: Sequence[str]) -> str | None:
     at = start if start < len(words) and words[start] in WHAT_WORDS else None
     if at is None and "what" in words:
         at = words.index("what")
-        if any(w.startswith(SAY_VERBS + ASK_VERBS) for w in words[:at]):
+        if any(w.startswith(COMMUNICATION_VERBS) for w in words[:at]):
             return None
     for w in words[at + 1:] if at is not None else ():
         if w.startswith(SAY_VERBS):

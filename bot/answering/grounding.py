@@ -24,6 +24,7 @@ from typing import TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
+from bot.answering.grammar import REPORTED
 from bot.knowledge.base import Entry
 from bot.language import text as tx
 from bot.language.memo import remember
@@ -104,11 +105,11 @@ class Verdict:
         return "; ".join(problems) or "grounded: subject named, every salient term covered"
 
 
-# the lexicon's group of what a third party said or wrote: an answer gives it for the body
-# whose own text is its source ("what does the CEC say about ACEEEO?"), for those it quotes
-# ("what did the CEC reply?"), or where its phrasings ask it; not because its texts attribute
-# their facts to someone («ЦИК сообщает, что…»)
-REPORTED = "@reported"
+# (REPORTED, the lexicon's group of what a third party said or wrote: an answer gives it for
+# the body whose own text is its source ("what does the CEC say about ACEEEO?"), for those it
+# quotes ("what did the CEC reply?"), or where its phrasings ask it; not because its texts
+# attribute their facts to someone «ЦИК сообщает, что…»; see Grounder._reports)
+
 # a quotation in an (English) answer, and a lower-case word of one: words of speech, where a
 # title or a name in quotation marks has its words capitalised ("Human Rights Defenders for
 # Free Elections")
