@@ -472,3 +472,51 @@ def test_a_website_something_was_seen_on_is_not_asked_for(quoting: Matcher,
 ])
 def test_a_group_is_an_organisation(quoting: Matcher, question: str) -> None:
     assert "@organization" in quoting.analyse(question).terms
+
+
+@pytest.mark.parametrize("question,kept,negated", [
+    ("Not NVW but the PKM: how many members does it have?", "pkm", "nvw"),
+    ("Я пытаю не пра ПКМ, а пра НВВ: дзе яна назірае?", "нвв", "пкм"),
+    ("Меня интересует не НВВ, а ПКМ — сколько в ней членов?", "пкм", "нвв"),
+    ("Сколько членов в ПКМ, а не в НВВ?", "пкм", "нвв"),
+])
+def test_the_negated_member_of_a_contrast_is_not_asked_about(
+        matcher: Matcher, question: str, kept: str, negated: str) -> None:
+    terms = matcher.analyse(question).terms
+    assert kept in terms and negated not in terms
+
+
+@pytest.mark.parametrize("question,named", [
+    # a negated verb phrase, or the answer particle before a pronoun, is no contrast
+    ("Правда ли, что НВВ так и не ответила на письмо ПКМ, а устав молчит?", "пкм"),
+    ("Не, я пра ПКМ, а не пра НВВ", "пкм"),
+])
+def test_a_negation_that_is_no_contrast_keeps_its_words(matcher: Matcher, question: str,
+                                                        named: str) -> None:
+    assert named in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "How did the vote go for NVW when its observers arrived?",
+    "Who chaired the PKM when the charter was adopted?",
+    "Did NVW observe in Finland when the PKM asked it to?",
+])
+def test_when_opening_a_clause_of_time_asks_no_date(matcher: Matcher, question: str) -> None:
+    assert "@q-when" not in _asks(matcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "When did NVW observe in Finland?", "Since when has the PKM had 12 members?",
+    "Who invited NVW, and when?", "NVW observed in Finland — when?",
+])
+def test_when_as_a_question_word_still_asks_for_a_date(matcher: Matcher, question: str) -> None:
+    assert "@q-when" in _asks(matcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "А што такое НВВ, пра якую пішуць у газетах?",
+    "Что такое ПКМ, о которой говорят по радио?",
+])
+def test_a_verb_of_speech_in_a_relative_clause_asks_no_content(matcher: Matcher,
+                                                               question: str) -> None:
+    assert "@reported" not in matcher.analyse(question).terms

@@ -49,3 +49,40 @@ def test_a_language_the_bot_lacks_gets_the_menu(own_conversation: Conversation) 
     offered = [b.action for row in reply.buttons for b in row]
     assert reply.set_language is None and reply.lang == "ru"
     assert offered == [f"setlang:{code}" for code in own_conversation.catalogs.languages]
+
+
+# the language a message is written or wanted in, beside a question: CLDR's names after a
+# preposition of medium, and the adverbs, in languages and wordings no eval set contains
+MEDIUM = [
+    ("Sorry, switching to Polish — who invites observers?", "Sorry — who invites observers?"),
+    ("My neighbour asks in Lithuanian: who invites observers?", "My neighbour asks: who invites "
+     "observers?"),
+    ("Извините, перейду на украинский. Кто приглашает наблюдателей?",
+     "Извините. Кто приглашает наблюдателей?"),
+    ("Пишу по-французски плохо, кто приглашает наблюдателей?",
+     "Пишу плохо, кто приглашает наблюдателей?"),
+    ("Прабачце, перайду на польскую. Хто запрашае назіральнікаў?",
+     "Прабачце. Хто запрашае назіральнікаў?"),
+    ("Па-літоўску: хто запрашае назіральнікаў?", "Хто запрашае назіральнікаў?"),
+]
+
+
+@pytest.mark.parametrize(("message", "without"), MEDIUM)
+def test_the_language_of_the_conversation_is_not_asked_about(
+        own_conversation: Conversation, message: str, without: str) -> None:
+    matcher = own_conversation.matcher
+    assert matcher.analyse(message).terms == matcher.analyse(without).terms
+
+
+@pytest.mark.parametrize("message", [
+    "Do observers come to Polish elections?", "Кто наблюдал на литовских выборах?",
+    "Ці назіраюць за польскімі выбарамі?",
+])
+def test_a_people_s_adjective_before_a_noun_stays_asked_about(
+        own_conversation: Conversation, message: str) -> None:
+    matcher = own_conversation.matcher
+    analysis = matcher.analyse(message)
+    assert len(analysis.terms) == len(set(analysis.terms)) and any(
+        w.startswith(("polish", "литов", "польск")) for w in analysis.words)
+    assert not {t for t in analysis.terms} <= set(matcher.analyse(
+        message.replace("Polish ", "").replace("литовских ", "").replace("польскімі ", "")).terms)

@@ -79,3 +79,15 @@ def test_a_message_that_reads_well_alone_is_still_answered_alone(matcher: Matche
                            "Where have PKM members observed elections?"]) == [
         "league-about", "pkm-observers"]
 
+
+
+@pytest.mark.parametrize(("opening", "follow_up"), [
+    ("What is the Vote League?", "and since what year have PKM members been there?"),
+    ("Что такое Лига голосов?", "А с какого года члены ПКМ туда входят?"),
+    ("Што такое Ліга галасоў?", "А з якога года члены ПКМ туды ўваходзяць?"),
+])
+def test_a_pro_adverb_beside_a_name_points_back_when_the_name_alone_finds_no_answer(
+        matcher: Matcher, opening: str, follow_up: str) -> None:
+    # alone, the message asks for a date the PKM observers' answer lacks
+    assert matcher.match(follow_up).status != "answer"
+    assert _play(matcher, [opening, follow_up]) == ["league-about", "league-membership"]

@@ -212,6 +212,11 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         tries = [context.names]
     elif switch:
         tries = [context.topic, context.names]
+    elif cue == "pronoun" and alone.status in ("none", "partial"):
+        # a pronoun beside a name of its own still points back when the message alone finds
+        # nothing, or only an answer that lacks what was asked ("and since when has the CEC
+        # been in it?" after ACEEEO); "did you mean" choices are already on its subject
+        tries = [context.names]
     else:
         return alone
     if (cue == "pronoun" and names and alone.status == "answer" and alone.entry_id is not None
@@ -250,7 +255,9 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
             return replace(m, followup=True)
         if m.status == "partial" and partial is None:
             partial = replace(m, followup=True)
-    if alone.status == "answer" or partial is None:
+    if alone.status == "answer" or partial is None or (names and alone.status == "partial"):
+        # (a message with a name of its own that still finds only what lacks a fact keeps its
+        # own reading: what the pronoun adds did not help)
         return alone
     return partial
 

@@ -28,6 +28,13 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   quote. A question put to the bot ("what can you tell me", «что скажете») asks nothing of
   the kind, nor does «что» as the conjunction "that" («говорят, что…»), which follows its
   verb.
+- **A contrast that negates one member** ("not ENEMO but the OSCE", «не ЕНЕМО, а ОБСЕ», «не
+  ENEMO, а АБСЕ»): the words between the negation and the adversative conjunction are what
+  the message does not ask about.
+- **"When" as a conjunction** ("how did that work out for ENEMO when it wrote?", "who headed
+  the network when the requests went unanswered?"): in an English question already opened by
+  a question word or an auxiliary, a later "when" that no coordinating conjunction precedes
+  opens a clause of time and asks nothing.
 - **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
   preposition of place or source is where the message read something, not the website asked
   for.
@@ -69,6 +76,22 @@ SIGNATURE_NOUNS = ("signature", "подписи", "подпись", "подпі�
 SIGNATORY = SYN_PREFIX + "signatory"
 WHO = QUESTION_WORD_PREFIX + "who"
 WHERE = QUESTION_WORD_PREFIX + "where"
+# the negation and the adversative conjunction of a contrast ("not X but Y", «не X, а Y»), and
+# how many words the negated member may have
+NEGATIONS = frozenset({"not", "не", "ні"})
+ADVERSATIVES = frozenset({"but", "а"})
+CONTRAST_WINDOW = 2
+SPEAKER = frozenset({"i", "we", "я", "мы"})
+# the English auxiliaries that open a yes/no question, the subordinating "when", and the
+# conjunctions after which it asks again ("who invites them, and when?")
+AUXILIARIES = DO_FORMS | {"is", "are", "was", "were", "has", "have", "had", "can", "could",
+                          "will", "would", "should", "may", "might", "must"}
+WHEN = "when"
+COORDINATORS = frozenset({"and", "or", "but", "since", "until", "till", "from"})
+# the relative pronouns that open a clause describing a noun («ЦВК, пра якую кажуць»): a verb
+# after one belongs to that clause
+RELATIVES = ("which", "whom", "whose", "котор", "які", "якая", "якое", "якую", "якія", "якога",
+             "якой", "якім", "якіх")
 # "what" as a question word, what may stand before it at the head of a question (conjunctions,
 # prepositions: "and what", «а о чём», «пра што»), and the verbs of communication after it by
 # the beginnings of their forms (en, ru, be): of saying, replying and writing (the say and tell
@@ -196,8 +219,9 @@ def _modifiers(words: Sequence[str], found: Sequence[list[str]], head: int,
 
 
 def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -> list[str]:
-    """The words with indefinite pronouns left out and the main verb "do" read as activity."""
-    drop: set[int] = set()
+    """The words with indefinite pronouns and the negated member of a contrast left out, and
+    the main verb "do" read as activity."""
+    drop = _contrasted(words) | _clauses_of_time(words, is_question_word)
     # (the particle is looked for first: few sentences have one)
     for i, word in enumerate(words):
         if word in INDEFINITE_AFTER and i > 0 and is_question_word(words[i - 1]):
@@ -214,6 +238,38 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
         else:
             plain.append(word)
     return plain
+
+
+def _contrasted(words: Sequence[str]) -> set[int]:
+    """The positions of a contrast's negation and of what it negates: "not *X* but Y", or Y
+    first and the negated member last ("Y, but not *X*", «Y, а не *X*»). A negation before a
+    personal pronoun is the answer particle («не, я пра…»)."""
+    drop: set[int] = set()
+    for i, word in enumerate(words):
+        if word not in NEGATIONS or (i + 1 < len(words) and words[i + 1] in ADDRESSEE | SPEAKER):
+            continue
+        if i > 0 and words[i - 1] in ADVERSATIVES:
+            if len(words) - i - 1 <= CONTRAST_WINDOW:
+                drop.update(range(i - 1, len(words)))
+            continue
+        j = next((j for j in range(i + 2, min(i + 2 + CONTRAST_WINDOW, len(words) - 1))
+                  if words[j] in ADVERSATIVES), None)
+        if j is not None:
+            drop.update(range(i, j))
+    return drop
+
+
+def _clauses_of_time(words: Sequence[str], is_question_word: Callable[[str], bool]) -> set[int]:
+    """The positions of an English "when" that opens a clause of time (see above)."""
+    if WHEN not in words[1:]:
+        return set()
+    opened = False
+    found: set[int] = set()
+    for i, word in enumerate(words):
+        if word == WHEN and opened and words[i - 1] not in COORDINATORS:
+            found.add(i)
+        opened = opened or (i == 0 and word in AUXILIARIES) or is_question_word(word)
+    return found
 
 
 def _main_do(words: Sequence[str], i: int) -> bool:
@@ -259,6 +315,8 @@ def _content_asked(words: Sequence[str]) -> str | None:
         if any(w.startswith(COMMUNICATION_VERBS) for w in words[:at]):
             return None
     for w in words[at + 1:] if at is not None else ():
+        if w.startswith(RELATIVES):
+            break
         if w.startswith(SAY_VERBS):
             return REPORTED
         if w.startswith(ASK_VERBS):

@@ -23,7 +23,7 @@ from bot.answering.index import Index
 from bot.answering.terms import QUESTION_WORD_PREFIX, SMALLTALK_ORDER, SYN_PREFIX, Terms
 from bot.language import text as tx
 from bot.language.memo import remember
-from bot.language.requests import request_words, requested_language
+from bot.language.requests import medium_words, request_words, requested_language
 
 # a sentence ends at . ! ? … or a line break; the question mark tells which sentence asks
 _SENTENCE_RE = re.compile(r"[^.!?…\n]+[.!?…]*")
@@ -370,7 +370,10 @@ class Reader:
                 small.append(kind)
                 words.extend(ws)
                 continue
-            ts = grammar.sentence_terms(self._terms, ws)
+            # (the language the conversation is held in is not something asked about)
+            medium = medium_words(ws, self._content)
+            ts = grammar.sentence_terms(
+                self._terms, [w for i, w in enumerate(ws) if i not in medium] if medium else ws)
             words.extend(ws)
             terms.extend(ts)
             # an imperative of enumeration asks as a question does ("Which countries are in
@@ -417,6 +420,11 @@ class Reader:
                         confirms=bool(CONFIRMS.search(tx.fold(question))) or _polar(focus),
                         preamble=tuple(preamble) if asking else (),
                         others=_excludes(asking or words), requested_language=wanted)
+
+    def _content(self, word: str) -> bool:
+        """A word that says what is asked about: neither filler nor a question word."""
+        return not self._filler(word) and not any(
+            t.startswith(QUESTION_WORD_PREFIX) for t in self._terms.of_words([word]))
 
     def _filler(self, word: str) -> bool:
         """A word that carries no question of its own: a stopword or a word of small talk."""

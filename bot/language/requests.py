@@ -16,7 +16,7 @@ is not a request: it may be the adjective of a question ("Russian CEC").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 from babel import Locale
@@ -50,6 +50,9 @@ _POLITE = {
 # prepositions and polite words that make a bare name a request ("in English", "English,
 # please", «на русском»); the adverb (по-русски) is one by itself
 _MARKERS = frozenset(["in", "please", "на", "по", "па", "пожалуйста", "ласка"])
+# the prepositions before the language a conversation is held in ("switching to English",
+# "asks in English", «перайду на беларускую», «по-русски»)
+_MEDIUM = frozenset(["in", "into", "to", "на", "по", "па"])
 
 
 def _forms(name: str, lang: str) -> dict[str, bool]:
@@ -84,9 +87,19 @@ def _words(table: dict[str, str]) -> list[str]:
     return [w for words in table.values() for w in words.split()]
 
 
+def _english_forms(verb: str) -> set[str]:
+    """A regular English verb's -s, -ing and -ed forms (a final silent e dropped before -ing
+    and -ed: writing, changed)."""
+    base = verb[:-1] if verb.endswith("e") else verb
+    return {verb, verb + ("es" if verb.endswith(("ch", "sh", "s", "x")) else "s"),
+            base + "ing", base + "ed"}
+
+
 def request_words() -> frozenset[str]:
-    """The words of a request besides the language's name (typo repair must leave them)."""
-    return frozenset(_words(_SPEECH) + _words(_POLITE))
+    """The words of a request besides the language's name, and the English verbs' inflected
+    forms (typo repair must leave them: "switching" is not "watching")."""
+    english = {f for w in _SPEECH["en"].split() for f in _english_forms(w)}
+    return frozenset(_words(_SPEECH) + _words(_POLITE)) | english
 
 
 @cache
@@ -115,3 +128,24 @@ def requested_language(words: Iterable[str], filler: Callable[[str], bool]) -> s
         elif not (stem in polite or filler(word)):
             return None
     return next(iter(codes)) if len(codes) == 1 and marked else None
+
+
+def medium_words(words: Sequence[str], content: Callable[[str], bool]) -> frozenset[int]:
+    """The positions of the words that name the language a message is written or wanted in
+    rather than anything it asks about: a language's adverb (по-русски, па-беларуску), or its
+    name after a preposition of medium when no content word follows ("sorry, switching to
+    English — who…", «перайду на беларускую», but not "in Russian elections"), with that
+    preposition and a verb of speech before it."""
+    names = language_names()
+    speech, _ = _request_stems()
+    found: set[int] = set()
+    for i, word in enumerate(words):
+        entry = names.get(tx.plain_u(word))
+        if entry is None or i == 0 or words[i - 1] not in _MEDIUM:
+            continue
+        after = words[i + 1] if i + 1 < len(words) else None
+        if entry[1] or after is None or not content(after) or tx.stem(after) in speech:
+            found.update((i - 1, i))
+            if i > 1 and tx.stem(words[i - 2]) in speech:
+                found.add(i - 2)
+    return frozenset(found)
