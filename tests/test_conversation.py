@@ -131,7 +131,7 @@ def test_a_message_about_something_else_is_not_asked_to_be_rephrased(
     reply = own_conversation.ask(unrelated, chosen="en")
     assert reply.kind == on_topic.kind == "none"
     assert "rephras" in on_topic.body and "rephras" not in reply.body
-    assert "outside what I can answer" in reply.body
+    assert "not something I can help with" in reply.body
 
 
 def test_a_bare_year_is_not_a_message_about_something_else(

@@ -86,3 +86,16 @@ def test_a_people_s_adjective_before_a_noun_stays_asked_about(
         w.startswith(("polish", "литов", "польск")) for w in analysis.words)
     assert not {t for t in analysis.terms} <= set(matcher.analyse(
         message.replace("Polish ", "").replace("литовских ", "").replace("польскімі ", "")).terms)
+
+
+@pytest.mark.parametrize("message", [
+    "Як перакласці «назіральнік» на літоўскую?", "Как перевести «наблюдатель» на латышский?",
+    "How do you say «назіральнік» in Lithuanian?",
+])
+def test_a_language_words_are_translated_into_stays_asked_about(
+        own_conversation: Conversation, message: str) -> None:
+    analysis = own_conversation.matcher.analyse(message)
+    assert len(analysis.terms) > len(own_conversation.matcher.analyse(
+        message.rsplit(" ", 2)[0]).terms) or any(
+        t.startswith(("@lithuania", "@latvia", "литов", "латыш", "lithuan"))
+        for t in analysis.terms)

@@ -358,7 +358,7 @@ def test_texts_are_held_and_written_in_shuffled_batches(tmp_path: Path) -> None:
 def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversation) -> None:
     from bot.conversation import privacy
 
-    assert "ботом 30 дней" in privacy(conversation, "ru", 90, 30).body
+    assert "ботом в течение 30 дней" in privacy(conversation, "ru", 90, 30).body
     assert "ботам 365 дзён" in privacy(conversation, "be", 90).body
     assert "goes unused for 365 days is deleted" in privacy(conversation, "en", 90).body
 

@@ -208,14 +208,16 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     if (alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING
             and not switch):
         return alone  # "and who invites observers at all?" reads well on its own
+    # a pronoun beside a name of its own still points back when the message alone finds
+    # nothing, or only an answer that lacks what was asked ("and since when has the CEC been
+    # in it?" after ACEEEO); "did you mean" choices are already on its subject
+    pointing = bool(names) and not switch and cue == "pronoun" and alone.status in (
+        "none", "partial")
     if not names:
         tries = [context.names]
     elif switch:
         tries = [context.topic, context.names]
-    elif cue == "pronoun" and alone.status in ("none", "partial"):
-        # a pronoun beside a name of its own still points back when the message alone finds
-        # nothing, or only an answer that lacks what was asked ("and since when has the CEC
-        # been in it?" after ACEEEO); "did you mean" choices are already on its subject
+    elif pointing:
         tries = [context.names]
     else:
         return alone
@@ -255,9 +257,9 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
             return replace(m, followup=True)
         if m.status == "partial" and partial is None:
             partial = replace(m, followup=True)
-    if alone.status == "answer" or partial is None or (names and alone.status == "partial"):
+    if alone.status == "answer" or partial is None or (pointing and alone.status == "partial"):
         # (a message with a name of its own that still finds only what lacks a fact keeps its
-        # own reading: what the pronoun adds did not help)
+        # own reading when what the pronoun adds did not help)
         return alone
     return partial
 

@@ -132,14 +132,14 @@ class Conversation(Pages):
             # TRANSLATORS: first line above the last answer shown again, when the user asked
             # about it ("where is that from?", "what do you mean?", "shorter, please").
             return replace(self.entry(match.entry_id, lang, score=match.score),
-                           caveat=tr.gettext("Here is that answer again; its sources are "
-                                             "listed under it."))
+                           caveat=tr.gettext("This is the answer I have; here it is again, "
+                                             "with its sources below it."))
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
             # TRANSLATORS: first line above an answer close to, but not exactly, what was asked.
-            caveat = tr.gettext("I can't answer exactly that. Here is the closest answer my "
-                                "sources give:")
+            caveat = tr.gettext("I can't answer exactly that, but here is the closest answer I "
+                                "can give from my sources:")
             # a related question pressed under it is a label, as under "did you mean"
             ref = new_ref()
             return replace(self.entry(match.entry_id, lang, score=match.score, ref=ref),
@@ -191,7 +191,7 @@ class Conversation(Pages):
             # TRANSLATORS: the reply to a message about something else entirely (the weather,
             # sport, a recipe): no "try rephrasing", which would not help.
             return tr.gettext(
-                "Sorry, that is outside what I can answer. My sources cover only the "
+                "Sorry, that's not something I can help with. My sources cover only the "
                 "international cooperation of Belarus's Central Election Commission and "
                 "election observation (ENEMO, the OSCE, ACEEEO and others). Browse the topics "
                 "to see what you can ask about.")

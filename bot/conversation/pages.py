@@ -109,7 +109,7 @@ class Pages:
             "Election Commission (CEC) and its international ties (ACEEEO, the election "
             "commissions of the CIS countries, the OSCE, Russia's CEC), and the observer "
             "network ENEMO.\n\n"
-            "Ask in your own words, in Belarusian, Russian or English, or browse the topics.")
+            "Ask in your own words (in Belarusian, Russian or English), or browse the topics.")
 
     def start(self, lang: str) -> Reply:
         """The greeting a new user sees."""

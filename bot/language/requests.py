@@ -53,6 +53,9 @@ _MARKERS = frozenset(["in", "please", "на", "по", "па", "пожалуйс�
 # the prepositions before the language a conversation is held in ("switching to English",
 # "asks in English", «перайду на беларускую», «по-русски»)
 _MEDIUM = frozenset(["in", "into", "to", "на", "по", "па"])
+# the beginnings of the verbs and nouns of translating: a language after them is where a text
+# goes ("how do you say «выбарчая камісія» in Polish?" is a question about words)
+_TRANSLATING = ("translat", "перев", "перакла", "say")
 
 
 def _forms(name: str, lang: str) -> dict[str, bool]:
@@ -139,6 +142,8 @@ def medium_words(words: Sequence[str], content: Callable[[str], bool]) -> frozen
     names = language_names()
     speech, _ = _request_stems()
     found: set[int] = set()
+    if any(w.startswith(_TRANSLATING) for w in words):
+        return frozenset()
     for i, word in enumerate(words):
         entry = names.get(tx.plain_u(word))
         if entry is None or i == 0 or words[i - 1] not in _MEDIUM:
