@@ -520,3 +520,20 @@ def test_when_as_a_question_word_still_asks_for_a_date(matcher: Matcher, questio
 def test_a_verb_of_speech_in_a_relative_clause_asks_no_content(matcher: Matcher,
                                                                question: str) -> None:
     assert "@reported" not in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "Who coordinates Nordic Vote Watch?", "Кто координирует НВВ?", "Хто каардынуе НВВ?",
+    "Who was the coordinator of NVW?", "Кто координатор НВВ?", "Хто каардынатар НВВ?",
+])
+def test_who_coordinates_asks_for_a_person_the_answer_lacks(matcher: Matcher,
+                                                            question: str) -> None:
+    assert "@head" in matcher.analyse(question).terms
+    assert matcher.match(question).status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "Насколько часто НВВ наблюдает за выборами?", "Наколькі часта НВВ назірае за выбарамі?",
+])
+def test_an_adverb_of_degree_asks_no_number(matcher: Matcher, question: str) -> None:
+    assert "@q-how-many" not in _asks(matcher, question)
