@@ -500,6 +500,8 @@ def test_a_negation_that_is_no_contrast_keeps_its_words(matcher: Matcher, questi
     "How did the vote go for NVW when its observers arrived?",
     "Who chaired the PKM when the charter was adopted?",
     "Did NVW observe in Finland when the PKM asked it to?",
+    "When NVW observers arrive in a country, who invites them?",
+    "When the PKM holds a seminar, which experts come?",
 ])
 def test_when_opening_a_clause_of_time_asks_no_date(matcher: Matcher, question: str) -> None:
     assert "@q-when" not in _asks(matcher, question)
@@ -508,6 +510,7 @@ def test_when_opening_a_clause_of_time_asks_no_date(matcher: Matcher, question: 
 @pytest.mark.parametrize("question", [
     "When did NVW observe in Finland?", "Since when has the PKM had 12 members?",
     "Who invited NVW, and when?", "NVW observed in Finland — when?",
+    "When and where did NVW observe?", "When NVW was founded, and who founded it?",
 ])
 def test_when_as_a_question_word_still_asks_for_a_date(matcher: Matcher, question: str) -> None:
     assert "@q-when" in _asks(matcher, question)

@@ -87,6 +87,7 @@ SPEAKER = frozenset({"i", "we", "я", "мы"})
 AUXILIARIES = DO_FORMS | {"is", "are", "was", "were", "has", "have", "had", "can", "could",
                           "will", "would", "should", "may", "might", "must"}
 WHEN = "when"
+WH_WORDS = frozenset({"what", "which", "who", "whom", "whose", "where", "why", "how"})
 COORDINATORS = frozenset({"and", "or", "but", "since", "until", "till", "from"})
 # the relative pronouns that open a clause describing a noun («ЦВК, пра якую кажуць»): a verb
 # after one belongs to that clause
@@ -261,7 +262,7 @@ def _contrasted(words: Sequence[str]) -> set[int]:
 
 def _clauses_of_time(words: Sequence[str], is_question_word: Callable[[str], bool]) -> set[int]:
     """The positions of an English "when" that opens a clause of time (see above)."""
-    if WHEN not in words[1:]:
+    if WHEN not in words:
         return set()
     opened = False
     found: set[int] = set()
@@ -269,6 +270,12 @@ def _clauses_of_time(words: Sequence[str], is_question_word: Callable[[str], boo
         if word == WHEN and opened and words[i - 1] not in COORDINATORS:
             found.add(i)
         opened = opened or (i == 0 and word in AUXILIARIES) or is_question_word(word)
+    # an opening "when" that no auxiliary follows, before a question of its own ("When CEC
+    # members travel abroad, which countries…?"), opens a clause of time too
+    if words[0] == WHEN and len(words) > 1 and words[1] not in AUXILIARIES and any(
+            (w in WH_WORDS or is_question_word(w)) and words[j - 1] not in COORDINATORS
+            for j, w in enumerate(words[1:-1], start=1)):
+        found.add(0)
     return found
 
 
