@@ -540,3 +540,16 @@ def test_who_coordinates_asks_for_a_person_the_answer_lacks(matcher: Matcher,
 ])
 def test_an_adverb_of_degree_asks_no_number(matcher: Matcher, question: str) -> None:
     assert "@q-how-many" not in _asks(matcher, question)
+
+
+@pytest.mark.parametrize("question", [
+    "If I wrote for a newspaper in Chile, in which countries would I say NVW observes?",
+    "Hypothetically, if a reporter from Peru asked, in which countries does NVW observe?",
+    "Если бы я был журналистом из Чили, в каких странах наблюдает НВВ?",
+    "Калі б я быў журналістам з Перу, у якіх краінах назірае НВВ?",
+])
+def test_an_opening_condition_states_a_supposition_and_asks_nothing(matcher: Matcher,
+                                                                    question: str) -> None:
+    # the place of the condition is the asker's, not one the answer must hold
+    match = matcher.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-countries")

@@ -361,7 +361,7 @@ class Reader:
         asking: list[str] = []  # the words of the asking sentences
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
-        for sentence in split_sentences(question):
+        for sentence in _conditions_apart(split_sentences(question)):
             ws = self._read_sentence(sentence, capitals)
             if not ws:
                 continue
@@ -482,6 +482,26 @@ def _polar(focus: Sequence[str]) -> bool:
     question without an interrogative word ("Has the CEC been in ACEEEO since 2005?", «ЦИК в
     ACEEEO с 2005 года?») asks to confirm what it says."""
     return bool(focus) and not any(t.startswith(QUESTION_WORD_PREFIX) for t in focus)
+
+
+# a sentence that opens with a condition ("If I ran an NGO in Poland, whom would I write
+# to?", «Если бы я был наблюдателем из Казахстана, кто бы меня пригласил?»): the condition up to
+# its comma states a supposition, as a sentence before the question does
+_CONDITION_RE = re.compile(r"^\s*(?:(?:hypothetically|suppose|say|so|and|but|а|и|і|но|але)[\s,]+)?"
+                          r"(?:if|suppose|supposing|imagine|если|допустим|предположим|калі\s+б"
+                          r"|дапусцім|уявіце)\b[^,?]*,", re.IGNORECASE)
+
+
+def _conditions_apart(sentences: list[str]) -> list[str]:
+    """The sentences with an opening condition set apart as a sentence of its own."""
+    out = []
+    for sentence in sentences:
+        condition = _CONDITION_RE.match(sentence)
+        if condition and sentence[condition.end():].strip():
+            out += [condition.group().rstrip(",") + ".", sentence[condition.end():].strip()]
+        else:
+            out.append(sentence)
+    return out
 
 
 def split_sentences(text: str) -> list[str]:
