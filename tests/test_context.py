@@ -386,6 +386,19 @@ def test_a_follow_up_the_last_answer_already_answers_says_so(
         0].caveat is None
 
 
+@pytest.mark.parametrize("message", [
+    "Where does ENEMO observe elections?", "В каких странах ENEMO наблюдает за выборами?",
+])
+def test_a_question_that_reads_on_its_own_is_not_said_to_be_answered_already(
+        own_conversation: Conversation, message: str) -> None:
+    # the same question again, read on its own, lands on the last entry: it is answered
+    # again, not told that the last answer already said it
+    first = own_conversation.respond("Where does ENEMO observe elections?")
+    again = own_conversation.respond(message, context=first.context)
+    assert [r.entry_id for r in again.replies] == ["enemo-countries"]
+    assert again.replies[0].caveat is None
+
+
 @pytest.mark.parametrize("follow_up", ["and in what year?", "а в каком году?", "when?"])
 def test_the_closest_answer_to_a_follow_up_is_the_last_answer(
         own_conversation: Conversation, follow_up: str) -> None:

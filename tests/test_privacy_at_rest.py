@@ -359,7 +359,7 @@ def test_privacy_page_tells_when_an_unused_choice_goes(conversation: Conversatio
     from bot.conversation import privacy
 
     assert "ботом в течение 30 дней" in privacy(conversation, "ru", 90, 30).body
-    assert "ботам 365 дзён" in privacy(conversation, "be", 90).body
+    assert "ботам на працягу 365 дзён" in privacy(conversation, "be", 90).body
     assert "goes unused for 365 days is deleted" in privacy(conversation, "en", 90).body
 
 

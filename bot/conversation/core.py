@@ -75,8 +75,12 @@ class Conversation(Pages):
         replies = tuple(self._part(self.reply(m, lang)) if i and m.status == "none"
                         else self.reply(m, lang) for i, m in enumerate(matches))
         if context is not None:
+            # (only a follow-up read with the last answer's subject: a message that reads on
+            # its own, "members" or the same question again, is no question that answer
+            # already settled)
             replies = tuple(self._repeated(r) if r.kind == "answer" and r.caveat is None
-                            and r.entry_id == context.entry_id else r for r in replies)
+                            and m.followup and r.entry_id == context.entry_id else r
+                            for r, m in zip(replies, matches, strict=True))
         return Turn(replies, matches, context_after(self.matcher, matches, context))
 
     def _repeated(self, reply: Reply) -> Reply:
