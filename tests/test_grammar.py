@@ -553,3 +553,16 @@ def test_an_opening_condition_states_a_supposition_and_asks_nothing(matcher: Mat
     # the place of the condition is the asker's, not one the answer must hold
     match = matcher.match(question)
     assert (match.status, match.entry_id) == ("answer", "nvw-countries")
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("What questions did the NVW observers ask?", True),
+    ("Which questions were put to the PKM?", True),
+    ("Какие вопросы задавали наблюдатели НВВ?", True),
+    ("What questions can I ask you about NVW?", False),
+    ("Which questions does the charter answer?", False),
+])
+def test_which_questions_were_asked_asks_for_what_was_discussed(matcher: Matcher,
+                                                                question: str,
+                                                                asked: bool) -> None:
+    assert ("@discussed" in matcher.analyse(question).terms) is asked

@@ -27,14 +27,17 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   what was said, replied, written (reported) or asked (discussed) — which an answer must
   quote. A question put to the bot ("what can you tell me", «что скажете») asks nothing of
   the kind, nor does «что» as the conjunction "that" («говорят, что…»), which follows its
-  verb.
+  verb. "Which questions did they ask?" («какие вопросы задавали») asks what was discussed.
 - **A contrast that negates one member** ("not ENEMO but the OSCE", «не ЕНЕМО, а ОБСЕ», «не
   ENEMO, а АБСЕ»): the words between the negation and the adversative conjunction are what
   the message does not ask about.
 - **"When" as a conjunction** ("how did that work out for ENEMO when it wrote?", "who headed
   the network when the requests went unanswered?"): in an English question already opened by
   a question word or an auxiliary, a later "when" that no coordinating conjunction precedes
-  opens a clause of time and asks nothing.
+  opens a clause of time and asks nothing; so does an opening "when" that no auxiliary
+  follows, before a question word of its own ("When NVW observers arrive, who invites them?").
+- **An opening condition** ("If I ran an NGO in Poland, …?", «Если бы…, …?», «Калі б…, …?»)
+  states a supposition (reading.py sets it apart as a sentence before the question).
 - **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
   preposition of place or source is where the message read something, not the website asked
   for.
@@ -112,6 +115,11 @@ SAY_VERBS = ("say", "said", "tell", "told", "repl", "answer", "respond", "write"
 ASK_VERBS = ("ask", "inquir", "enquir", "спрашивал", "спросил", "интересовал", "пытаў",
              "пыталі", "пытала", "спытаў", "спыталі", "спытала", "цікавіл")
 COMMUNICATION_VERBS = SAY_VERBS + ASK_VERBS
+# "which questions did they ask" («какие вопросы задавали», «якія пытанні задавалі»): an
+# interrogative determiner before the noun "question" with the light verb that asks it
+QUESTION_NOUNS = ("question", "вопрос", "пытанн")
+ASK_LIGHT_VERBS = ("ask", "pose", "put", "задава", "задал", "задаў", "задавал")
+WHICH_WORDS = frozenset({"what", "which", "какие", "какой", "які", "якія", "якое"})
 # the second person (the bot addressed: "what can you tell me") and the objects of an
 # imperative "tell me" / «скажи нам»
 ADDRESSEE = frozenset({"you", "your", "me", "us", "вы", "ты", "вам", "тебе", "вас", "тебя",
@@ -315,6 +323,10 @@ def _content_asked(words: Sequence[str]) -> str | None:
     sentence, being elsewhere mostly the conjunction "that"."""
     if ADDRESSEE.intersection(words):
         return None
+    if any(w in WHICH_WORDS and words[i + 1].startswith(QUESTION_NOUNS)
+           for i, w in enumerate(words[:-1])) and any(
+            w.startswith(ASK_LIGHT_VERBS) for w in words):
+        return DISCUSSED
     start = next((i for i, w in enumerate(words) if w not in WHAT_LEADERS), len(words))
     at = start if start < len(words) and words[start] in WHAT_WORDS else None
     if at is None and "what" in words:
