@@ -84,7 +84,6 @@ WHERE = QUESTION_WORD_PREFIX + "where"
 NEGATIONS = frozenset({"not", "не", "ні"})
 ADVERSATIVES = frozenset({"but", "а"})
 CONTRAST_WINDOW = 2
-SPEAKER = frozenset({"i", "we", "я", "мы"})
 # the English auxiliaries that open a yes/no question, the subordinating "when", and the
 # conjunctions after which it asks again ("who invites them, and when?")
 AUXILIARIES = DO_FORMS | {"is", "are", "was", "were", "has", "have", "had", "can", "could",
@@ -119,11 +118,12 @@ COMMUNICATION_VERBS = SAY_VERBS + ASK_VERBS
 # interrogative determiner before the noun "question" with the light verb that asks it
 QUESTION_NOUNS = ("question", "вопрос", "пытанн")
 ASK_LIGHT_VERBS = ("ask", "pose", "put", "задава", "задал", "задаў", "задавал")
-WHICH_WORDS = frozenset({"what", "which", "какие", "какой", "які", "якія", "якое"})
 # the second person (the bot addressed: "what can you tell me") and the objects of an
 # imperative "tell me" / «скажи нам»
 ADDRESSEE = frozenset({"you", "your", "me", "us", "вы", "ты", "вам", "тебе", "вас", "тебя",
                        "ваш", "твой", "мне", "нам", "табе", "цябе", "ваша", "твая", "мяне"})
+# the personal pronouns after which a negation is the answer particle («не, я пра…», "no, we…")
+PERSONAL = ADDRESSEE | {"i", "we", "я", "мы"}
 REPORTED = SYN_PREFIX + "reported"
 DISCUSSED = SYN_PREFIX + "discussed"
 # (what these add is what the question word and its verb ask, not another thing named)
@@ -164,9 +164,7 @@ NAME_WINDOW = 2
 def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
     """The terms of one sentence's words, read with the rules above: how questions and the
     base's own phrasings are both read, so that they compare alike."""
-    def is_question_word(word: str) -> bool:
-        return any(t.startswith(QUESTION_WORD_PREFIX) for t in terms.of_words([word]))
-    plain = recall_names(plain_words(words, is_question_word), terms)
+    plain = recall_names(plain_words(words, terms.is_question_word), terms)
     return asked_terms(words, terms.of_words(plain))
 
 
@@ -255,7 +253,7 @@ def _contrasted(words: Sequence[str]) -> set[int]:
     personal pronoun is the answer particle («не, я пра…»)."""
     drop: set[int] = set()
     for i, word in enumerate(words):
-        if word not in NEGATIONS or (i + 1 < len(words) and words[i + 1] in ADDRESSEE | SPEAKER):
+        if word not in NEGATIONS or (i + 1 < len(words) and words[i + 1] in PERSONAL):
             continue
         if i > 0 and words[i - 1] in ADVERSATIVES:
             if len(words) - i - 1 <= CONTRAST_WINDOW:
@@ -323,7 +321,7 @@ def _content_asked(words: Sequence[str]) -> str | None:
     sentence, being elsewhere mostly the conjunction "that"."""
     if ADDRESSEE.intersection(words):
         return None
-    if any(w in WHICH_WORDS and words[i + 1].startswith(QUESTION_NOUNS)
+    if any(w in WHICH and words[i + 1].startswith(QUESTION_NOUNS)
            for i, w in enumerate(words[:-1])) and any(
             w.startswith(ASK_LIGHT_VERBS) for w in words):
         return DISCUSSED

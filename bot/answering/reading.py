@@ -423,8 +423,7 @@ class Reader:
 
     def _content(self, word: str) -> bool:
         """A word that says what is asked about: neither filler nor a question word."""
-        return not self._filler(word) and not any(
-            t.startswith(QUESTION_WORD_PREFIX) for t in self._terms.of_words([word]))
+        return not self._filler(word) and not self._terms.is_question_word(word)
 
     def _filler(self, word: str) -> bool:
         """A word that carries no question of its own: a stopword or a word of small talk."""

@@ -100,6 +100,10 @@ class Terms:
         self.name_heads = name_heads(lex.synonyms, self.stopwords,
                                      partial(Terms.of_words, self))
 
+    def is_question_word(self, word: str) -> bool:
+        """Whether a word, read alone, is a question word (what, когда, дзе...)."""
+        return any(t.startswith(QUESTION_WORD_PREFIX) for t in self.of_words([word]))
+
     def of_words(self, words: list[str]) -> list[str]:
         """Content terms of already-repaired words: synonyms mapped, filler dropped."""
         # Most words start no longer phrase (filler, small talk, synonym): such a word gives a
