@@ -740,6 +740,14 @@ def test_a_city_that_names_a_country_is_the_country() -> None:
     assert ("восток",) not in table
 
 
+@pytest.mark.parametrize("name", ["center", "центр", "knox", "monticello", "petersburg",
+                                  "питерсберг", "beulah", "vincennes", "marengo"])
+def test_a_town_told_apart_by_its_state_is_no_place(name: str) -> None:
+    # ("Center, North Dakota", «Центр, Северная Дакота»: a zone's border town, whose name is
+    # mostly a common word or a better-known city's)
+    assert (name,) not in place_names([])
+
+
 NAMES = """\
   - key: nvw
     kind: name

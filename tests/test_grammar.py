@@ -246,14 +246,27 @@ def test_a_name_called_by_its_head_and_another_word_names_it(matcher: Matcher,
 
 
 @pytest.mark.parametrize("question", [
-    # the head alone, another word across a preposition before it, or a word between
+    # a definite description: the head alone, or with an adjective of the lexicon before it
     "How many countries are in the league?", "Сколько стран в лиге?",
-    "Колькі краін у лізе?", "Is there a northern hockey league?",
+    "Колькі краін уваходзіць у лігу?", "What does that international league actually do?",
+    "Про лигу: она государственная?", "Гэтая ліга — што яна сабой уяўляе?",
+    "Какие страны входят в эту международную лигу?",
+])
+def test_the_head_alone_names_the_one_organisation_it_heads(matcher: Matcher,
+                                                            question: str) -> None:
+    assert "@nvl" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    # a word the lexicon does not know, a place or another name modifies the head
+    "Is there a northern hockey league?", "Есть ли в Исландии футбольная лига?",
+    "Does the league of Iceland hold elections?", "Кто входит в лигу Норвегии?",
+    "Што робіць ліга Ісландыі?", "Is the Norwegian league independent?",
     # a head that several names share (the OSCE's, ENEMO's, ACEEEO's "organization")
     "Какие организации по безопасности есть в Европе?",
 ])
-def test_a_head_without_its_name_s_words_beside_it_names_nothing(matcher: Matcher,
-                                                                 question: str) -> None:
+def test_a_head_modified_by_something_else_names_nothing(matcher: Matcher,
+                                                         question: str) -> None:
     terms = matcher.analyse(question).terms
     assert "@nvl" not in terms and "@osce" not in terms
 
@@ -566,3 +579,64 @@ def test_which_questions_were_asked_asks_for_what_was_discussed(matcher: Matcher
                                                                 question: str,
                                                                 asked: bool) -> None:
     assert ("@discussed" in matcher.analyse(question).terms) is asked
+
+
+LEAGUE = """\
+    topic: league
+    title: "The league"
+    entries:
+      - id: league-about
+        questions:
+          en: ["What is the League of Northern Voters?"]
+          ru: ["Что такое Северная лига избирателей?"]
+          be: ["Што такое Паўночная ліга выбаршчыкаў?"]
+        answer: "According to its statute, the League of Northern Voters is a federation of
+          voters' clubs that holds a congress every year."
+        sources: [{title: "The statute"}]
+        subject: [League of Northern Voters]
+      - id: league-members
+        questions:
+          en: ["Which clubs are members of the League of Northern Voters?"]
+          ru: ["Какие клубы входят в Северную лигу избирателей?"]
+          be: ["Якія клубы ўваходзяць у Паўночную лігу выбаршчыкаў?"]
+        answer: "According to its statute, the League of Northern Voters has two member clubs:
+          the Harbour Club and the Fjord Club."
+        sources: [{title: "The statute"}]
+        subject: [League of Northern Voters]
+    """
+# the league's name holds a place: its full form in every language
+LEAGUE_NAME = NAME_GROUP.replace('"league of northern voters",',
+                                 '"league of northern voters", "league of voters of iceland",')
+
+
+@pytest.fixture(scope="module")
+def league(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("league"), {"league.yaml": LEAGUE},
+                                   LEAGUE_NAME)
+
+
+@pytest.mark.parametrize("question", [
+    "The league of voters from Iceland — which clubs are members of it?",
+    "Which Icelandic clubs are members of the League of Voters of Iceland?",
+])
+def test_a_place_of_the_name_s_full_form_is_said_by_the_name(league: Matcher,
+                                                             question: str) -> None:
+    # (the members' answer never says "Iceland"; the league's full name does)
+    match = league.match(question)
+    assert (match.status, match.entry_id) == ("answer", "league-members")
+
+
+@pytest.mark.parametrize("first,then", [
+    ("Which clubs are members of the League of Northern Voters?",
+     "And what is this league, actually?"),
+    ("Какие клубы входят в Северную лигу избирателей?", "А что это вообще за лига?"),
+    ("Якія клубы ўваходзяць у Паўночную лігу выбаршчыкаў?", "А што гэта ўвогуле за ліга?"),
+])
+def test_a_question_about_the_last_answer_s_own_name_asks_anew(league: Matcher, first: str,
+                                                               then: str) -> None:
+    # not the last question again ("members") about it: what the league is
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(league, first, None)
+    assert shown[0].entry_id == "league-members"
+    (match,) = understand(league, then, context_after(league, shown, None))
+    assert (match.status, match.entry_id) == ("answer", "league-about")

@@ -204,7 +204,10 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
     # a new name and little else: "а ENEMO?", "what about the OSCE?", "what did it mean for
     # ENEMO?" — the last question asked again about another subject
-    switch = bool(names) and len(others) <= SWITCH_WORDS and (not asks or cue in POINTING)
+    # (a question about the last answer's own name asks about it anew, not what was last
+    # asked: «а што гэта за асацыяцыя?» after ACEEEO's members)
+    switch = bool(names) and len(others) <= SWITCH_WORDS and (not asks or (
+        cue in POINTING and bool(set(names) - set(context.names))))
     if (alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING
             and not switch):
         return alone  # "and who invites observers at all?" reads well on its own

@@ -15,10 +15,13 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   краінах», "to which cities"): a preposition of place or direction, an interrogative
   determiner and a noun of place, with at most one word between ("in which European
   countries"), ask the same as "where" — but "with which country" asks for a partner.
-- **A name of several words called by its head noun and one of its other words**
-  ("some European association", «европейская сеть наблюдателей», «асацыяцыя арганізатараў»):
-  the head noun of a name (see terms.name_head) with the name's other words next to it
-  names the organisation, as people recall a long name by its core.
+- **A name of several words called by its head noun** ("some European association",
+  «европейская сеть наблюдателей», «асацыяцыя арганізатараў», "the network", «про
+  ассоциацию»): the head noun of a name (see terms.name_head) that no other name of the base
+  has names the organisation, as people recall a long name by its core or refer to it by a
+  definite description — with the name's other words next to it, or alone, unless a name, a
+  place or a word the lexicon does not know modifies it ("the NVW network", «социальная
+  сеть», «комиссия России»).
 - **Who did a deed that has a doer** ("who signed it", «кто его подписал»): the question asks
   for the signatory, whatever words stand between "who" and the verb.
 - **What someone said or asked** ("what did the experts say?", «что ответил МИД?», «што
@@ -47,7 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.answering.terms import QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
+from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.language import text as tx
 
 # the particles that make a question word indefinite (ru, be), after or before it
@@ -191,23 +194,43 @@ def recall_names(words: Sequence[str], terms: Terms) -> list[str]:
                 if any(name in found[j] for j in (i - 1, i + 1) if 0 <= j < len(words)):
                     out[i] = None
                 continue
-            near = _modifiers(words, found, i, others)
-            if near:
-                out[i] = word
-                named.add(name)
-                for j in near:
-                    out[j] = None
+            near = _modifiers(words, found, i, others, terms.kinds)
+            if near is None or (not near and not _definite(words, found, i, terms.kinds)):
+                continue
+            out[i] = word
+            named.add(name)
+            for j in near:
+                out[j] = None
     return [w for w in out if w is not None]
 
 
+def _definite(words: Sequence[str], found: Sequence[list[str]], head: int,
+              kinds: dict[str, str]) -> bool:
+    """Whether a head noun without its name's other words is a definite description of the
+    one organisation it heads ("the network", «эта ассоциация», «про ассоциацию»): so unless
+    its complement names something else ("the commissions *of the CIS*", «комиссия *России*»),
+    looked for over a noun of place ("of the CIS countries")."""
+    for k in range(head + 1, len(words)):
+        if found[k] and not words[k].startswith(PLACE_NOUNS):
+            return not any(kinds.get(t) in NAMED_KINDS for t in found[k])
+    return True
+
+
+def _specific(ts: Sequence[str], kinds: dict[str, str]) -> bool:
+    """Whether a word's terms name something of their own: a name, a place, or a word the
+    lexicon does not know (a stem)."""
+    return any(not t.startswith(SYN_PREFIX) or kinds.get(t) in NAMED_KINDS for t in ts)
+
+
 def _modifiers(words: Sequence[str], found: Sequence[list[str]], head: int,
-               others: frozenset[str]) -> list[int] | None:
+               others: frozenset[str], kinds: dict[str, str]) -> list[int] | None:
     """Where the other words of a name stand around its head: each way, the name's words
     that follow on from it, NAME_WINDOW at most; function words may stand between them
     after the head ("network *of* observers"), not before it ("countries *in* the
     association"), and any other word ends the run ("the commission *monitored* the vote").
-    None when a word of another name modifies the head: it names something else ("the
-    *NVW* network", "a *hockey* league")."""
+    None when a name, a place or a word the lexicon does not know modifies the head: it names
+    something else ("the *NVW* network", "a *hockey* league", «*социальная* сеть»); an
+    adjective of the lexicon does not ("that *international* network")."""
     near: list[int] = []
     for step in (-1, 1):
         j = head + step
@@ -217,7 +240,7 @@ def _modifiers(words: Sequence[str], found: Sequence[list[str]], head: int,
                     break
             elif found[j][0] in others:
                 near.append(j)
-            elif step < 0 and j == head - 1:
+            elif step < 0 and j == head - 1 and _specific(found[j], kinds):
                 return None
             else:
                 break

@@ -147,15 +147,18 @@ class Grounder:
                  kinds: Mapping[str, str], weight: Callable[[str], float],
                  derived_subject: Callable[[str], frozenset[str]],
                  phrasing_words: Callable[[str], Iterable[str]],
-                 phrase_terms: Callable[[list[str]], list[str]]) -> None:
+                 phrase_terms: Callable[[list[str]], list[str]],
+                 name_places: Mapping[str, frozenset[str]]) -> None:
         """`derived_subject`: an entry's subject derived from its phrasings (the matcher
         derives every entry's at once, see index.derived_subjects); `phrasing_words`: the
         words of its phrasings, as the index keeps them; `phrase_terms`: the terms of phrases
-        of several words in a text's words."""
+        of several words in a text's words; `name_places`: the places each name's full form
+        holds (ENEMO's "European")."""
         self._entries = entries
         self._derived_subject = derived_subject
         self._phrasing_words = phrasing_words
         self._phrase_terms = phrase_terms
+        self._name_places = name_places
         self._phrasings_of = phrasings_of
         self._entry_terms = entry_terms
         self._co_occur = co_occur
@@ -360,7 +363,9 @@ class Grounder:
         total = sum(self._weight(t) for t in terms if not t.startswith("@q-")) or 1.0
         if sum(self._weight(t) for t in off_topic) < TOPICAL_SHARE * total:
             off_topic = set()
-        uncovered = sorted({t for t in strict if not (
+        # (an entry that names ENEMO says "European": its full name does)
+        named = {p for t in subject & terms for p in self._name_places.get(t, ())}
+        uncovered = sorted({t for t in strict if t not in named and not (
             self._reports(entry_id, terms) if t == REPORTED else self._covers(facts, t))}
                            | off_topic)
         holds = facts.holds

@@ -96,6 +96,12 @@ class Terms:
         for table in (*lex.smalltalk.values(), *lex.outofscope.values()):
             for lang, phrases in table.items():
                 self.lang_words[lang].update(w for p in phrases for w in p)
+        # each name → the places its full forms hold ("European Network of ...": Europe)
+        self.name_places = {
+            SYN_PREFIX + g.key: held for g in lex.synonyms if g.kind == "name" and (
+                held := frozenset(t for term in g.terms if len(ws := tx.words(term)) > 1
+                                    for w in ws for t in Terms.of_words(self, [w])
+                                    if self.kinds.get(t) == "place"))}
         # each name's head noun → (the name's term, its other words' terms): see name_heads
         self.name_heads = name_heads(lex.synonyms, self.stopwords,
                                      partial(Terms.of_words, self))

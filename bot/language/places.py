@@ -129,10 +129,15 @@ def cities() -> tuple[Place, ...]:
     for zone, code in sorted(get_global("zone_territories").items()):
         if not _is_place(code) or code in _NO_CITIES:
             continue
-        for lang in LANGUAGES:
-            city = get_timezone_location(zone, locale=lang, return_city=True)
-            # ("Center, North Dakota": the part after a comma only tells two cities apart)
-            names.setdefault((zone, code), set()).update(_names(city.split(",")[0], lang))
+        located = [get_timezone_location(zone, locale=lang, return_city=True)
+                   for lang in LANGUAGES]
+        if any("," in city for city in located):
+            # a town that CLDR tells apart by its state ("Center, North Dakota", «Центр,
+            # Северная Дакота», "Petersburg, Indiana") only marks where a zone's border runs;
+            # its name is mostly a common word or a better-known city's
+            continue
+        for lang, city in zip(LANGUAGES, located, strict=True):
+            names.setdefault((zone, code), set()).update(_names(city, lang))
     return tuple(Place(code, frozenset(found)) for (_, code), found in names.items())
 
 
