@@ -973,3 +973,13 @@ def test_how_many_counts_the_noun_not_the_place_before_it(named: Matcher) -> Non
                      "Сколько норвежских членов в ПКМ?"):
         verdicts = {v.entry_id: v for v in named.match(question).verdicts}
         assert "number" in verdicts["pkm-about"].holds, question
+
+
+@pytest.mark.parametrize("question", [
+    "Кто такой этот НВВ?", "Кто такие наблюдатели НВВ?", "Кто такая эта лига?",
+    "Хто такі гэты НВВ?", "Хто такія назіральнікі НВВ?", "Хто такая гэтая ліга?",
+])
+def test_who_is_such_asks_what_someone_is(shipped_lexicon: Matcher, question: str) -> None:
+    # «кто такой», «хто такі» ask what someone is (identity), not who did something
+    terms = shipped_lexicon.analyse(question).terms
+    assert "@q-what" in terms and "@q-who" not in terms
