@@ -378,7 +378,7 @@ def test_a_follow_up_the_last_answer_already_answers_says_so(
     assert first.replies[0].caveat is None
     again = own_conversation.respond("and in which countries exactly?", context=first.context)
     assert [r.entry_id for r in again.replies] == ["enemo-countries"]
-    assert again.replies[0].caveat == "My previous answer already says this; here it is again:"
+    assert again.replies[0].caveat == "Here is my previous answer again, in case it covers this:"
     # another entry after it, or the same one with no context, comes without that line
     other = own_conversation.respond("What is the OSCE?", context=first.context)
     assert other.replies[0].caveat is None

@@ -228,3 +228,19 @@ def test_dialogue_set(conversation: Conversation, dialogues: list[dict[str, obje
     assert multi_ok >= 0.85 * multi
     assert near_bad <= 0.10 * near
     assert oos_bad == 0
+
+
+@pytest.mark.parametrize(("first", "more"), [
+    ("What is ENEMO?", "who else?"), ("What is ENEMO?", "And what else?"),
+    ("Что такое ENEMO?", "а кто ещё?"), ("Что такое ENEMO?", "что еще?"),
+    ("Што такое ENEMO?", "а хто яшчэ?"), ("Што такое ENEMO?", "і дзе яшчэ?"),
+])
+def test_who_else_after_an_answer_says_it_gave_all(conversation: Conversation, first: str,
+                                                   more: str) -> None:
+    # not the answer again as if it were news, nor a decline as off-topic
+    context = conversation.respond(first).context
+    (reply,) = conversation.respond(more, context=context).replies
+    tr = conversation.catalogs[reply.lang]
+    assert reply.kind == "none" and reply.entry_id is None
+    assert reply.body == tr.gettext("My previous answer is all my sources say about this. You "
+                                    "can open a related topic under it, or browse the topics.")

@@ -572,7 +572,8 @@ def test_two_known_words_are_never_joined(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize("question", ["What's NVW's phone number?", "Какой телефон у НВВ?",
-                                      "Які адрас у НВВ?", "How can I contact NVW?"])
+                                      "Які адрас у НВВ?", "How can I contact NVW?",
+                                      "What is the NVW address?", "Where are NVW's addresses?"])
 def test_contact_details_get_the_practical_reply(shipped_lexicon: Matcher,
                                                  question: str) -> None:
     found = shipped_lexicon.match(question)

@@ -603,10 +603,24 @@ LEAGUE = """\
           the Harbour Club and the Fjord Club."
         sources: [{title: "The statute"}]
         subject: [League of Northern Voters]
+      - id: league-joined
+        questions:
+          en: ["Since when has the Harbour Club been a member of the League of Northern Voters?"]
+          ru: ["С какого года Клуб гавани входит в Северную лигу избирателей?"]
+          be: ["З якога года Клуб гавані ўваходзіць у Паўночную лігу выбаршчыкаў?"]
+        answer: "According to its statute, the Harbour Club has been a member of the League of
+          Northern Voters since 2004."
+        sources: [{title: "The statute"}]
+        subject: [League of Northern Voters]
     """
 # the league's name holds a place: its full form in every language
-LEAGUE_NAME = NAME_GROUP.replace('"league of northern voters",',
-                                 '"league of northern voters", "league of voters of iceland",')
+LEAGUE_NAME = NAME_GROUP.replace(
+    '"league of northern voters",',
+    '"league of northern voters", "league of voters of iceland",') + """\
+  - key: harbour
+    kind: name
+    terms: ["harbour club", "клуб гавани", "клуб гавані"]
+"""
 
 
 @pytest.fixture(scope="module")
@@ -640,3 +654,17 @@ def test_a_question_about_the_last_answer_s_own_name_asks_anew(league: Matcher, 
     assert shown[0].entry_id == "league-members"
     (match,) = understand(league, then, context_after(league, shown, None))
     assert (match.status, match.entry_id) == ("answer", "league-about")
+
+
+@pytest.mark.parametrize("text", [
+    "What is the League of Northern Voters and since when is the Harbour Club a member?",
+    "Что такое Северная лига избирателей и с какого года в ней Клуб гавани?",
+    "Што такое Паўночная ліга выбаршчыкаў і з якога года ў ёй Клуб гавані?",
+])
+def test_a_later_question_of_a_message_leaves_out_what_the_first_named(league: Matcher,
+                                                                       text: str) -> None:
+    # the second question names a club of its own but not what it is a member of
+    from bot.answering.dialogue import understand
+    matches = understand(league, text, None)
+    assert [(m.status, m.entry_id) for m in matches] == [
+        ("answer", "league-about"), ("answer", "league-joined")]

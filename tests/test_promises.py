@@ -32,7 +32,7 @@ from .conftest import FIXTURE_KB, FIXTURE_LOCALES
 
 KEY = b"k" * 32
 
-CAVEAT = "I can't answer exactly that, but here is the closest answer I can give from my sources:"
+CAVEAT = "My sources don't answer exactly that. Here is the closest answer they give:"
 CAVEAT_RU = ("Точного ответа на этот вопрос у меня нет. Вот самый близкий ответ из моих "
              "источников:")
 OPINION = ("I don't evaluate elections or anyone involved in them, make predictions, report "

@@ -28,8 +28,8 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
     reply = own_conversation.reply(match)
     assert (reply.kind, reply.entry_id) == ("partial", "enemo-about")
     assert reply.score == match.score > 0
-    assert reply.caveat == ("I can't answer exactly that, but here is the closest answer I can "
-                            "give from my sources:")
+    assert reply.caveat == ("My sources don't answer exactly that. Here is the closest answer "
+                            "they give:")
     # a related question pressed under it ties back to the question asked (learning.py)
     assert reply.ref and len(reply.ref) <= 12
     assert reply.buttons[0] == (Button("Where does ENEMO observe elections?",

@@ -19,7 +19,7 @@ from .fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
 
-CAVEAT = "I can't answer exactly that, but here is the closest answer I can give from my sources:"
+CAVEAT = "My sources don't answer exactly that. Here is the closest answer they give:"
 
 
 async def test_forget_in_a_group_deletes_the_users_choice(api: FakeBotAPI, db: Path,

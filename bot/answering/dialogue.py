@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
-from bot.answering.grammar import ASKED_CONTENT, QUANTIFIERS
+from bot.answering.grammar import ADDITIVE, ASKED_CONTENT, QUANTIFIERS
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX
@@ -45,6 +45,8 @@ _OPENERS = frozenset({
     "is", "are", "was", "were", "does", "do", "did", "has", "have", "can", "will", "which",
     "ли", "есть", "какие", "какой", "какая", "каких", "ці", "ёсць", "які", "якія", "якая", "якіх"})
 _OPENER_SPAN = 3
+# (where a lexicon keeps an additive particle as a word of its own)
+_ADDITIVE_STEMS = frozenset(tx.stem(w) for w in ADDITIVE)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,12 @@ def understand(matcher: Matcher, question: str, context: Context | None) -> tupl
         # each question is read with the one before it as its context ("What is ACEEEO and
         # since when is the CEC in it?")
         m = in_context(matcher, matcher.analyse(part), ctx)
+        if m.status != "answer" and ctx is not None and ctx is not context:
+            # a later question of the same message leaves out what the one before named
+            # ("What is ACEEEO and since when is the CEC a member?": of ACEEEO), even beside
+            # a name of its own
+            joint = matcher.decide(with_terms(m.analysis, ctx.names))
+            m = replace(joint, followup=True) if joint.status == "answer" else m
         matches.append(m)
         ctx = context_after(matcher, (m,), ctx)
     shown: dict[str, Match] = {}
@@ -187,6 +195,12 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # answer itself (before small talk: «спасибо, а откуда это известно?»)
         return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
                      (), "asks about the last answer itself", followup=True, again=True)
+    if context is not None and ADDITIVE.intersection(analysis.words) and all(
+            t.startswith(QUESTION_WORD_PREFIX) or t in _ADDITIVE_STEMS for t in analysis.terms):
+        # "who else?", «а что ещё?»: more of what the last answer gave, which is all the
+        # sources say (not that answer again as if it were news, nor a decline as off-topic)
+        return Match("none", None, 0.0, (), analysis, (),
+                     "asks for more than the last answer gives", followup=True, beyond=True)
     if context is None or analysis.smalltalk or not analysis.terms:
         return alone
     said = tuple(t for t in analysis.terms if matcher.kind(t) in NAMED_KINDS)

@@ -56,6 +56,9 @@ from bot.language import text as tx
 # the particles that make a question word indefinite (ru, be), after or before it
 INDEFINITE_AFTER = frozenset({"то", "нибудь", "нить", "либо", "небудзь", "колечы"})
 INDEFINITE_BEFORE = frozenset({"кое", "абы"})
+# the additive particles of the three grammars ("who else?", «кто ещё?», «хто яшчэ?»): with
+# only a question word, they ask for more of what was just said
+ADDITIVE = frozenset({"else", "еще", "ещё", "яшчэ"})
 # the answer particles of the three languages, which reply to the last message rather than ask
 # ("no, I meant…", «нет, с Россией», «не, я пра…»)
 RESPONSE_PARTICLES = frozenset({"yes", "yeah", "yep", "no", "nope", "да", "нет", "не", "так",

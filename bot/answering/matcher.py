@@ -60,6 +60,9 @@ class Match:
     # a "none" for a message that names nothing of the base's subject (the weather, a recipe):
     # rephrasing would not help
     unrelated: bool = False
+    # a "none" for a follow-up that asks for more of what the last answer gave ("who else?"):
+    # that answer is all the sources say
+    beyond: bool = False
 
     @property
     def suggestions(self) -> tuple[str, ...]:

@@ -89,7 +89,7 @@ class Conversation(Pages):
         # TRANSLATORS: first line above the answer just shown, sent again because it already
         # answers the follow-up ("and when was that?" after the answer that dates it).
         return replace(reply, caveat=self.catalogs[reply.lang].gettext(
-            "My previous answer already says this; here it is again:"))
+            "Here is my previous answer again, in case it covers this:"))
 
     def _part(self, reply: Reply) -> Reply:
         """A decline that follows the answer to another question of the same message."""
@@ -136,14 +136,14 @@ class Conversation(Pages):
             # TRANSLATORS: first line above the last answer shown again, when the user asked
             # about it ("where is that from?", "what do you mean?", "shorter, please").
             return replace(self.entry(match.entry_id, lang, score=match.score),
-                           caveat=tr.gettext("This is the answer I have; here it is again, "
-                                             "with its sources below it."))
+                           caveat=tr.gettext("This is the only answer I have; here it is "
+                                             "again, with its sources."))
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
             # TRANSLATORS: first line above an answer close to, but not exactly, what was asked.
-            caveat = tr.gettext("I can't answer exactly that, but here is the closest answer I "
-                                "can give from my sources:")
+            caveat = tr.gettext("My sources don't answer exactly that. Here is the closest "
+                                "answer they give:")
             # a related question pressed under it is a label, as under "did you mean"
             ref = new_ref()
             return replace(self.entry(match.entry_id, lang, score=match.score, ref=ref),
@@ -158,6 +158,13 @@ class Conversation(Pages):
                                  action(ACTION_ENTRY, e), ref),) for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
                          score=match.score, suggestions=ids, ref=ref)
+        if match.beyond:
+            # TRANSLATORS: the reply to "who else?", "what else?" right after an answer: that
+            # answer already gives everything the sources say on it.
+            return Reply("none", lang, tr.gettext(
+                "My previous answer is all my sources say about this. You can open a related "
+                "topic under it, or browse the topics."), buttons=(self._nav_row(tr),),
+                score=match.score)
         reason = match.outofscope
         return Reply("none", lang, self.decline_text(tr, reason, match.unrelated),
                      buttons=(self._nav_row(tr),), score=match.score, reason=reason)

@@ -122,8 +122,8 @@ class Pages:
             "Ask your question the way you would ask a person, for example “What is ENEMO?” or "
             "“Who invites international observers?” Typos, Russian or Belarusian typed in "
             "Latin letters, and the wrong keyboard layout are all fine.\n\nUnder each answer "
-            "you will find its sources and related questions. When I am not sure what you "
-            "mean, I offer a few answers to choose from; when a question is outside what my "
+            "you will find its sources and buttons for related topics. When I'm not sure what "
+            "you mean, I offer a few answers to choose from; when a question is outside what my "
             "sources cover, I tell you so instead of guessing.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
@@ -135,8 +135,9 @@ class Pages:
             "Belarus on Elections and Holding Republican Referenda) and about election "
             "observation.\n\n"
             "All answers come from two published texts: the Central Election Commission's "
-            "“International Cooperation” page and an article published by the “Human Rights "
-            "Defenders for Free Elections” campaign. Each answer names its source. The bot does "
+            "“International Cooperation” page and an article on ENEMO published by the “Human "
+            "Rights Defenders for Free Elections” campaign. Each answer names its sources. The "
+            "bot does "
             "not add facts of its own and does not give political opinions.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 

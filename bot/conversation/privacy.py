@@ -19,7 +19,7 @@ def privacy_text(tr: Language, retention_days: int,
     stored = tr.gettext(
         "What this bot stores:\n"
         "• the language you chose with /language or asked for in a message, linked to your "
-        "Telegram ID, until you send /forget;\n"
+        "Telegram ID, until you send /forget or it goes unused (see below);\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "
@@ -29,8 +29,8 @@ def privacy_text(tr: Language, retention_days: int,
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
         "To understand follow-up questions, the bot remembers which answer it gave last in "
-        "this chat (not your words) for 10 minutes, in memory only; it is erased by /forget "
-        "and whenever the bot restarts.")
+        "this chat (not your words) for 10 minutes, in memory only. This is erased when you "
+        "send /forget and whenever the bot restarts.")
     # TRANSLATORS: %(days)d is the retention period, 90 by default.
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
                        "Stored question texts are deleted after %(days)d days.",
