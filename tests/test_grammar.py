@@ -668,3 +668,18 @@ def test_a_later_question_of_a_message_leaves_out_what_the_first_named(league: M
     matches = understand(league, text, None)
     assert [(m.status, m.entry_id) for m in matches] == [
         ("answer", "league-about"), ("answer", "league-joined")]
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("Which countries are members of NVW?", True), ("What countries does NVW cover?", True),
+    ("Какие страны входят в НВВ?", True), ("Каких стран представители есть в НВВ?", True),
+    ("Якія краіны ўваходзяць у НВВ?", True), ("Якіх краін прадстаўнікі ёсць у НВВ?", True),
+    # a preposition of place asks where; "with" asks for partners; one country is no list
+    ("In which countries does NVW observe?", False), ("В каких странах наблюдает НВВ?", False),
+    ("With which countries does NVW cooperate?", False), ("С какими странами работает НВВ?", False),
+    ("З якімі краінамі супрацоўнічае НВВ?", False), ("Which country hosts NVW?", False),
+])
+def test_which_places_in_the_plural_asks_for_a_list(matcher: Matcher, question: str,
+                                                    asked: bool) -> None:
+    # (a count of them, "25 countries", does not name them)
+    assert ("@q-list" in matcher.analyse(question).terms) is asked

@@ -149,6 +149,12 @@ WHICH = frozenset({
     "which", "what", "какой", "какая", "какое", "какие", "каких", "каким", "какую", "каком",
     "какими", "какого", "які", "якая", "якое", "якія", "якіх", "якім", "якую", "якой",
     "якімі", "якога"})
+# the plural interrogative determiners of ru and be in every case ("which" in the plural), and
+# the term of a list asked for
+PLURAL_WHICH = frozenset({"какие", "каких", "каким", "какими", "якія", "якіх", "якімі"})
+LIST = QUESTION_WORD_PREFIX + "list"
+# the prepositions "with" (en, ru, be): "with which countries" asks for partners
+WITH = frozenset({"with", "с", "со", "з", "са"})
 # prepositions of place and direction (en, ru, be); be «з» is left out, as it means both
 # "from" and "with"
 PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", "на", "из", "у",
@@ -328,6 +334,8 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
             and any(v.startswith(PLACE_NOUNS) for v in words[i + 1 : i + 3])
             for i, w in enumerate(words)):
         terms = [*terms, WHERE]
+    if LIST not in terms and WHERE not in terms and _which_places(words):
+        terms = [*terms, LIST]
     if WHO in terms and SIGNATORY not in terms and any(
             w.startswith(SIGN_VERBS) and not w.startswith(SIGNATURE_NOUNS) for w in words):
         terms = [*terms, SIGNATORY]
@@ -337,6 +345,21 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
     if content and content not in terms:
         terms = [*terms, content]
     return terms
+
+
+def _which_places(words: Sequence[str]) -> bool:
+    """Whether the sentence asks which places, in the plural and with no preposition of place
+    or "with" before ("Which countries are members?", «Какие страны входят…?», «Якія
+    краіны…?»): it asks for the places themselves, which a count of them does not give."""
+    for i, w in enumerate(words):
+        after = words[i + 1 : i + 3]
+        if (i > 0 and words[i - 1] in PLACE_PREPOSITIONS | WITH) or not any(
+                v.startswith(PLACE_NOUNS) for v in after):
+            continue
+        if w in PLURAL_WHICH or (w in ("which", "what") and any(
+                v.startswith(PLACE_NOUNS) and v.endswith("s") for v in after)):
+            return True
+    return False
 
 
 def _content_asked(words: Sequence[str]) -> str | None:
