@@ -296,7 +296,7 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     locales = Path(__file__).resolve().parent.parent / "locales"
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("Is it true that the commission joined the club in 2004?")
-    assert reply.caveat == "My sources don't mention 2004. Here is what they say:"
+    assert reply.caveat == "My sources don't mention 2004. Here is what they do say:"
     assert plain_text(reply).startswith(reply.caveat)
     assert "since 1996" in reply.body and "since 1996" not in reply.caveat
     # a year further into the answer is not quoted: the answer with it follows the line
@@ -307,7 +307,7 @@ def test_the_premise_reply_leads_with_what_the_sources_state(tmp_path: Path) -> 
     kb = load_knowledge(tmp_path / "kb")
     conversation = Conversation(kb, load_catalogs(locales), Matcher(kb))
     reply = conversation.ask("Is it true that the commission joined the club in 2004?")
-    assert reply.caveat == "My sources don't mention 2004. Here is what they say:"
+    assert reply.caveat == "My sources don't mention 2004. Here is what they do say:"
     assert plain_text(reply).count("since 1996") == 1
 
 

@@ -128,8 +128,9 @@ class Conversation(Pages):
                 # follows. %(given)s is the year in the question (the plural form: its years,
                 # separated by commas, when it names several).
                 lead = tr.ngettext(
-                    "My sources don't mention %(given)s. Here is what they say:",
-                    "My sources don't mention these years: %(given)s. Here is what they say:",
+                    "My sources don't mention %(given)s. Here is what they do say:",
+                    "My sources don't mention these years: %(given)s. Here is what they do "
+                    "say:",
                     len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=lead)
         if match.status == "answer" and match.entry_id and match.again:
@@ -137,7 +138,7 @@ class Conversation(Pages):
             # about it ("where is that from?", "what do you mean?", "shorter, please").
             return replace(self.entry(match.entry_id, lang, score=match.score),
                            caveat=tr.gettext("This is the only answer I have; here it is "
-                                             "again, with its sources."))
+                                             "again, with its sources:"))
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:

@@ -250,7 +250,7 @@ def no_such_choice(conv: Conversation, lang: str,
     count = sum(len(row) for row in on_screen)
     if count == 0:
         return info_reply(tr, tr.gettext(
-            "There are no choices to pick from here. Please type your question in words."))
+            "There are no numbered choices here. Please type your question."))
     if count == 1:
         return info_reply(tr, tr.gettext("There is only one choice: type 1, or type a question."),
                           on_screen)

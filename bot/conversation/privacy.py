@@ -52,8 +52,8 @@ def privacy(conv: Conversation, lang: str, retention_days: int,
 def forget_prompt(conv: Conversation, lang: str) -> Reply:
     """/forget asks first; the answer comes back as a `forget:yes` / `forget:no` press."""
     tr = conv.catalogs[lang]
-    body = tr.gettext("Delete everything this bot stores about you (your language choice) and "
-                      "what it remembers of this conversation?")
+    body = tr.gettext("Delete everything I store about you (your language choice) and what I "
+                      "remember of this conversation?")
     return info_reply(tr, body, ((Button(tr.gettext("Yes, delete"), f"{ACTION_FORGET}:yes"),
                                    Button(tr.gettext("No, keep it"), f"{ACTION_FORGET}:no")),))
 

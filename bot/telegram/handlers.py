@@ -96,7 +96,7 @@ async def stats(update: Update, context: BotContext) -> None:
     s = await store.call_within(2.0, store.storage.stats)  # after the queued writes
     body = core.stats_text(context.conversation, context.lang, s.users_per_language,
                            s.questions, s.feedback) if s \
-        else context.tr.gettext("Something went wrong on my end. Please try again.")
+        else context.tr.gettext("Sorry, something went wrong on my end. Please try again.")
     await reply(update, context, Reply("info", context.lang, body))
 
 
