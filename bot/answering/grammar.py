@@ -22,6 +22,11 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   definite description — with the name's other words next to it, or alone, unless a name, a
   place or a word the lexicon does not know modifies it ("the NVW network", «социальная
   сеть», «комиссия России»).
+- **"Which countries" in the plural** ("Which countries are members?", «Какие страны
+  входят…?», «Якія краіны…?»), with no preposition of place or "with" before, asks for the
+  places themselves (a list), which a count of them does not give.
+- **An additive particle with only a question word** ("who else?", «а что ещё?», «хто
+  яшчэ?») asks for more of what was just said (dialogue.py: the last answer is all there is).
 - **Who did a deed that has a doer** ("who signed it", «кто его подписал»): the question asks
   for the signatory, whatever words stand between "who" and the verb.
 - **What someone said or asked** ("what did the experts say?", «что ответил МИД?», «што
