@@ -166,6 +166,8 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", 
                                 "ў", "ва", "да", "до"})
 PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "город", "регион",
                "краін", "горад", "рэгіён", "рэгіен")
+# what before "which countries" makes it ask something else than a list: where, or with whom
+NOT_A_LIST = PLACE_PREPOSITIONS | WITH
 
 
 # the universal quantifiers of the three grammars ("all", «все», «усе»), by stem: "list them
@@ -336,8 +338,7 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
         terms = [HEAD if t == PRESIDENTIAL else t for t in terms]
     if WHERE not in terms and any(
             w in WHICH and i > 0 and words[i - 1] in PLACE_PREPOSITIONS
-            and any(v.startswith(PLACE_NOUNS) for v in words[i + 1 : i + 3])
-            for i, w in enumerate(words)):
+            and _places_after(words, i) for i, w in enumerate(words)):
         terms = [*terms, WHERE]
     if LIST not in terms and WHERE not in terms and _which_places(words):
         terms = [*terms, LIST]
@@ -357,14 +358,20 @@ def _which_places(words: Sequence[str]) -> bool:
     or "with" before ("Which countries are members?", «Какие страны входят…?», «Якія
     краіны…?»): it asks for the places themselves, which a count of them does not give."""
     for i, w in enumerate(words):
-        after = words[i + 1 : i + 3]
-        if (i > 0 and words[i - 1] in PLACE_PREPOSITIONS | WITH) or not any(
-                v.startswith(PLACE_NOUNS) for v in after):
+        if (w not in PLURAL_WHICH and w not in ("which", "what")) or (
+                i > 0 and words[i - 1] in NOT_A_LIST):
             continue
-        if w in PLURAL_WHICH or (w in ("which", "what") and any(
-                v.startswith(PLACE_NOUNS) and v.endswith("s") for v in after)):
+        places = _places_after(words, i)
+        # (English "which" has no plural of its own: its noun's tells)
+        if places and (w in PLURAL_WHICH or any(v.endswith("s") for v in places)):
             return True
     return False
+
+
+def _places_after(words: Sequence[str], i: int) -> list[str]:
+    """The nouns of place among the two words after a determiner at `i` ("which European
+    countries")."""
+    return [v for v in words[i + 1 : i + 3] if v.startswith(PLACE_NOUNS)]
 
 
 def _content_asked(words: Sequence[str]) -> str | None:
