@@ -3,6 +3,8 @@ the shipped lexicon (the languages' words) over topics of the tests' own."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.answering.dialogue import split_questions
@@ -683,3 +685,91 @@ def test_which_places_in_the_plural_asks_for_a_list(matcher: Matcher, question: 
                                                     asked: bool) -> None:
     # (a count of them, "25 countries", does not name them)
     assert ("@q-list" in matcher.analyse(question).terms) is asked
+
+
+@pytest.mark.parametrize("question", [
+    # the present-time adverbs of each grammar, in questions no eval set contains
+    "Which clubs are in the League of Northern Voters nowadays?",
+    "Which clubs are members of the League of Northern Voters right now?",
+    "Какие клубы сейчас входят в Северную лигу избирателей?",
+    "Какие клубы на данный момент входят в Северную лигу избирателей?",
+    "Якія клубы цяпер уваходзяць у Паўночную лігу выбаршчыкаў?",
+    "Якія клубы на сённяшні дзень уваходзяць у Паўночную лігу выбаршчыкаў?",
+])
+def test_a_question_framed_in_the_present_is_answered_as_of_the_sources(
+        league: Matcher, question: str) -> None:
+    # (what the sources state, marked so: whether it still holds they cannot say)
+    match = league.match(question)
+    assert (match.status, match.entry_id, match.analysis.present) == (
+        "answer", "league-members", True)
+
+
+@pytest.mark.parametrize("then", [
+    "Is that still so?", "and now?", "А сейчас?", "И до сих пор так?", "А цяпер?",
+    "І дагэтуль так?",
+])
+def test_whether_the_last_answer_still_holds_gets_it_again(league: Matcher, then: str) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(league, "Which clubs are members of the League of Northern Voters?",
+                       None)
+    (match,) = understand(league, then, context_after(league, shown, None))
+    assert (match.status, match.entry_id, match.analysis.present) == (
+        "answer", "league-members", True)
+
+
+def test_the_present_reply_says_the_sources_may_be_out_of_date(tmp_path: Path) -> None:
+    from bot.conversation import Conversation
+    from bot.knowledge.catalogs import load_catalogs
+
+    matcher = shipped_lexicon_matcher(tmp_path, {"league.yaml": LEAGUE}, LEAGUE_NAME)
+    locales = Path(__file__).resolve().parent.parent / "locales"
+    conversation = Conversation(matcher.kb, load_catalogs(locales), matcher)
+    reply = conversation.ask("Which clubs are in the League of Northern Voters today?")
+    assert reply.caveat == ("My sources don't say whether this has changed, and they may not be "
+                            "up to date. Here is what they say:")
+    assert "the Harbour Club and the Fjord Club" in reply.body
+    assert conversation.ask("Which clubs are in the League of Northern Voters?").caveat is None
+
+
+@pytest.mark.parametrize("word,stem_of", [
+    # a function word that shares only its stem with a lexicon word names nothing
+    ("currently", "currency"), ("реферат", "референдум"), ("рэферат", "рэферэндум"),
+])
+def test_a_function_word_is_no_synonym_by_its_stem(matcher: Matcher, word: str,
+                                                   stem_of: str) -> None:
+    assert matcher.terms_of(word) == []
+    assert matcher.terms_of(stem_of) != []
+
+
+@pytest.mark.parametrize("question", [
+    "Frankly, which countries does NVW observe in?",
+    "Seriously speaking, in which countries does NVW observe elections?",
+    "Если откровенно, в каких странах наблюдает НВВ?",
+    "Честно говоря, в каких странах наблюдает НВВ?",
+    "Калі шчыра, у якіх краінах назірае НВВ?",
+    "Шчыра кажучы, у якіх краінах назірае НВВ?",
+])
+def test_an_opening_style_disjunct_asks_nothing(matcher: Matcher, question: str) -> None:
+    # (not the evaluation "honest" is elsewhere, which the bot declines)
+    match = matcher.match(question)
+    assert (match.status, match.entry_id, match.analysis.outofscope) == (
+        "answer", "nvw-countries", ())
+
+
+@pytest.mark.parametrize("question", [
+    "Were the NVW observers honest?", "Честно ли наблюдает НВВ?",
+    "Is NVW a good model for other observers?", "НВВ — хороший пример для других?",
+    "Ці НВВ добры прыклад для іншых?",
+])
+def test_an_evaluation_is_still_an_opinion(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.status == "none" and match.analysis.outofscope == ("opinion",)
+
+
+@pytest.mark.parametrize("question", [
+    "Do I need a visa to travel with NVW to Norway?", "Можно ли поездом доехать до Осло?",
+    "Ці патрэбная віза, каб паехаць у Нарвегію?", "How much is a flight to Iceland?",
+])
+def test_travel_is_a_practical_matter(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.status == "none" and match.analysis.outofscope == ("practical",)

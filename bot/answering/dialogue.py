@@ -190,6 +190,12 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     observe?"), with what was last asked when it only switches the subject ("what about the
     OSCE?"). The first reading that gives a confident answer wins."""
     alone = matcher.decide(analysis)
+    if context is not None and analysis.present and not [
+            t for t in analysis.terms if (t,) not in _openers(matcher)]:
+        # "is that still so?", «а сейчас?», «і цяпер таксама?»: whether the last answer still
+        # holds, which its dated sources cannot settle (the reply says so above it)
+        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
+                     (), "asks whether the last answer still holds", followup=True)
     if context is not None and not analysis.terms and _says(matcher, analysis, "repairs"):
         # "where is that from?", «что вы имеете в виду?», "shorter, please": about the last
         # answer itself (before small talk: «спасибо, а откуда это известно?»)
@@ -309,6 +315,13 @@ def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
     return any(tuple(words[i : i + len(phrase)]) == phrase
                for phrases in matcher.kb.lexicon.followups.get(kind, {}).values()
                for phrase in phrases for i in range(len(words) - len(phrase) + 1))
+
+
+def _openers(matcher: Matcher) -> set[tuple[str, ...]]:
+    """The lexicon's follow-up openers of every language ("and", «а», «і»)."""
+    return {tuple(tx.stem(w) for w in phrase)
+            for phrases in matcher.kb.lexicon.followups.get("openers", {}).values()
+            for phrase in phrases}
 
 
 def _pronouns(matcher: Matcher) -> set[tuple[str, ...]]:

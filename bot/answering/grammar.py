@@ -44,6 +44,12 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   a question word or an auxiliary, a later "when" that no coordinating conjunction precedes
   opens a clause of time and asks nothing; so does an opening "when" that no auxiliary
   follows, before a question word of its own ("When NVW observers arrive, who invites them?").
+- **Adverbs of present time and of continuation** ("now", "still", "these days", «сейчас»,
+  «до сих пор», «цяпер», «дагэтуль») frame a question in the present: they name nothing an
+  answer must hold, and the reply says that the dated sources cannot tell whether it still
+  holds ("is that still so?" after an answer asks exactly that of it).
+- **An opening style disjunct** ("Honestly, …", «Честно говоря, …», «Калі шчыра, …») comments
+  on the asking and asks nothing (reading.py leaves it out).
 - **An opening condition** ("If I ran an NGO in Poland, …?", «Если бы…, …?», «Калі б…, …?»)
   states a supposition (reading.py sets it apart as a sentence before the question).
 - **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
@@ -176,6 +182,23 @@ QUANTIFIERS = frozenset(tx.stem(w) for w in (
     "all", "every", "each", "everything", "everyone", "whole", "entire", "весь", "все", "всё",
     "всех", "каждый", "увесь", "усе", "усіх", "кожны"))
 
+# The deictic adverbs of present time and of continuation of the three grammars ("now",
+# "currently", "still", "these days"; «сейчас», «теперь», «до сих пор», «всё ещё»; «цяпер»,
+# «зараз», «дагэтуль», «усё яшчэ»), folded, as word sequences: they ask whether something
+# holds today, which dated sources cannot settle (the reply says so), and name nothing an
+# answer must hold. The adjectives of the same time («нынешний», "current") ask for the
+# latest of something instead (the lexicon's recency).
+PRESENT_TIME = frozenset(tuple(p.split()) for p in (
+    "now", "currently", "nowadays", "presently", "today", "still", "these days", "at present",
+    "at the moment", "right now", "as of now", "as of today", "to this day", "to date",
+    "сейчас", "щас", "теперь", "ныне", "нынче", "сегодня", "в настоящее время",
+    "на данный момент", "в данный момент", "на сегодня", "на сегодняшний день", "до сих пор",
+    "по сей день", "по прежнему", "все еще", "поныне",
+    "цяпер", "зараз", "сення", "у цяперашні час", "на дадзены момант", "на сення",
+    "ў цяперашні час", "на сенняшні дзень", "дагэтуль", "да гэтага часу", "па ранейшаму",
+    "усе яшчэ", "ўсе яшчэ"))
+_PRESENT_STARTS = frozenset(p[0] for p in PRESENT_TIME)
+
 # how many of a name's other words beside its head are read as part of it
 NAME_WINDOW = 2
 
@@ -267,7 +290,8 @@ def _modifiers(words: Sequence[str], found: Sequence[list[str]], head: int,
 def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -> list[str]:
     """The words with indefinite pronouns and the negated member of a contrast left out, and
     the main verb "do" read as activity."""
-    drop = _contrasted(words) | _clauses_of_time(words, is_question_word)
+    drop = (_contrasted(words) | _clauses_of_time(words, is_question_word)
+            | present_time(words))
     # (the particle is looked for first: few sentences have one)
     for i, word in enumerate(words):
         if word in INDEFINITE_AFTER and i > 0 and is_question_word(words[i - 1]):
@@ -284,6 +308,17 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
         else:
             plain.append(word)
     return plain
+
+
+def present_time(words: Sequence[str]) -> set[int]:
+    """The positions of the words that frame a sentence in the present (see PRESENT_TIME)."""
+    found: set[int] = set()
+    for i, word in enumerate(words):
+        if word in _PRESENT_STARTS:
+            for phrase in PRESENT_TIME:
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    found.update(range(i, i + len(phrase)))
+    return found
 
 
 def _contrasted(words: Sequence[str]) -> set[int]:

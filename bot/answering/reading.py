@@ -104,6 +104,9 @@ class Analysis:
     # the language the message asks to be answered in («па-беларуску, калі ласка»), when that
     # is all it asks (smalltalk is then LANGUAGE_REQUEST)
     requested_language: str | None = None
+    # an asking sentence frames the question in the present ("is it still…?", «сейчас»):
+    # the sources answer it as of their own date
+    present: bool = False
 
 
 
@@ -361,6 +364,7 @@ class Reader:
         asking: list[str] = []  # the words of the asking sentences
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
+        present = False
         for sentence in _conditions_apart(split_sentences(question)):
             ws = self._read_sentence(sentence, capitals)
             if not ws:
@@ -393,6 +397,7 @@ class Reader:
                 else:
                     focus.extend(ts)
                 asking.extend(ws)
+                present = present or bool(grammar.present_time(ws))
             if not asking:
                 preamble.extend(ts)
         names = frozenset(tx.stem(w) for w in capitals
@@ -419,7 +424,8 @@ class Reader:
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
                         confirms=bool(CONFIRMS.search(tx.fold(question))) or _polar(focus),
                         preamble=tuple(preamble) if asking else (),
-                        others=_excludes(asking or words), requested_language=wanted)
+                        others=_excludes(asking or words), requested_language=wanted,
+                        present=present or (not asking and bool(grammar.present_time(words))))
 
     def _content(self, word: str) -> bool:
         """A word that says what is asked about: neither filler nor a question word."""
@@ -491,10 +497,26 @@ _CONDITION_RE = re.compile(r"^\s*(?:(?:hypothetically|suppose|say|so|and|but|а|
                           r"|дапусцім|уявіце)\b[^,?]*,", re.IGNORECASE)
 
 
+# A style disjunct at the head of a sentence, set off by a comma (Quirk et al.: "honestly,",
+# "frankly speaking,", "to be honest,"; «честно говоря,», «если честно,», «вот честно,»;
+# «шчыра кажучы,», «калі шчыра,»): it comments on the manner of asking and asks nothing — not
+# the evaluation that "honest" is elsewhere ("were the elections honest?").
+_DISJUNCT_RE = re.compile(
+    r"^\s*(?:(?:and|but|so|well|ok|а|и|ну|вот|так|і|дык)[\s,]+)*"
+    r"(?:honestly|frankly|seriously|truthfully|to be (?:honest|frank)|in all honesty"
+    r"|честно|откровенно|серь[её]зно|по правде|если честно|если откровенно|если серь[её]зно"
+    r"|шчыра|сур['’]?[ёе]зна|па праўдзе|калі шчыра|калі сур['’]?[ёе]зна)"
+    r"(?:\s+(?:speaking|говоря|кажучы|сказать|сказаць))?\s*,", re.IGNORECASE)
+
+
 def _conditions_apart(sentences: list[str]) -> list[str]:
-    """The sentences with an opening condition set apart as a sentence of its own."""
+    """The sentences with an opening condition set apart as a sentence of its own, and an
+    opening style disjunct left out."""
     out = []
     for sentence in sentences:
+        disjunct = _DISJUNCT_RE.match(sentence)
+        if disjunct and sentence[disjunct.end():].strip():
+            sentence = sentence[disjunct.end():].strip()
         condition = _CONDITION_RE.match(sentence)
         if condition and sentence[condition.end():].strip():
             out += [condition.group().rstrip(",") + ".", sentence[condition.end():].strip()]

@@ -37,6 +37,7 @@ class Terms:
         lex = kb.lexicon
         self.stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
         self._synonyms, synonym_words = _synonym_table(kb)
+        self._synonym_words = frozenset(synonym_words)
         # the words of the lexicon's synonyms and filler phrases, known words all: typo repair
         # would take "least" of "at least" for "last"
         self.lexicon_words = synonym_words | {w for p in lex.stop_phrases for w in p}
@@ -170,6 +171,10 @@ class Terms:
 
     def _word_terms(self, word: str, stem: str) -> tuple[str, ...]:
         """The term of a word that starts no phrase: its synonym group, its stem, or none."""
+        if word in self.stopwords and word not in self._synonym_words:
+            # a function word that only shares its stem with a synonym is still a function
+            # word ("currently" is no "currency", «реферат» no «референдум»)
+            return ()
         key = self._one_word_synonyms.get(stem) or self.place_words.get(word)
         return (key,) if key is not None else () if word in self.stopwords else (stem,)
 

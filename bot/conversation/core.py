@@ -109,17 +109,18 @@ class Conversation(Pages):
         if match.status == "smalltalk":
             return Reply("smalltalk", lang, self.smalltalk_text(tr, match.reason),
                          buttons=(self._nav_row(tr),), reason=match.reason)
-        if match.status == "answer" and match.entry_id and match.premise:
+        if match.status == "answer" and match.entry_id and (
+                match.premise or match.analysis.present):
             # a question whose premise the sources contradict (a year they do not give, an end
             # of something they say goes on): what they state comes first, never a
             # confirmation
             reply = self.entry(match.entry_id, lang, score=match.score)
             # (the whole answer follows the line: a sentence quoted from it would be read
             # twice, and which one settles the premise depends on what was asked)
-            if match.premise == (ENDED,):
+            if match.premise in ((ENDED,), ()):
                 # TRANSLATORS: first line above an answer when the question takes for granted
-                # that something ended (left, stopped) and the sources say it goes on; the
-                # answer follows.
+                # that something ended (left, stopped) and the sources say it goes on, or asks
+                # whether it still holds today ("now", "still"); the answer follows.
                 lead = tr.gettext("My sources don't say whether this has changed, and they may "
                                   "not be up to date. Here is what they say:")
             else:
