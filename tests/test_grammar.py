@@ -773,3 +773,66 @@ def test_an_evaluation_is_still_an_opinion(matcher: Matcher, question: str) -> N
 def test_travel_is_a_practical_matter(matcher: Matcher, question: str) -> None:
     match = matcher.match(question)
     assert match.status == "none" and match.analysis.outofscope == ("practical",)
+
+
+DENMARK = """\
+    topic: watch
+    title: "Vote watchers"
+    entries:
+      - id: nvw-countries
+        questions:
+          en: ["In which countries does NVW observe elections?"]
+          ru: ["В каких странах наблюдает НВВ?"]
+          be: ["У якіх краінах назірае НВВ?"]
+        answer: "According to its charter, NVW observes elections in Norway, Sweden and
+          Finland; Denmark has never invited it."
+        sources: [{title: "The charter"}]
+      - id: nvw-denmark
+        questions:
+          en: ["Has NVW been invited to observe elections in Denmark?",
+               "Was NVW ever invited to Denmark?"]
+          ru: ["Приглашали ли НВВ наблюдать за выборами в Дании?"]
+          be: ["Ці запрашалі НВВ назіраць за выбарамі ў Даніі?"]
+        answer: "According to its charter, Denmark has never invited NVW to observe its
+          elections, and NVW's requests went unanswered."
+        sources: [{title: "The charter"}]
+      - id: nvw-danes
+        questions:
+          en: ["Which groups from Denmark are members of NVW?",
+               "Are there groups from Denmark in NVW?"]
+          ru: ["Какие группы из Дании входят в НВВ?"]
+          be: ["Якія групы з Даніі ўваходзяць у НВВ?"]
+        answer: "According to its charter, two Danish groups are members of NVW."
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def denmark(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("denmark"), {"watch.yaml": DENMARK})
+
+
+@pytest.mark.parametrize("first,then", [
+    ("In which countries does NVW observe elections?", "And in Denmark itself?"),
+    ("В каких странах наблюдает НВВ?", "А в Дании?"),
+    ("У якіх краінах назірае НВВ?", "А ў Даніі?"),
+])
+def test_and_in_a_place_the_last_answer_names_in_passing_asks_the_entry_about_it(
+        denmark: Matcher, first: str, then: str) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(denmark, first, None)
+    assert shown[0].entry_id == "nvw-countries"
+    (match,) = understand(denmark, then, context_after(denmark, shown, None))
+    assert (match.status, match.entry_id) == ("answer", "nvw-denmark")
+
+
+def test_and_from_a_place_is_not_asked_where(denmark: Matcher) -> None:
+    # "from" names an origin (who is in it), not where it observes
+    from bot.answering.dialogue import _place_asked_elsewhere, context_after, understand
+    shown = understand(denmark, "In which countries does NVW observe elections?", None)
+    context = context_after(denmark, shown, None)
+    assert context is not None
+    found = _place_asked_elsewhere(denmark, denmark.analyse("And in Denmark?"), context)
+    assert found is not None and found.entry_id == "nvw-denmark"
+    assert _place_asked_elsewhere(
+        denmark, denmark.analyse("And anyone from Denmark?"), context) is None

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
-from bot.answering.grammar import ADDITIVE, ASKED_CONTENT, QUANTIFIERS
+from bot.answering.grammar import ADDITIVE, ASKED_CONTENT, LOCATIVE, QUANTIFIERS
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX
@@ -226,8 +226,10 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     # ENEMO?" — the last question asked again about another subject
     # (a question about the last answer's own name asks about it anew, not what was last
     # asked: «а што гэта за асацыяцыя?» after ACEEEO's members)
-    switch = bool(names) and len(others) <= SWITCH_WORDS and (not asks or (
-        cue in POINTING and bool(set(names) - set(context.names))))
+    # (the last answer's own names again are no switch: "has the network itself ever been
+    # invited?" after its members asks on its own)
+    new_names = bool(set(names) - set(context.names))
+    switch = new_names and len(others) <= SWITCH_WORDS and (not asks or cue in POINTING)
     if (alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING
             and not switch):
         return alone  # "and who invites observers at all?" reads well on its own
@@ -263,7 +265,8 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     for extra in tries:
         m = matcher.decide(with_terms(analysis, extra))
         if m.status != "answer" and not names and _about_the_same(matcher, analysis):
-            m = (_stay_on(matcher, with_terms(analysis, extra), context.entry_id)
+            m = (_place_asked_elsewhere(matcher, analysis, context)
+                 or _stay_on(matcher, with_terms(analysis, extra), context.entry_id)
                  or _closest_is_last(matcher, with_terms(analysis, extra), context.entry_id, m))
         if m.status in ("answer", "partial") and not _says_enough(matcher, analysis, m, cue):
             continue
@@ -361,6 +364,30 @@ def _stay_on(matcher: Matcher, analysis: Analysis, entry_id: str) -> Match | Non
         return None
     return Match("answer", entry_id, 0.0, ((entry_id, 0.0),), analysis, (verdict,),
                  "a follow-up that the last answer covers exactly")
+
+
+def _place_asked_elsewhere(matcher: Matcher, analysis: Analysis,
+                           context: Context) -> Match | None:
+    """"And in Belarus?" after the countries ENEMO observes in: the one other entry on the
+    same subject that asks about the place (its phrasings have it, the last one's do not),
+    named after a preposition of location ("from Belarus" asks who, not where). The last
+    answer may mention the place in passing; the other is about it."""
+    words = analysis.words
+    places = [t for i, w in enumerate(words[1:], start=1) if words[i - 1] in LOCATIVE
+              for t in matcher.terms_of(w) if matcher.kind(t) == "place"]
+    grounder = matcher.grounder
+    if not places or any(grounder.asks_about(context.entry_id, p) for p in places):
+        return None
+    owners = [e for e in matcher.kb.entries if e != context.entry_id
+              and set(context.names) & grounder.phrasing_terms(e)
+              and all(grounder.asks_about(e, p) for p in places)]
+    if len(owners) > 1:
+        # (of several, the one that also asks what the last answer did: observing)
+        asked = set(context.topic) - set(context.names)
+        owners = [e for e in owners if asked & grounder.phrasing_terms(e)]
+    if len(owners) != 1:
+        return None
+    return _stay_on(matcher, with_terms(analysis, context.names), owners[0])
 
 
 def _closest_is_last(matcher: Matcher, analysis: Analysis, entry_id: str, found: Match) -> Match:

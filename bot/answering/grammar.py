@@ -172,6 +172,10 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", 
                                 "ў", "ва", "да", "до"})
 PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "город", "регион",
                "краін", "горад", "рэгіён", "рэгіен")
+# the prepositions of location and direction alone, not of origin ("in Belarus", «в
+# Беларуси», «у Беларусі»; not "from Belarus", «из Беларуси»)
+LOCATIVE = frozenset({"in", "into", "inside", "within", "to", "at", "в", "во", "на", "у", "ў",
+                      "ва"})
 # what before "which countries" makes it ask something else than a list: where, or with whom
 NOT_A_LIST = PLACE_PREPOSITIONS | WITH
 

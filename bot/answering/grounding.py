@@ -189,6 +189,13 @@ class Grounder:
         covered = self._facts_of(entry_id).covered
         return any(t in covered for t in terms)
 
+    def asks_about(self, entry_id: str, term: str) -> bool:
+        """Whether at least half of the entry's phrasings have the term: the entry asks about
+        it ("Belarus" in "Has ENEMO been invited to Belarus?"), not only mentions it."""
+        phrasings = self._phrasings_of(entry_id)
+        return bool(phrasings) and sum(term in p for p in phrasings) >= SUBJECT_SHARE * len(
+            phrasings)
+
     def phrasing_terms(self, entry_id: str) -> frozenset[str]:
         """Every term of the entry's phrasings."""
         return self._entry_terms(entry_id)
