@@ -836,3 +836,33 @@ def test_and_from_a_place_is_not_asked_where(denmark: Matcher) -> None:
     assert found is not None and found.entry_id == "nvw-denmark"
     assert _place_asked_elsewhere(
         denmark, denmark.analyse("And anyone from Denmark?"), context) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Apart from Norway, where has NVW observed elections?",
+    "Кроме Норвегии, в каких странах наблюдает НВВ?",
+    "Акрамя Нарвегіі, у якіх краінах назірае НВВ?",
+])
+def test_besides_a_place_is_answered_by_the_rest_of_its_list(matcher: Matcher,
+                                                             question: str) -> None:
+    # the answer lists Norway, Sweden, Finland and Iceland: the others are there
+    match = matcher.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-countries")
+
+
+def test_besides_a_place_named_alone_is_not_answered(denmark: Matcher) -> None:
+    # the answer names Denmark with no list of others
+    match = denmark.match("Besides Denmark, which countries have never invited NVW?")
+    assert match.status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "How many years has the Harbour Club been a member of the League of Northern Voters?",
+    "Сколько лет Клуб гавани входит в Северную лигу избирателей?",
+    "Колькі гадоў Клуб гавані ўваходзіць у Паўночную лігу выбаршчыкаў?",
+])
+def test_how_many_units_of_time_asks_how_long(league: Matcher, question: str) -> None:
+    # a year since when answers it, not a count
+    assert "@q-when" in league.analyse(question).terms
+    match = league.match(question)
+    assert (match.status, match.entry_id) == ("answer", "league-joined")

@@ -50,6 +50,8 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   holds ("is that still so?" after an answer asks exactly that of it).
 - **An opening style disjunct** ("Honestly, …", «Честно говоря, …», «Калі шчыра, …») comments
   on the asking and asks nothing (reading.py leaves it out).
+- **"How many" with a unit of time** ("how many years", «сколько лет», «колькі гадоў») asks
+  how long, as "how long" does: a year since when answers it, not a count.
 - **An opening condition** ("If I ran an NGO in Poland, …?", «Если бы…, …?», «Калі б…, …?»)
   states a supposition (reading.py sets it apart as a sentence before the question).
 - **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
@@ -176,6 +178,14 @@ PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "го
 # Беларуси», «у Беларусі»; not "from Belarus", «из Беларуси»)
 LOCATIVE = frozenset({"in", "into", "inside", "within", "to", "at", "в", "во", "на", "у", "ў",
                       "ва"})
+# "how many" and the nouns of units of time after it (en, ru, be; by the beginnings of their
+# forms): "how many years", «сколько лет», «колькі гадоў» ask how long, as "how long" does —
+# which a year since when answers, not a count
+HOW_MANY = QUESTION_WORD_PREFIX + "how-many"
+WHEN_ASKED = QUESTION_WORD_PREFIX + "when"
+HOW_MANY_WORDS = frozenset({"many", "сколько", "скольких", "колькі"})
+TIME_UNITS = ("year", "month", "decade", "лет", "год", "месяц", "месяцев", "десятилет",
+              "гадо", "гады", "месяцаў", "дзесяцігод")
 # what before "which countries" makes it ask something else than a list: where, or with whom
 NOT_A_LIST = PLACE_PREPOSITIONS | WITH
 
@@ -384,6 +394,11 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
     if WHO in terms and SIGNATORY not in terms and any(
             w.startswith(SIGN_VERBS) and not w.startswith(SIGNATURE_NOUNS) for w in words):
         terms = [*terms, SIGNATORY]
+    if HOW_MANY in terms:
+        units = [tx.stem(w) for i, w in enumerate(words[1:], start=1)
+                 if words[i - 1] in HOW_MANY_WORDS and w.startswith(TIME_UNITS)]
+        if units:
+            terms = [WHEN_ASKED if t == HOW_MANY else t for t in terms if t not in units]
     if CONTACTS in terms and _only_seen_on(words):
         terms = [t for t in terms if t != CONTACTS]
     content = _content_asked(words)

@@ -18,10 +18,25 @@ import numpy as np
 
 from bot.answering import grammar
 from bot.answering.grammar import QUANTIFIERS, RESPONSE_PARTICLES
-from bot.answering.grounding import YEAR_RE, Grounder, Verdict, asked_kind, counted_term
+from bot.answering.grounding import (
+    LIST_ITEMS,
+    YEAR_RE,
+    Grounder,
+    Verdict,
+    asked_kind,
+    counted_term,
+)
 from bot.answering.index import Index, build_index
 from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
-from bot.answering.reading import ENUMERATE, MIN_TYPO_LENGTH, OTHER_THAN, Analysis, Reader
+from bot.answering.reading import (
+    ENUMERATE,
+    EXCLUSIONS,
+    MIN_TYPO_LENGTH,
+    OTHER_THAN,
+    Analysis,
+    Reader,
+    split_sentences,
+)
 from bot.answering.terms import NAMED_KINDS, PLACE_PREFIX, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase
@@ -258,9 +273,32 @@ class Matcher:
         # what "how many" counts is a noun, not the place adjective before it ("how many
         # Belarusian organizations", «сколько белорусских организаций»)
         places = frozenset(t for t in own if self._kinds.get(t) == "place")
+        if OTHER_THAN in strict and self._lists_others(entry_id, analysis):
+            strict.discard(OTHER_THAN)
+            salient.discard(OTHER_THAN)
         counted = counted_term(own, skip=places) or counted_term(own)
         return self.grounder.verify(entry_id, analysis.terms, strict, salient - strict,
                                     asked_kind(analysis.focus), counted, own)
+
+    def _lists_others(self, entry_id: str, analysis: Analysis) -> bool:
+        """Whether the entry answers "besides X" with the rest of a list that X is in: a
+        sentence of its answer names a place of the question and at least LIST_ITEMS others
+        ("where, apart from Russia, have CEC members observed?": the twelve countries; not
+        "apart from Kosovo, which Balkan states?", when Kosovo is all it names there)."""
+        words = analysis.words
+        # (what is excluded is what follows the preposition: "besides NVW, who observed in
+        # Norway?" asks about other observers, not other places)
+        excluded = {t for i in range(len(words)) for p in EXCLUSIONS
+                    if tuple(words[i : i + len(p)]) == p and i + len(p) < len(words)
+                    for t in self.terms_of(words[i + len(p)]) if self._kinds.get(t) == "place"}
+        if not excluded:
+            return False
+        named = {t for t in analysis.terms if self._kinds.get(t) == "place"}
+        for sentence in split_sentences(self.kb.entries[entry_id].answer):
+            places = {t for t in self.terms_of(sentence) if self._kinds.get(t) == "place"}
+            if places & excluded and len(places - named) >= LIST_ITEMS:
+                return True
+        return False
 
     def match(self, question: str) -> Match:
         """Answer, partial, suggest, small talk or decline for one question."""
