@@ -101,6 +101,11 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # instead of named, "the network", «про ассоциацию», topics set off by a dash, roles given
     # first, questions about where a fact comes from)
     ("questions15.jsonl", 0.81, 0.052, 0.072, 0),
+    # 16: first run right 0.789, wrong 0.021, near-misses answered 0.050 (time framing:
+    # "still", «цяпер», "currently"; "honestly," before the question; "apart from Russia";
+    # "how many years"; the line asking how many countries ACEEEO unites accepts both entries
+    # that state it)
+    ("questions16.jsonl", 0.87, 0.011, 0.075, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -150,6 +155,10 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # «гэтая сетка», "who else?", a second question that leaves out what the first named; the
     # two turns asking how many countries are in ACEEEO accept both entries that state it)
     ("dialogues15.jsonl", 0.75, 0.083, 6),
+    # 16: first run right 0.691, wrong 0.096, no near-miss answered ("is that still so?",
+    # «і цяпер таксама?», "and in Belarus itself?" after ENEMO's countries; the two turns
+    # asking how many countries are in ACEEEO accept both entries that state it)
+    ("dialogues16.jsonl", 0.77, 0.075, 0),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
