@@ -190,8 +190,7 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     observe?"), with what was last asked when it only switches the subject ("what about the
     OSCE?"). The first reading that gives a confident answer wins."""
     alone = matcher.decide(analysis)
-    if context is not None and analysis.present and not [
-            t for t in analysis.terms if (t,) not in _openers(matcher)]:
+    if context is not None and analysis.present and set(analysis.terms) <= _openers(matcher):
         # "is that still so?", «а сейчас?», «і цяпер таксама?»: whether the last answer still
         # holds, which its dated sources cannot settle (the reply says so above it)
         return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
@@ -320,11 +319,11 @@ def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
                for phrase in phrases for i in range(len(words) - len(phrase) + 1))
 
 
-def _openers(matcher: Matcher) -> set[tuple[str, ...]]:
-    """The lexicon's follow-up openers of every language ("and", «а», «і»)."""
-    return {tuple(tx.stem(w) for w in phrase)
-            for phrases in matcher.kb.lexicon.followups.get("openers", {}).values()
-            for phrase in phrases}
+def _openers(matcher: Matcher) -> set[str]:
+    """The stems of the lexicon's follow-up openers of every language ("and", «а», «і»),
+    which a question's terms keep as they are."""
+    return {tx.stem(phrase[0]) for phrases in matcher.kb.lexicon.followups.get(
+        "openers", {}).values() for phrase in phrases if len(phrase) == 1}
 
 
 def _pronouns(matcher: Matcher) -> set[tuple[str, ...]]:
@@ -378,7 +377,8 @@ def _place_asked_elsewhere(matcher: Matcher, analysis: Analysis,
     grounder = matcher.grounder
     if not places or any(grounder.asks_about(context.entry_id, p) for p in places):
         return None
-    owners = [e for e in matcher.kb.entries if e != context.entry_id
+    # (an entry that asks about a place has it in some phrasing: only those are read)
+    owners = [e for e in matcher.ranker.entries_with(places[0]) if e != context.entry_id
               and set(context.names) & grounder.phrasing_terms(e)
               and all(grounder.asks_about(e, p) for p in places)]
     if len(owners) > 1:

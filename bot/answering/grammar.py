@@ -174,10 +174,9 @@ PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", 
                                 "ў", "ва", "да", "до"})
 PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "город", "регион",
                "краін", "горад", "рэгіён", "рэгіен")
-# the prepositions of location and direction alone, not of origin ("in Belarus", «в
-# Беларуси», «у Беларусі»; not "from Belarus", «из Беларуси»)
-LOCATIVE = frozenset({"in", "into", "inside", "within", "to", "at", "в", "во", "на", "у", "ў",
-                      "ва"})
+# the prepositions of location and direction alone, not of origin or limit ("in Belarus", «в
+# Беларуси», «у Беларусі»; not "from Belarus", «из Беларуси», «до Минска»)
+LOCATIVE = (PLACE_PREPOSITIONS - {"from", "из", "да", "до"}) | {"inside", "within"}
 # "how many" and the nouns of units of time after it (en, ru, be; by the beginnings of their
 # forms): "how many years", «сколько лет», «колькі гадоў» ask how long, as "how long" does —
 # which a year since when answers, not a count

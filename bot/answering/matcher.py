@@ -30,11 +30,11 @@ from bot.answering.index import Index, build_index
 from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
 from bot.answering.reading import (
     ENUMERATE,
-    EXCLUSIONS,
     MIN_TYPO_LENGTH,
     OTHER_THAN,
     Analysis,
     Reader,
+    excluded_words,
     split_sentences,
 )
 from bot.answering.terms import NAMED_KINDS, PLACE_PREFIX, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
@@ -285,12 +285,10 @@ class Matcher:
         sentence of its answer names a place of the question and at least LIST_ITEMS others
         ("where, apart from Russia, have CEC members observed?": the twelve countries; not
         "apart from Kosovo, which Balkan states?", when Kosovo is all it names there)."""
-        words = analysis.words
         # (what is excluded is what follows the preposition: "besides NVW, who observed in
         # Norway?" asks about other observers, not other places)
-        excluded = {t for i in range(len(words)) for p in EXCLUSIONS
-                    if tuple(words[i : i + len(p)]) == p and i + len(p) < len(words)
-                    for t in self.terms_of(words[i + len(p)]) if self._kinds.get(t) == "place"}
+        excluded = {t for w in excluded_words(analysis.words) for t in self.terms_of(w)
+                    if self._kinds.get(t) == "place"}
         if not excluded:
             return False
         named = {t for t in analysis.terms if self._kinds.get(t) == "place"}

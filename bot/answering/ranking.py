@@ -195,6 +195,11 @@ class Ranker:
         ix = self.index
         return ix.term_entries[int(ix.term_entry_ptr[tid]):int(ix.term_entry_ptr[tid + 1])]
 
+    def entries_with(self, term: str) -> list[str]:
+        """The entries that have `term` in some phrasing."""
+        ids = self.index.entry_ids
+        return [ids[e] for e in self._postings(term).tolist()]
+
     def co_occur(self, term: str, subject: frozenset[str]) -> bool:
         """Whether some entry's phrasings use `term` and name one of the `subject` terms."""
         with_term = self._postings(term)

@@ -475,11 +475,20 @@ _EXCLUSION_STARTS = frozenset(p[0] for p in EXCLUSIONS)
 OTHER_THAN = SYN_PREFIX + "other-than"
 
 
+def _exclusion_ends(words: Sequence[str]) -> list[int]:
+    """Where each preposition of exclusion or addition in the words ends."""
+    return [i + len(p) for i, w in enumerate(words) if w in _EXCLUSION_STARTS
+            for p in EXCLUSIONS if p[0] == w and tuple(words[i : i + len(p)]) == p]
+
+
 def _excludes(words: Sequence[str]) -> bool:
     """Whether the words hold a preposition of exclusion or addition."""
-    return any(tuple(words[i : i + len(p)]) == p
-               for i, w in enumerate(words) if w in _EXCLUSION_STARTS
-               for p in EXCLUSIONS if p[0] == w)
+    return bool(_exclusion_ends(words))
+
+
+def excluded_words(words: Sequence[str]) -> list[str]:
+    """The word right after each preposition of exclusion: what "besides X" leaves out."""
+    return [words[j] for j in _exclusion_ends(words) if j < len(words)]
 
 
 def _polar(focus: Sequence[str]) -> bool:

@@ -117,7 +117,8 @@ class Conversation(Pages):
             reply = self.entry(match.entry_id, lang, score=match.score)
             # (the whole answer follows the line: a sentence quoted from it would be read
             # twice, and which one settles the premise depends on what was asked)
-            if match.premise in ((ENDED,), ()):
+            # (no premise: the question only asks whether it still holds, "now", "still")
+            if not match.premise or match.premise == (ENDED,):
                 # TRANSLATORS: first line above an answer when the question takes for granted
                 # that something ended (left, stopped) and the sources say it goes on, or asks
                 # whether it still holds today ("now", "still"); the answer follows.
