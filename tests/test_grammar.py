@@ -866,3 +866,67 @@ def test_how_many_units_of_time_asks_how_long(league: Matcher, question: str) ->
     assert "@q-when" in league.analyse(question).terms
     match = league.match(question)
     assert (match.status, match.entry_id) == ("answer", "league-joined")
+
+
+# an entry whose answer names places only as the parties to something, beside where NVW observes
+ACCORD = """\
+      - id: nvw-accord
+        questions:
+          en: ["When did NVW and the commission of Denmark sign their accord?"]
+          ru: ["Когда НВВ и комиссия Дании подписали соглашение?"]
+          be: ["Калі НВВ і камісія Даніі падпісалі пагадненне?"]
+        answer: "According to its charter, NVW and the election commission of Denmark signed an
+          accord on 3 May 2001."
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def accord(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("accord"), {
+        "watch.yaml": TOPIC.rstrip(" ") + ACCORD})
+
+
+@pytest.mark.parametrize("question", [
+    "Where did NVW and the commission of Denmark sign their accord?",
+    "Где НВВ и комиссия Дании подписали соглашение?",
+    "Дзе НВВ і камісія Даніі падпісалі пагадненне?",
+])
+def test_where_is_not_answered_by_places_that_only_name_a_party(accord: Matcher,
+                                                                question: str) -> None:
+    # "NVW and the election commission of Denmark signed…": Denmark is a party, not a place
+    # where anything took place
+    match = accord.match(question)
+    assert match.status != "answer"
+    verdict = next(v for v in match.verdicts if v.entry_id == "nvw-accord")
+    assert not verdict.kind_ok
+    assert accord.match(question.replace("Where", "When").replace("Где", "Когда")
+                        .replace("Дзе", "Калі")).entry_id == "nvw-accord"
+
+
+@pytest.mark.parametrize("question", [
+    "Where did NVW observe elections?",
+    "Где наблюдала НВВ?",
+    "Дзе назірала НВВ?",
+])
+def test_where_is_answered_by_a_place_of_location(matcher: Matcher, question: str) -> None:
+    # "has observed elections in Norway, Sweden…": places after a preposition of location
+    match = matcher.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-countries")
+
+
+@pytest.mark.parametrize("question", [
+    "Where can I read about the NVW charter?",
+    "Where do I find out when the NVW charter was adopted?",
+    "Где можно прочитать про устав НВВ?",
+    "Где посмотреть устав НВВ?",
+    "Дзе можна пачытаць пра статут НВВ?",
+    "Дзе знайсці статут НВВ?",
+])
+def test_where_to_read_asks_for_the_source_not_a_place(matcher: Matcher,
+                                                       question: str) -> None:
+    # every answer names its source; no place is asked
+    analysis = matcher.analyse(question)
+    assert "@q-where" not in analysis.terms
+    match = matcher.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-charter")

@@ -98,6 +98,13 @@ SIGNATURE_NOUNS = ("signature", "подписи", "подпись", "подпі�
 SIGNATORY = SYN_PREFIX + "signatory"
 WHO = QUESTION_WORD_PREFIX + "who"
 WHERE = QUESTION_WORD_PREFIX + "where"
+# the verbs of getting information — reading, finding, learning, looking up (en, ru, be; by the
+# beginnings of their forms): "where can I read about…", «где узнать…», «дзе пачытаць…» ask
+# where the fact is written, which every answer names as its source, not where anything
+# took place
+READING_VERBS = ("read", "find", "learn", "look", "чита", "чте", "почит", "прочит", "прочес",
+                 "найти", "найд", "узна", "узнат", "посмотр", "чыта", "пачыт", "прачыт",
+                 "знайс", "знойд", "даведа", "паглядз", "паглядзе")
 # the negation and the adversative conjunction of a contrast ("not X but Y", «не X, а Y»), and
 # how many words the negated member may have
 NEGATIONS = frozenset({"not", "не", "ні"})
@@ -388,6 +395,8 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
             w in WHICH and i > 0 and words[i - 1] in PLACE_PREPOSITIONS
             and _places_after(words, i) for i, w in enumerate(words)):
         terms = [*terms, WHERE]
+    if WHERE in terms and any(w.startswith(READING_VERBS) for w in words):
+        terms = [t for t in terms if t != WHERE]
     if LIST not in terms and WHERE not in terms and _which_places(words):
         terms = [*terms, LIST]
     if WHO in terms and SIGNATORY not in terms and any(

@@ -24,7 +24,7 @@ from typing import TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
-from bot.answering.grammar import REPORTED
+from bot.answering.grammar import LOCATIVE, PLACE_NOUNS, PLACE_PREPOSITIONS, REPORTED
 from bot.knowledge.base import Entry
 from bot.language import text as tx
 from bot.language.memo import remember
@@ -55,6 +55,13 @@ _T = TypeVar("_T")
 TOPICAL_SHARE = 0.25
 # A number counts the words this close after it ("two non-governmental organizations").
 COUNT_WINDOW = 3
+# A place says where something happens or comes from when a preposition of place stands at
+# most this many words before it ("in 12 countries", «в странах бывшего СССР», "in parts of the
+# Balkans", "organizations from Belarus"); a place in the genitive names a party ("the CECs of
+# Belarus and Russia").
+LOCATIVE_WINDOW = 4
+# (not Belarusian «з», Russian «с»: "with" too, which names a party)
+_OF_PLACE = PLACE_PREPOSITIONS | LOCATIVE
 
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")
@@ -300,6 +307,20 @@ class Grounder:
     def _dated_of(self, entry_id: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         return self._dated(self._facts_of(entry_id).texts)
 
+    def _located(self, entry_id: str) -> bool:
+        """Whether a text of the entry says where something happens or comes from: a place
+        after a preposition of place ("observed elections in Lithuania", «у краінах СНД»)."""
+        for text in self._facts_of(entry_id).texts:
+            words = tx.words(text)
+            for i, w in enumerate(words):
+                if w not in _OF_PLACE:
+                    continue
+                after = words[i + 1 : i + 1 + LOCATIVE_WINDOW]
+                if any(v.startswith(PLACE_NOUNS) for v in after) or not self._places.isdisjoint(
+                        self._text_terms(after)):
+                    return True
+        return False
+
     def _listed(self, entry_id: str) -> int:
         return self._named_in(self._entries[entry_id].answer)
 
@@ -389,6 +410,11 @@ class Grounder:
                                 for kinds, terms in self._later("dated", entry_id,
                                                                 self._dated_of)):
                 holds = tuple(k for k in holds if k != asked)
+        if asked == "place" and asked in holds and asked not in facts.asked and not self._later(
+                "located", entry_id, self._located):
+            # "where was the protocol signed?": an answer that names places only as parties
+            # ("the CECs of Belarus and Russia") does not say where anything took place
+            holds = tuple(k for k in holds if k != asked)
         if asked == "list" and asked not in holds and self._later(
                 "listed", entry_id, self._listed) >= LIST_ITEMS:
             holds = tuple(sorted((*holds, "list")))
