@@ -930,3 +930,69 @@ def test_where_to_read_asks_for_the_source_not_a_place(matcher: Matcher,
     assert "@q-where" not in analysis.terms
     match = matcher.match(question)
     assert (match.status, match.entry_id) == ("answer", "nvw-charter")
+
+
+@pytest.mark.parametrize("then", [
+    "Can you give an example?",
+    "Can you give an example of a country?",
+    "Можно пример?",
+    "Приведите, например, одну страну.",
+    "Прыклад можаце прывесці?",
+])
+def test_a_request_for_an_example_gets_the_last_answer_again(matcher: Matcher,
+                                                             then: str) -> None:
+    # the last answer holds what it lists
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(matcher, "In which countries does NVW observe elections?", None)
+    assert shown[0].entry_id == "nvw-countries"
+    (match,) = understand(matcher, then, context_after(matcher, shown, None))
+    assert (match.status, match.entry_id, match.again) == ("answer", "nvw-countries", True)
+
+
+def test_an_example_of_what_the_last_answer_lacks_is_not_that_answer(matcher: Matcher) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(matcher, "In which countries does NVW observe elections?", None)
+    (match,) = understand(matcher, "Can you give an example from Portugal?",
+                          context_after(matcher, shown, None))
+    assert match.entry_id != "nvw-countries" or match.status != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "Why does Nordic Vote Watch exist?",
+    "Why do we need Nordic Vote Watch at all?",
+    "Зачем нужна НВВ?",
+    "Зачем вообще существует НВВ?",
+    "Навошта патрэбна НВВ?",
+    "Навошта існуе НВВ?",
+])
+def test_why_with_a_predicate_of_existence_asks_what_it_is_for(matcher: Matcher,
+                                                               question: str) -> None:
+    # what it does, as «для чего нужна НВВ?» asks — not the reason for something it did
+    terms = matcher.analyse(question).terms
+    assert "@q-what" in terms and "@q-why" not in terms
+    match = matcher.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-about")
+
+
+@pytest.mark.parametrize("question", [
+    "Ці ездзілі назіральнікі НВВ у іншыя краіны?",
+    "Назірала НВВ выбары ў іншых краінах?",
+    "Ці запрашалі НВВ іншыя камісіі?",
+])
+def test_the_determiner_other_is_no_place(matcher: Matcher, question: str) -> None:
+    # «іншыя» is one letter from «Індыя»: a word of the language is never repaired into a name
+    assert not [t for t in matcher.analyse(question).terms
+                if matcher.kind(t) == "place" and t != "@country"]
+
+
+@pytest.mark.parametrize("question", [
+    "How do I become a member of the NVW charter commission?",
+    "How can I join NVW?",
+    "Как мне вступить в НВВ?",
+    "Как я могу стать членом НВВ?",
+    "Як мне ўступіць у НВВ?",
+    "Як я магу стаць сябрам НВВ?",
+])
+def test_how_the_asker_can_join_is_practical(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.status == "none" and match.outofscope == "practical"

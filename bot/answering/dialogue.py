@@ -200,6 +200,13 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # answer itself (before small talk: «спасибо, а откуда это известно?»)
         return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
                      (), "asks about the last answer itself", followup=True, again=True)
+    if context is not None and _says(matcher, analysis, "examples") and all(
+            t.startswith(QUESTION_WORD_PREFIX) or not matcher.knows(t)
+            or matcher.grounder.covers_any(context.entry_id, (t,)) for t in analysis.terms):
+        # "can you give an example (of a country)?": the last answer holds what it lists
+        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
+                     (), "asks for an example of what the last answer says", followup=True,
+                     again=True)
     if context is not None and ADDITIVE.intersection(analysis.words) and all(
             t.startswith(QUESTION_WORD_PREFIX) or t in _ADDITIVE_STEMS for t in analysis.terms):
         # "who else?", «а что ещё?»: more of what the last answer gave, which is all the

@@ -98,6 +98,12 @@ SIGNATURE_NOUNS = ("signature", "подписи", "подпись", "подпі�
 SIGNATORY = SYN_PREFIX + "signatory"
 WHO = QUESTION_WORD_PREFIX + "who"
 WHERE = QUESTION_WORD_PREFIX + "where"
+# the predicates of existence and of need ("exist", «существует», «нужна», «існуе»,
+# «патрэбна»): "why does X exist?", «зачем нужна X?», «навошта існуе X?» ask what X is for —
+# what it does — as «для чего нужна X?» does, not the reason for something X did
+WHY = QUESTION_WORD_PREFIX + "why"
+WHAT = QUESTION_WORD_PREFIX + "what"
+PURPOSE_PREDICATES = ("exist", "need", "нужн", "нужен", "существ", "патрэб", "існу", "існав")
 # the verbs of getting information — reading, finding, learning, looking up (en, ru, be; by the
 # beginnings of their forms): "where can I read about…", «где узнать…», «дзе пачытаць…» ask
 # where the fact is written, which every answer names as its source, not where anything
@@ -397,6 +403,8 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
         terms = [*terms, WHERE]
     if WHERE in terms and any(w.startswith(READING_VERBS) for w in words):
         terms = [t for t in terms if t != WHERE]
+    if WHY in terms and any(w.startswith(PURPOSE_PREDICATES) for w in words):
+        terms = [WHAT if t == WHY else t for t in terms]
     if LIST not in terms and WHERE not in terms and _which_places(words):
         terms = [*terms, LIST]
     if WHO in terms and SIGNATORY not in terms and any(

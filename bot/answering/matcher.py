@@ -149,6 +149,10 @@ class Matcher:
         """The terms of a correctly written text (an answer, a subject), without repair."""
         return self.terms.terms_of(text)
 
+    def knows(self, term: str) -> bool:
+        """Whether a term is the lexicon's or a word some phrasing of the base uses."""
+        return term.startswith(SYN_PREFIX) or term in self._weights
+
     def weight(self, term: str) -> float:
         """How much a term tells entries apart (rare terms weigh more)."""
         return self.ranker.weight(term)

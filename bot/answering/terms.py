@@ -59,7 +59,7 @@ class Terms:
         self.name_words = sorted(self.name_set)
         # filler phrases and small talk, as stem sequences: dropped from a question's terms
         self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
-            _stems(p) for kind in ("switches", "corrections", "repairs")
+            _stems(p) for kind in ("switches", "corrections", "repairs", "examples")
             for phrases in lex.followups.get(kind, {}).values() for p in phrases}
         self._smalltalk = {_stems(p): kind for kind in reversed(SMALLTALK_ORDER)
                            for phrases in lex.smalltalk.get(kind, {}).values() for p in phrases}
