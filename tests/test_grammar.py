@@ -878,6 +878,14 @@ ACCORD = """\
         answer: "According to its charter, NVW and the election commission of Denmark signed an
           accord on 3 May 2001."
         sources: [{title: "The charter"}]
+      - id: nvw-letter
+        questions:
+          en: ["When did NVW write to the commission of Denmark?"]
+          ru: ["Когда НВВ написала комиссии Дании?"]
+          be: ["Калі НВВ напісала камісіі Даніі?"]
+        answer: "According to its charter, NVW wrote to the election commission of Denmark in
+          June 2003."
+        sources: [{title: "The charter"}]
     """
 
 
@@ -996,3 +1004,30 @@ def test_the_determiner_other_is_no_place(matcher: Matcher, question: str) -> No
 def test_how_the_asker_can_join_is_practical(matcher: Matcher, question: str) -> None:
     match = matcher.match(question)
     assert match.status == "none" and match.outofscope == "practical"
+
+
+@pytest.mark.parametrize("question", [
+    "On what day did NVW write to the commission of Denmark?",
+    "What was the exact date NVW wrote to the commission of Denmark?",
+    "Какого числа НВВ написала комиссии Дании?",
+    "В какой день НВВ написала комиссии Дании?",
+    "Якога чысла НВВ напісала камісіі Даніі?",
+])
+def test_a_day_asked_is_not_given_by_a_month(accord: Matcher, question: str) -> None:
+    # "in June 2003" gives the month and the year, not the day
+    match = accord.match(question)
+    assert match.status != "answer"
+    verdict = next(v for v in match.verdicts if v.entry_id == "nvw-letter")
+    assert verdict.asked == "day" and not verdict.kind_ok
+    assert accord.match("When did NVW write to the commission of Denmark?").status == "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "On what day did NVW and the commission of Denmark sign their accord?",
+    "What was the exact date when NVW and the commission of Denmark signed their accord?",
+])
+def test_a_day_asked_is_given_by_a_day_of_the_month(accord: Matcher, question: str) -> None:
+    # "on 3 May 2001" (in English: this base has no translations for the Russian and
+    # Belarusian words of the question to meet in the answer's sentence)
+    match = accord.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-accord")

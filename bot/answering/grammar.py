@@ -104,6 +104,15 @@ WHERE = QUESTION_WORD_PREFIX + "where"
 WHY = QUESTION_WORD_PREFIX + "why"
 WHAT = QUESTION_WORD_PREFIX + "what"
 PURPOSE_PREDICATES = ("exist", "need", "нужн", "нужен", "существ", "патрэб", "існу", "існав")
+# a day asked for: a noun of the day or date after an interrogative or "exact" («какого
+# числа», «якога чысла», "what day", "the exact date", «в какой день»); a month or a year
+# does not give it ("in June")
+DAY_ASKED = QUESTION_WORD_PREFIX + "day"
+DAY_NOUNS = frozenset({"day", "date", "число", "числа", "день", "дня", "дата", "даты", "дату",
+                       "чысло", "чысла", "дзень", "дня", "дата", "даты", "дату"})
+DAY_ASKERS = frozenset({"what", "which", "exact", "exactly", "precise", "какого", "какой", "какое",
+                        "какую", "какая", "точная", "точную", "точной", "точный", "якога",
+                        "які", "якое", "якую", "якая", "дакладная", "дакладную", "дакладны"})
 # the verbs of getting information — reading, finding, learning, looking up (en, ru, be; by the
 # beginnings of their forms): "where can I read about…", «где узнать…», «дзе пачытаць…» ask
 # where the fact is written, which every answer names as its source, not where anything
@@ -403,6 +412,10 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
         terms = [*terms, WHERE]
     if WHERE in terms and any(w.startswith(READING_VERBS) for w in words):
         terms = [t for t in terms if t != WHERE]
+    if DAY_ASKED not in terms and any(
+            w in DAY_NOUNS and DAY_ASKERS.intersection(words[max(0, i - 2) : i])
+            for i, w in enumerate(words)):
+        terms = [DAY_ASKED, *terms]
     if WHY in terms and any(w.startswith(PURPOSE_PREDICATES) for w in words):
         terms = [WHAT if t == WHY else t for t in terms]
     if LIST not in terms and WHERE not in terms and _which_places(words):

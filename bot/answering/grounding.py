@@ -36,10 +36,10 @@ USED_SHARE = 0.8
 # Of those, the ones at least this close in weight to the rarest make the subject.
 RAREST_SHARE = 0.75
 # Question words → the kind of fact the answer must hold.
-ASKED_KINDS = {"@q-year": "year", "@q-when": "date", "@q-how-many": "number",
+ASKED_KINDS = {"@q-day": "day", "@q-year": "year", "@q-when": "date", "@q-how-many": "number",
                "@q-where": "place", "@q-list": "list"}
 # Kinds of fact that a sentence gives for something: the one asked must be given for it.
-DATED_KINDS = frozenset({"year", "date", "number"})
+DATED_KINDS = frozenset({"day", "year", "date", "number"})
 _DIGITS = re.compile(r"\d+")
 # An answer lists things when it names at least this many places or organisations.
 LIST_ITEMS = 3
@@ -445,12 +445,17 @@ def _stem_pairs(words: Sequence[str]) -> Iterable[tuple[str, str]]:
 
 
 def _kinds_of(sentence: str, words: Sequence[str]) -> frozenset[str]:
-    """The kinds of dated or counted fact one sentence gives (year, date, number)."""
+    """The kinds of dated or counted fact one sentence gives (day, year, date, number)."""
     kinds = set()
     if YEAR_RE.search(sentence):
         kinds |= {"year", "date"}
     if _MONTHS.intersection(words):
         kinds.add("date")
+        # (a day of the month beside its month: "June 4", "4 June")
+        if any(w in _MONTHS and any(v.isdigit() and len(v) <= 2
+                                    for v in words[max(0, i - 1) : i + 2])
+               for i, w in enumerate(words)):
+            kinds.add("day")
     if _NUMBER_RE.search(sentence) or _NUMBER_WORDS.intersection(words):
         kinds.add("number")
     return frozenset(kinds)
