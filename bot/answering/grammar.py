@@ -108,11 +108,13 @@ PURPOSE_PREDICATES = ("exist", "need", "нужн", "нужен", "существ
 # числа», «якога чысла», "what day", "the exact date", «в какой день»); a month or a year
 # does not give it ("in June")
 DAY_ASKED = QUESTION_WORD_PREFIX + "day"
+# (the forms Russian and Belarusian share — дня, дата, даты, дату — once)
 DAY_NOUNS = frozenset({"day", "date", "число", "числа", "день", "дня", "дата", "даты", "дату",
-                       "чысло", "чысла", "дзень", "дня", "дата", "даты", "дату"})
-DAY_ASKERS = frozenset({"what", "which", "exact", "exactly", "precise", "какого", "какой", "какое",
-                        "какую", "какая", "точная", "точную", "точной", "точный", "якога",
-                        "які", "якое", "якую", "якая", "дакладная", "дакладную", "дакладны"})
+                       "чысло", "чысла", "дзень"})
+DAY_ASKERS = frozenset({"what", "which", "exact", "exactly", "precise", "какого", "какой",
+                        "какое", "какую", "какая", "точная", "точную", "точной", "точный",
+                        "якога", "які", "якое", "якую", "якая", "дакладная", "дакладную",
+                        "дакладны"})
 # the verbs of getting information — reading, finding, learning, looking up (en, ru, be; by the
 # beginnings of their forms): "where can I read about…", «где узнать…», «дзе пачытаць…» ask
 # where the fact is written, which every answer names as its source, not where anything
