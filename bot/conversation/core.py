@@ -205,14 +205,15 @@ class Conversation(Pages):
             # TRANSLATORS: the reply to a message about something else entirely (the weather,
             # sport, a recipe): no "try rephrasing", which would not help.
             return tr.gettext(
-                "Sorry, that's not something I can help with. My sources cover only the "
-                "international cooperation of Belarus's Central Election Commission and "
-                "election observation (ENEMO, the OSCE, ACEEEO and others). Browse the topics "
-                "to see what you can ask about.")
+                "Sorry, that's not something I can help with. My sources cover only two "
+                "subjects: the international cooperation of Belarus's Central Election "
+                "Commission, and election observation (ENEMO, the OSCE, ACEEEO and others). "
+                "Browse the topics to see what you can ask about.")
         return tr.gettext(
-            "Sorry, my sources don't answer that. They cover the international cooperation of "
-            "Belarus's Central Election Commission and election observation (ENEMO, the OSCE, "
-            "ACEEEO and others). Try rephrasing your question, or browse the topics.")
+            "Sorry, my sources don't answer that. They cover two subjects: the international "
+            "cooperation of Belarus's Central Election Commission, and election observation "
+            "(ENEMO, the OSCE, ACEEEO and others). Try rephrasing your question, or browse the "
+            "topics.")
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":

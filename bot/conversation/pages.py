@@ -105,10 +105,10 @@ class Pages:
     def greeting_text(self, tr: Language) -> str:
         return tr.gettext(
             "Hello! I answer questions about international cooperation on elections and "
-            "election observation, using two published sources. Topics: Belarus's Central "
-            "Election Commission (CEC) and its international ties (ACEEEO, the election "
-            "commissions of the CIS countries, the OSCE, Russia's CEC), and the observer "
-            "network ENEMO.\n\n"
+            "election observation, using two published sources. I can tell you about "
+            "Belarus's Central Election Commission (CEC) and its international ties (ACEEEO, "
+            "the election commissions of the CIS countries, the OSCE, Russia's CEC), and about "
+            "the observer network ENEMO.\n\n"
             "Ask in your own words (in Belarusian, Russian or English), or browse the topics.")
 
     def start(self, lang: str) -> Reply:

@@ -23,9 +23,8 @@ def privacy_text(tr: Language, retention_days: int,
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
         "• the text of questions it could not answer or was unsure about, and which suggested "
-        "question was then chosen. These are stored without your Telegram ID or name, with "
-        "the date but not the time, so that the maintainers can add answers and new "
-        "phrasings.\n\n"
+        "question was then chosen, stored without your Telegram ID or name and with the date "
+        "but not the time, so that the maintainers can add answers and new phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
         "To understand follow-up questions, the bot remembers which answer it gave last in "
