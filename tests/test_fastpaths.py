@@ -16,7 +16,7 @@ from bot.answering.index import Index
 from bot.answering.matcher import Matcher
 from bot.answering.ranking import Ranker
 from bot.answering.reading import MIN_TYPO_LENGTH, TYPO_CUTOFF, Reader, _Reading
-from bot.answering.terms import QUESTION_WORD_PREFIX, Terms
+from bot.answering.terms import QUESTION_WORD_PREFIX, RECIPROCAL, REPLY, VERB_ENDINGS, Terms
 from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase, load_knowledge
 from bot.knowledge.catalogs import Catalogs
@@ -47,6 +47,13 @@ class ReferenceTerms(Terms):
             for size in range(min(self._max_syn_len, len(words) - i), 0, -1):
                 key = self._synonyms.get(tuple(stems[i : i + size]))
                 if key is not None:
+                    if key == RECIPROCAL and i + size < len(words):
+                        # «в ответ НВВ»: in reply to a name or a noun (no verb ending)
+                        after = self.of_words([words[i + size]])
+                        if any(self.kinds.get(t) == "name" for t in after) or (
+                                after and not any(t.startswith("@") for t in after)
+                                and not words[i + size].endswith(VERB_ENDINGS)):
+                            key = REPLY
                     terms.append(key)
                     i += size
                     break

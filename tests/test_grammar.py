@@ -1031,3 +1031,46 @@ def test_a_day_asked_is_given_by_a_day_of_the_month(accord: Matcher, question: s
     # Belarusian words of the question to meet in the answer's sentence)
     match = accord.match(question)
     assert (match.status, match.entry_id) == ("answer", "nvw-accord")
+
+
+@pytest.mark.parametrize("question", [
+    "Did NVW send observers to Norway in return?",
+    "Присылала ли НВВ наблюдателей в Норвегию в ответ?",
+    "НВВ, у сваю чаргу, дасылала назіральнікаў у Нарвегію?",
+])
+def test_an_adverbial_of_reciprocity_asks_for_no_reply(matcher: Matcher, question: str) -> None:
+    # "in return", «в ответ», «у сваю чаргу»: one side did the same, nobody replied
+    assert "@reply" not in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    "What did NVW say in reply to the commission?",
+    "Что НВВ написала в ответ на письмо комиссии?",
+    "Што НВВ напісала ў адказ на ліст камісіі?",
+])
+def test_in_reply_to_something_is_a_reply(matcher: Matcher, question: str) -> None:
+    assert "@reply" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("In your opinion, should NVW observe in Norway?", "opinion"),
+    ("Как вы считаете, стоило бы НВВ наблюдать в Норвегии?", "opinion"),
+    ("Вы асабіста лічыце, што НВВ варта назіраць у Нарвегіі?", "opinion"),
+    ("What does NVW's work in Norway mean if I want to vote from Oslo?", "practical"),
+])
+def test_the_bot_s_own_view_and_the_asker_s_vote_are_out_of_scope(matcher: Matcher, question: str,
+                                                                  kind: str) -> None:
+    match = matcher.match(question)
+    assert match.status == "none" and match.outofscope == kind
+
+
+@pytest.mark.parametrize("question,words", [
+    ("Кто из этих стран наблюдал за НВВ?", {"этих"}),
+    ("Какую роль этому уставу отвела НВВ?", {"этому"}),
+    ("Хто з гэтых краін назіраў за НВВ?", {"гэтых"}),
+    ("Якую ролю гэтаму статуту адвяла НВВ?", {"гэтаму"}),
+])
+def test_every_case_form_of_the_demonstrative_is_a_function_word(matcher: Matcher,
+                                                                 question: str,
+                                                                 words: set[str]) -> None:
+    assert not words & set(matcher.analyse(question).terms)

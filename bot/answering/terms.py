@@ -30,6 +30,16 @@ NAMED_KINDS = ("name", "place")
 SIMPLE_TERMS_MEMO = 1 << 17
 
 
+# the adverbial of reciprocity («в ответ», "in return") and what it is with an addressee after it
+RECIPROCAL = SYN_PREFIX + "reciprocal"
+REPLY = SYN_PREFIX + "reply"
+# the endings of Russian and Belarusian verb forms: past (-л, -ла, -ли; -ў, -лі), infinitive
+# (-ть, -ти, -чь; -ць, -ці) and reflexive (-ся, -сь, -цца), present (-ет, -ит, -ют, -ят, -ут,
+# -ат; -юць, -уць, -аць, -яць)
+VERB_ENDINGS = ("л", "ла", "ло", "ли", "ў", "лі", "ть", "ти", "чь", "ць", "ці", "ся", "сь",
+                "цца", "ет", "ит", "ют", "ят", "ут", "ат")
+
+
 class Terms:
     """Repaired words to terms, and the phrases (filler, small talk, out of scope) they hold."""
 
@@ -151,10 +161,25 @@ class Terms:
             size = next((size for size in range(min(longest, len(words) - i), 1, -1)
                          if tuple(stems[i : i + size]) in self._synonyms), 1)
             if size > 1:
-                terms.append(self._synonyms[tuple(stems[i : i + size])])
+                term = self._synonyms[tuple(stems[i : i + size])]
+                if term == RECIPROCAL and i + size < len(words) and self._addressee(
+                        words[i + size], stems[i + size]):
+                    # «в ответ НВВ», «у адказ ЦВК»: in reply to someone, not "in return"
+                    term = REPLY
+                terms.append(term)
                 return size
         terms += self._word_terms(words[i], stem)
         return 1
+
+    def _addressee(self, word: str, stem: str) -> bool:
+        """Whether a word after «в ответ» / «у адказ» is whom the reply went to: a name, or a
+        noun — a content word without a lexicon term that no verb ending closes («в ответ
+        приезжали», «у адказ назіралі» are "in return")."""
+        found = self._word_terms(word, stem)
+        if any(self.kinds.get(t) == "name" for t in found):
+            return True
+        return bool(found) and not any(t.startswith(SYN_PREFIX) for t in found) and (
+            not word.endswith(VERB_ENDINGS))
 
     def phrase_terms(self, words: list[str]) -> list[str]:
         """The terms of the phrases of several words (names, titles) in `words`, read as
