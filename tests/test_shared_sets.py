@@ -106,6 +106,10 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # "how many years"; the line asking how many countries ACEEEO unites accepts both entries
     # that state it)
     ("questions16.jsonl", 0.87, 0.011, 0.075, 0),
+    # 17: first run right 0.828, wrong 0.020, near-misses answered 0.119 (purpose and
+    # frequency, "how closely", the writer's own standpoint first, reported speech «чуў, што…»,
+    # "which day in June", "where was it signed?")
+    ("questions17.jsonl", 0.82, 0.011, 0.12, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -159,6 +163,11 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # «і цяпер таксама?», "and in Belarus itself?" after ENEMO's countries; the two turns
     # asking how many countries are in ACEEEO accept both entries that state it)
     ("dialogues16.jsonl", 0.77, 0.075, 0),
+    # 17: first run right 0.646, wrong 0.121, near-misses answered 5 of 21 ("can you give an
+    # example?", "how often?", «зачем вообще нужна ENEMO?», what the CEC replied "and under
+    # what circumstances"; the two turns asking how many countries are in ACEEEO accept both
+    # entries that state it)
+    ("dialogues17.jsonl", 0.70, 0.071, 4),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
