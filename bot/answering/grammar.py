@@ -120,8 +120,8 @@ DAY_ASKERS = frozenset({"what", "which", "exact", "exactly", "precise", "как�
 # where the fact is written, which every answer names as its source, not where anything
 # took place
 READING_VERBS = ("read", "find", "learn", "look", "чита", "чте", "почит", "прочит", "прочес",
-                 "найти", "найд", "узна", "узнат", "посмотр", "чыта", "пачыт", "прачыт",
-                 "знайс", "знойд", "даведа", "паглядз", "паглядзе")
+                 "найти", "найд", "узна", "посмотр", "чыта", "пачыт", "прачыт", "знайс",
+                 "знойд", "даведа", "паглядз")
 # the negation and the adversative conjunction of a contrast ("not X but Y", «не X, а Y»), and
 # how many words the negated member may have
 NEGATIONS = frozenset({"not", "не", "ні"})

@@ -60,7 +60,8 @@ COUNT_WINDOW = 3
 # Balkans", "organizations from Belarus"); a place in the genitive names a party ("the CECs of
 # Belarus and Russia").
 LOCATIVE_WINDOW = 4
-# (not Belarusian «з», Russian «с»: "with" too, which names a party)
+# (the prepositions of place and "inside", "within"; not Belarusian «з» or Russian «с», which
+# also mean "with" and name a party)
 _OF_PLACE = PLACE_PREPOSITIONS | LOCATIVE
 
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
