@@ -193,20 +193,18 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     if context is not None and analysis.present and set(analysis.terms) <= _openers(matcher):
         # "is that still so?", «а сейчас?», «і цяпер таксама?»: whether the last answer still
         # holds, which its dated sources cannot settle (the reply says so above it)
-        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
-                     (), "asks whether the last answer still holds", followup=True)
+        return _last_answer(analysis, context, "asks whether the last answer still holds",
+                            again=False)
     if context is not None and not analysis.terms and _says(matcher, analysis, "repairs"):
         # "where is that from?", «что вы имеете в виду?», "shorter, please": about the last
         # answer itself (before small talk: «спасибо, а откуда это известно?»)
-        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
-                     (), "asks about the last answer itself", followup=True, again=True)
+        return _last_answer(analysis, context, "asks about the last answer itself")
     if context is not None and _says(matcher, analysis, "examples") and all(
             t.startswith(QUESTION_WORD_PREFIX) or not matcher.knows(t)
             or matcher.grounder.covers_any(context.entry_id, (t,)) for t in analysis.terms):
         # "can you give an example (of a country)?": the last answer holds what it lists
-        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis,
-                     (), "asks for an example of what the last answer says", followup=True,
-                     again=True)
+        return _last_answer(analysis, context,
+                            "asks for an example of what the last answer says")
     if context is not None and ADDITIVE.intersection(analysis.words) and all(
             t.startswith(QUESTION_WORD_PREFIX) or t in _ADDITIVE_STEMS for t in analysis.terms):
         # "who else?", «а что ещё?»: more of what the last answer gave, which is all the
@@ -360,6 +358,13 @@ def _about_the_same(matcher: Matcher, analysis: Analysis) -> bool:
     new at all ("and in Georgia?", "since when?", "how many in all?")."""
     content = [t for t in analysis.terms if not t.startswith("@q-")]
     return all(matcher.kind(t) in ("place", "name") or t.isdigit() for t in content)
+
+
+def _last_answer(analysis: Analysis, context: Context, why: str, again: bool = True) -> Match:
+    """The last answer once more, for a message about that answer itself (`again`: shown
+    under the line that says so)."""
+    return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis, (), why,
+                 followup=True, again=again)
 
 
 def _stay_on(matcher: Matcher, analysis: Analysis, entry_id: str) -> Match | None:

@@ -111,10 +111,6 @@ DAY_ASKED = QUESTION_WORD_PREFIX + "day"
 # (the forms Russian and Belarusian share — дня, дата, даты, дату — once)
 DAY_NOUNS = frozenset({"day", "date", "число", "числа", "день", "дня", "дата", "даты", "дату",
                        "чысло", "чысла", "дзень"})
-DAY_ASKERS = frozenset({"what", "which", "exact", "exactly", "precise", "какого", "какой",
-                        "какое", "какую", "какая", "точная", "точную", "точной", "точный",
-                        "якога", "які", "якое", "якую", "якая", "дакладная", "дакладную",
-                        "дакладны"})
 # the verbs of getting information — reading, finding, learning, looking up (en, ru, be; by the
 # beginnings of their forms): "where can I read about…", «где узнать…», «дзе пачытаць…» ask
 # where the fact is written, which every answer names as its source, not where anything
@@ -211,6 +207,11 @@ TIME_UNITS = ("year", "month", "decade", "лет", "год", "месяц", "ме
               "гадо", "гады", "месяцаў", "дзесяцігод")
 # what before "which countries" makes it ask something else than a list: where, or with whom
 NOT_A_LIST = PLACE_PREPOSITIONS | WITH
+# what asks for a day before its noun: the singular interrogative determiner in every case, or
+# "exact" («какого числа», "what day", «у які дзень», "the exact date", «точная дата»)
+DAY_ASKERS = (WHICH - PLURAL_WHICH) | {"exact", "exactly", "precise", "точная", "точную",
+                                       "точной", "точный", "дакладная", "дакладную",
+                                       "дакладны"}
 
 
 # the universal quantifiers of the three grammars ("all", «все», «усе»), by stem: "list them
