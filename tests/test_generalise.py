@@ -952,6 +952,32 @@ def test_the_comparative_of_close_in_the_shipped_lexicon(shipped_lexicon: Matche
     assert shipped_lexicon.terms_of(form) == ["@closest"]
 
 
+@pytest.mark.parametrize("form", [
+    # the superlative of any adjective of a close relationship, synthetic and analytic, in
+    # forms no eval set contains
+    "warmest", "tightest", "most intimate", "the most friendly", "самые дружеские",
+    "наиболее дружественные", "теплее всего", "самыми тёплыми",
+    "самыя сяброўскія", "найцяплейшыя", "на самай кароткай назе",
+])
+def test_the_superlative_of_any_word_of_closeness(shipped_lexicon: Matcher, form: str) -> None:
+    assert "@closest" in shipped_lexicon.analyse(f"Who is the CEC {form} with?").terms
+
+
+@pytest.mark.parametrize("form", [
+    # neither a superlative of another adjective, nor a word of closeness without one
+    "the most important", "самый короткий", "close cooperation", "дружеские отношения",
+    "на короткой ноге", "цёплыя адносіны", "in the nearest future", "в ближайшие годы",
+])
+def test_other_superlatives_and_plain_closeness_are_not_the_closest(shipped_lexicon: Matcher,
+                                                                    form: str) -> None:
+    assert "@closest" not in shipped_lexicon.analyse(f"Who is the CEC {form} with?").terms
+
+
+def test_a_superlative_of_closeness_is_no_typo(shipped_lexicon: Matcher) -> None:
+    # "thickest" is not one letter off a word of the base: it is read, not repaired
+    assert "@closest" in shipped_lexicon.analyse("Who is the CEC thickest with?").terms
+
+
 @pytest.mark.parametrize(("question", "word"), [
     # volapuk (4 for ч, 6 for ш) in words no eval set contains
     ("4to takoe NVW?", "что"), ("skol'ko 4lenov v PKM?", "член"),

@@ -54,6 +54,12 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   how long, as "how long" does: a year since when answers it, not a count.
 - **An opening condition** ("If I ran an NGO in Poland, …?", «Если бы…, …?», «Калі б…, …?»)
   states a supposition (reading.py sets it apart as a sentence before the question).
+- **The superlative of closeness** ("friendliest", "the most friendly", "thickest with",
+  «теснейшие», «на самой короткой ноге», «найбліжэйшы», «самыя сяброўскія»): the superlative
+  degree — synthetic (-est, -ейш-/-айш-, наи-/най-) or analytic ("most", «самый», «наиболее»,
+  «найбольш», «самы», "best") — of an adjective or adverb of a close relationship (close,
+  tight, thick, friendly, warm, intimate; the Russian idiom «на короткой ноге», the
+  Belarusian «на кароткай назе») asks who is closest, as "closest" does.
 - **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
   preposition of place or source is where the message read something, not the website asked
   for.
@@ -237,6 +243,27 @@ PRESENT_TIME = frozenset(tuple(p.split()) for p in (
     "усе яшчэ", "ўсе яшчэ"))
 _PRESENT_STARTS = frozenset(p[0] for p in PRESENT_TIME)
 
+# the adjectives and adverbs of a close relationship (en, ru, be; by the beginnings of their
+# forms), the idiom «на короткой ноге» (be «на кароткай назе») by its adjective and noun, and
+# the markers of the superlative: analytic (before the word, within SUPERLATIVE_WINDOW) and
+# synthetic (suffixes and prefixes of the word itself); read as CLOSEST_WORD (see above)
+# («ближайший», «найбліжэйшы» are left out: mostly "the coming" — «ближайшие выборы»)
+CLOSENESS = ("close", "tight", "thick", "friend", "warm", "intimate", "близк", "тесн", "тесен",
+             "друж", "тепл", "блізк", "цесн", "цясн", "сябр", "цепл", "цяпл")  # (ё folded)
+CLOSENESS_IDIOMS = (("коротк", "ног"), ("каротк", "наз"))
+SUPERLATIVE_MARKERS = frozenset({
+    "most", "best", "наиболее", "лучше", "лучшие", "лучший", "найбольш", "лепшыя", "лепшы",
+    # the forms of «самый» (ru) and «самы» (be), which share самой, самым, самых
+    "самый", "самая", "самое", "самые", "самого", "самой", "самому", "самым", "самых", "самом",
+    "самую", "самыми", "самою", "самы", "самае", "самыя", "самага", "самай", "самаму",
+    "самымі"})
+# (after the word: «теснее всего», «бліжэй за ўсё»)
+SUPERLATIVE_AFTER = frozenset({"всего", "всех", "усіх", "ўсіх", "усё", "ўсё", "усе", "ўсе"})
+SUPERLATIVE_WINDOW = 2
+SUPERLATIVE_SUFFIXES = ("est", "ейш", "айш")
+SUPERLATIVE_PREFIXES = ("наи", "най")
+CLOSEST_WORD = "closest"
+
 # how many of a name's other words beside its head are read as part of it
 NAME_WINDOW = 2
 
@@ -244,8 +271,59 @@ NAME_WINDOW = 2
 def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
     """The terms of one sentence's words, read with the rules above: how questions and the
     base's own phrasings are both read, so that they compare alike."""
-    plain = recall_names(plain_words(words, terms.is_question_word), terms)
+    plain = recall_names(plain_words(closest_read(words), terms.is_question_word), terms)
     return asked_terms(words, terms.of_words(plain))
+
+
+def closest_read(words: Sequence[str]) -> list[str]:
+    """The words with a superlative of closeness (see above) read as CLOSEST_WORD."""
+    if not any(_close(w) for w in words):
+        return list(words)
+    out: list[str] = []
+    last = -1  # (the last position a superlative took)
+    for i, word in enumerate(words):
+        if i <= last:
+            continue
+        idiom = _idiom_end(words, i) if _close(word) else None
+        if idiom is None and not _close(word, idioms=False):
+            out.append(word)
+            continue
+        end = i if idiom is None else idiom
+        before = [j for j in range(max(0, i - SUPERLATIVE_WINDOW, last + 1), i)
+                  if words[j] in SUPERLATIVE_MARKERS]
+        after = end + 1 < len(words) and words[end + 1] in SUPERLATIVE_AFTER
+        if before or after or (idiom is None and is_superlative(word)):
+            if before:
+                del out[len(out) - (i - before[0]):]
+            out.append(CLOSEST_WORD)
+            last = end + (1 if after else 0)
+        else:
+            out.append(word)
+    return out
+
+
+def is_superlative(word: str) -> bool:
+    """Whether a word is a synthetic superlative of closeness ("friendliest", «теснейший»,
+    «найбліжэйшы»): typo repair leaves it as it is."""
+    bare = word[3:] if word.startswith(SUPERLATIVE_PREFIXES) else word
+    if bare is not word and bare.startswith(CLOSENESS):
+        return True
+    return word.startswith(CLOSENESS) and any(x in word[3:] for x in SUPERLATIVE_SUFFIXES)
+
+
+def _close(word: str, idioms: bool = True) -> bool:
+    bare = word[3:] if word.startswith(SUPERLATIVE_PREFIXES) else word
+    return bare.startswith(CLOSENESS) or word.startswith(CLOSENESS) or (
+        idioms and word.startswith(tuple(a for a, _ in CLOSENESS_IDIOMS)))
+
+
+def _idiom_end(words: Sequence[str], i: int) -> int | None:
+    """The position of the idiom's noun when an idiom of closeness starts at `i`."""
+    for adjective, noun in CLOSENESS_IDIOMS:
+        if words[i].startswith(adjective) and i + 1 < len(words) and words[i + 1].startswith(
+                noun):
+            return i + 1
+    return None
 
 
 def recall_names(words: Sequence[str], terms: Terms) -> list[str]:

@@ -265,7 +265,8 @@ class Reader:
         A `name` (typed capitalised: Brazil, ACEEO) is taken for another one only a letter
         longer or shorter: in a base of many names, some other one is always two letters off.
         """
-        if self._known(word) or len(word) < MIN_TYPO_LENGTH or word in self._real_words:
+        if (self._known(word) or len(word) < MIN_TYPO_LENGTH or word in self._real_words
+                or grammar.is_superlative(word)):
             return word
         hit = self._nearest(word)
         if hit and name and abs(len(hit[0]) - len(word)) > 1:
