@@ -766,6 +766,34 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
                                    NAMES)
 
 
+@pytest.fixture(scope="module")
+def long_named(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    """As `named`, with NVW's full names of several words (no initialism among them)."""
+    return shipped_lexicon_matcher(
+        tmp_path_factory.mktemp("long_named"), {"watch.yaml": TOPIC}, NAMES.replace(
+            '"nordic vote watch"]', '"nordic vote watch", "nordic network of vote watchers",'
+            ' "северная сеть наблюдателей за голосованием стран скандинавии",'
+            ' "паўночная сетка назіральнікаў за галасаваннем"]'))
+
+
+@pytest.mark.parametrize("question", [
+    # the initials of a name's words besides function words, with or without the noun of its
+    # countries, as people abbreviate a long name
+    "Who are the NNVW?", "Что такое ССНГСС?", "Что такое ССНГС?", "Што такое ПСНГ?",
+])
+def test_a_name_is_known_by_its_initialism(long_named: Matcher, question: str) -> None:
+    match = long_named.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvw-about")
+
+
+def test_initialisms_of_few_letters_are_left_out() -> None:
+    from bot.answering.terms import initialisms
+    assert initialisms(["central", "commission"], frozenset()) == set()
+    assert initialisms(["vote", "watch", "of", "norway"], frozenset({"of"})) == set()
+    assert initialisms(["nordic", "vote", "watch", "of", "norway"], frozenset({"of"})) == {
+        "nvwn"}
+
+
 @pytest.mark.parametrize("first,correction,entry_id", [
     ("What is NVW?", "Sorry, no, I meant the PKM", "pkm-about"),
     ("Что такое НВВ?", "Ой, нет, я имела в виду ПКМ", "pkm-about"),

@@ -680,6 +680,9 @@ def test_a_later_question_of_a_message_leaves_out_what_the_first_named(league: M
     ("In which countries does NVW observe?", False), ("В каких странах наблюдает НВВ?", False),
     ("With which countries does NVW cooperate?", False), ("С какими странами работает НВВ?", False),
     ("З якімі краінамі супрацоўнічае НВВ?", False), ("Which country hosts NVW?", False),
+    # a cardinal numeral belongs to the noun it counts
+    ("Which 12 countries are in NVW?", True), ("Какие конкретно 12 стран входят в НВВ?", True),
+    ("Якія менавіта 12 краін уваходзяць у НВВ?", True),
 ])
 def test_which_places_in_the_plural_asks_for_a_list(matcher: Matcher, question: str,
                                                     asked: bool) -> None:

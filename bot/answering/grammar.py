@@ -534,8 +534,10 @@ def _which_places(words: Sequence[str]) -> bool:
 
 def _places_after(words: Sequence[str], i: int) -> list[str]:
     """The nouns of place among the two words after a determiner at `i` ("which European
-    countries")."""
-    return [v for v in words[i + 1 : i + 3] if v.startswith(PLACE_NOUNS)]
+    countries"), a cardinal numeral not counted (it belongs to the noun: «какие именно 25
+    стран», "which 25 countries")."""
+    after = [v for v in words[i + 1 : i + 4] if not v.isdigit()][:2]
+    return [v for v in after if v.startswith(PLACE_NOUNS)]
 
 
 def _content_asked(words: Sequence[str]) -> str | None:

@@ -26,6 +26,10 @@ PLACE_PREFIX = SYN_PREFIX + "place-"
 SMALLTALK_ORDER = ("insults", "bot", "farewells", "thanks", "greetings")
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
+# the shortest initialism of a name read as that name, and the nouns of the countries a name
+# spans, which an initialism may leave out («стран Европы»)
+MIN_INITIALISM = 4
+COUNTRY_NOUNS = ("countr", "стран", "краін")
 # each word's term(s) remembered (a pure function of the word and the base)
 SIMPLE_TERMS_MEMO = 1 << 17
 
@@ -325,7 +329,8 @@ def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
 
 
 def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[str]]:
-    """Stem sequences of every synonym term → its group's term, and the words involved."""
+    """Stem sequences of every synonym term → its group's term, and the words involved; and
+    the initialisms of the organisations' names (see initialisms)."""
     table: dict[tuple[str, ...], str] = {}
     words: set[str] = set()
     for group in kb.lexicon.synonyms:
@@ -334,4 +339,26 @@ def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[s
             if ws:
                 table[tuple(tx.stem(w) for w in ws)] = SYN_PREFIX + group.key
                 words.update(ws)
+    stopwords = frozenset().union(*kb.lexicon.stopwords.values())
+    for group in kb.lexicon.synonyms:
+        if group.kind != "name":
+            continue
+        for term in group.terms:
+            for initialism in initialisms(tx.words(term), stopwords):
+                key = (tx.stem(initialism),)
+                if key not in table and initialism not in stopwords:
+                    table[key] = SYN_PREFIX + group.key
+                    words.add(initialism)
     return table, words
+
+
+def initialisms(words: Sequence[str], stopwords: AbstractSet[str]) -> set[str]:
+    """The initialisms of a name of several words: the first letters of its words besides
+    function words («ассоциация организаторов выборов стран Европы»: АОВСЕ, "European Network
+    of Election Monitoring Organizations": ENEMO), also without the noun of the countries it
+    spans (АОВЕ); those of fewer than MIN_INITIALISM letters are left out, being words or
+    other names as often (ЦК, EC, FM)."""
+    content = [w for w in words if w not in stopwords and w[:1].isalpha()]
+    found = {"".join(w[0] for w in content),
+             "".join(w[0] for w in content if not w.startswith(COUNTRY_NOUNS))}
+    return {i for i in found if len(i) >= MIN_INITIALISM} if len(content) > 1 else set()
