@@ -1077,3 +1077,26 @@ def test_every_case_form_of_the_demonstrative_is_a_function_word(matcher: Matche
                                                                  question: str,
                                                                  words: set[str]) -> None:
     assert not words & set(matcher.analyse(question).terms)
+
+
+@pytest.mark.parametrize("question,words", [
+    # the modal periphrasis of permission and the modal predicatives, in forms no eval set
+    # contains: "right" there is no human rights
+    ("Имели ли право наблюдатели НВВ приехать в Норвегию?", {"имели", "право"}),
+    ("Маюць права назіральнікі НВВ ездзіць у Нарвегію?", {"маюць", "права"}),
+])
+def test_the_modal_periphrasis_of_permission_names_nothing(matcher: Matcher, question: str,
+                                                           words: set[str]) -> None:
+    terms = matcher.analyse(question).terms
+    assert "@human-rights" not in terms
+    assert not any(t.startswith(tuple(w[:4] for w in words)) for t in terms)
+
+
+@pytest.mark.parametrize("question", [
+    "Обязаны ли власти Норвегии приглашать НВВ?", "Должна ли Норвегия приглашать НВВ?",
+    "Ці павінны ўлады Нарвегіі запрашаць НВВ?", "Ці абавязаныя ўлады Нарвегіі запрашаць НВВ?",
+])
+def test_the_modal_predicatives_of_obligation_are_function_words(matcher: Matcher,
+                                                                 question: str) -> None:
+    assert not any(t.startswith(("обяз", "долж", "павін", "абавяз"))
+                   for t in matcher.analyse(question).terms)

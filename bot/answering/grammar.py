@@ -60,6 +60,9 @@ Each rule here stands for a class a grammar defines, not for a question seen in 
   «найбольш», «самы», "best") — of an adjective or adverb of a close relationship (close,
   tight, thick, friendly, warm, intimate; the Russian idiom «на короткой ноге», the
   Belarusian «на кароткай назе») asks who is closest, as "closest" does.
+- **The modal periphrasis of permission** («имеет (ли) право», «мае права», «маюць права»):
+  a form of "have" and the noun "right" say whether something may be done, as «вправе» does
+  (a stopword); the noun is not the rights that human rights defenders defend.
 - **Where something was seen** ("I saw it on their website", «на сайце ЦВК»): a website after a
   preposition of place or source is where the message read something, not the website asked
   for.
@@ -264,6 +267,14 @@ SUPERLATIVE_SUFFIXES = ("est", "ейш", "айш")
 SUPERLATIVE_PREFIXES = ("наи", "най")
 CLOSEST_WORD = "closest"
 
+# the present and past forms of "have" (ru, be) and the noun "right" of the modal periphrasis
+# of permission, with at most one particle («ли», «ці») between them
+MODAL_HAVE = frozenset({"имею", "имеешь", "имеет", "имеем", "имеете", "имеют", "имел", "имела",
+                        "имело", "имели", "маю", "маеш", "мае", "маем", "маеце", "маюць", "меў",
+                        "мела", "мелі"})
+MODAL_RIGHT = frozenset({"право", "права"})
+MODAL_PARTICLES = frozenset({"ли", "ці"})
+
 # how many of a name's other words beside its head are read as part of it
 NAME_WINDOW = 2
 
@@ -407,7 +418,7 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
     """The words with indefinite pronouns and the negated member of a contrast left out, and
     the main verb "do" read as activity."""
     drop = (_contrasted(words) | _clauses_of_time(words, is_question_word)
-            | present_time(words))
+            | present_time(words) | _modal_of_permission(words))
     # (the particle is looked for first: few sentences have one)
     for i, word in enumerate(words):
         if word in INDEFINITE_AFTER and i > 0 and is_question_word(words[i - 1]):
@@ -424,6 +435,17 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
         else:
             plain.append(word)
     return plain
+
+
+def _modal_of_permission(words: Sequence[str]) -> set[int]:
+    """The positions of the words of a modal periphrasis of permission (see above)."""
+    found: set[int] = set()
+    for i, word in enumerate(words):
+        if word in MODAL_RIGHT and i > 0:
+            j = i - 1 if words[i - 1] not in MODAL_PARTICLES or i < 2 else i - 2
+            if words[j] in MODAL_HAVE:
+                found |= set(range(j, i + 1))
+    return found
 
 
 def present_time(words: Sequence[str]) -> set[int]:
