@@ -1060,6 +1060,10 @@ def test_in_reply_to_something_is_a_reply(matcher: Matcher, question: str) -> No
     ("Как вы считаете, стоило бы НВВ наблюдать в Норвегии?", "opinion"),
     ("Вы асабіста лічыце, што НВВ варта назіраць у Нарвегіі?", "opinion"),
     ("What does NVW's work in Norway mean if I want to vote from Oslo?", "practical"),
+    # the verbs of belief put to the bot in the second person
+    ("Do you reckon NVW did a proper job in Norway?", "opinion"),
+    ("Вам кажется, НВВ хорошо поработала в Норвегии?", "opinion"),
+    ("Як думаеце, НВВ добра папрацавала ў Нарвегіі?", "opinion"),
 ])
 def test_the_bot_s_own_view_and_the_asker_s_vote_are_out_of_scope(matcher: Matcher, question: str,
                                                                   kind: str) -> None:
