@@ -243,4 +243,5 @@ def test_who_else_after_an_answer_says_it_gave_all(conversation: Conversation, f
     tr = conversation.catalogs[reply.lang]
     assert reply.kind == "none" and reply.entry_id is None
     assert reply.body == tr.gettext("My previous answer is all my sources say about this. You "
-                                    "can open a related topic under it, or browse the topics.")
+                                    "can choose a related question under it, or browse the "
+                                    "topics.")

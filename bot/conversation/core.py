@@ -165,8 +165,8 @@ class Conversation(Pages):
             # TRANSLATORS: the reply to "who else?", "what else?" right after an answer: that
             # answer already gives everything the sources say on it.
             return Reply("none", lang, tr.gettext(
-                "My previous answer is all my sources say about this. You can open a related "
-                "topic under it, or browse the topics."), buttons=(self._nav_row(tr),),
+                "My previous answer is all my sources say about this. You can choose a related "
+                "question under it, or browse the topics."), buttons=(self._nav_row(tr),),
                 score=match.score)
         reason = match.outofscope
         return Reply("none", lang, self.decline_text(tr, reason, match.unrelated),

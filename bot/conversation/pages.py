@@ -122,7 +122,7 @@ class Pages:
             "Ask your question the way you would ask a person, for example “What is ENEMO?” or "
             "“Who invites international observers?” Typos, Russian or Belarusian typed in "
             "Latin letters, and the wrong keyboard layout are all fine.\n\nUnder each answer "
-            "you will find its sources and buttons for related topics. When I'm not sure what "
+            "you will find its sources and buttons for related questions. When I'm not sure what "
             "you mean, I offer a few answers to choose from; when a question is outside what my "
             "sources cover, I tell you so instead of guessing.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))

@@ -22,13 +22,13 @@ def privacy_text(tr: Language, retention_days: int,
         "Telegram ID, until you send /forget or it goes unused (see below);\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
-        "• the text of questions it could not answer or was unsure about, and which suggested "
-        "question was then chosen, stored without your Telegram ID or name and with the date "
-        "but not the time, so that the maintainers can add answers and new phrasings.\n\n"
+        "• the text of questions it could not answer or was unsure about, and which suggestion "
+        "was then chosen, stored with the date (but not the time) and without your Telegram "
+        "ID or name, so that the maintainers can add answers and new phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
         "To understand follow-up questions, the bot remembers which answer it gave last in "
-        "this chat (not your words) for 10 minutes, in memory only. This is erased when you "
+        "this chat (not your words) for 10 minutes, in memory only. This memory is erased when you "
         "send /forget and whenever the bot restarts.")
     # TRANSLATORS: %(days)d is the retention period, 90 by default.
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
