@@ -110,6 +110,10 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # frequency, "how closely", the writer's own standpoint first, reported speech «чуў, што…»,
     # "which day in June", "where was it signed?")
     ("questions17.jsonl", 0.82, 0.011, 0.12, 0),
+    # 18: first run right 0.880, wrong 0.040, near-misses answered 0.122 (permission and
+    # obligation, "who is the CEC friendliest with?", «на самой короткой ноге», АОВЕ for
+    # ACEEEO, beginnings and origins, headline style)
+    ("questions18.jsonl", 0.91, 0.031, 0.125, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -168,6 +172,10 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # what circumstances"; the two turns asking how many countries are in ACEEEO accept both
     # entries that state it)
     ("dialogues17.jsonl", 0.70, 0.071, 4),
+    # 18: first run right 0.720, wrong 0.120, near-misses answered 4 of 25 ("is that official?",
+    # "who decides?", «что было дальше?», «мае права», "do you think…?"; the turn asking how
+    # many countries are in ACEEEO accepts both entries that state it)
+    ("dialogues18.jsonl", 0.77, 0.081, 3),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
