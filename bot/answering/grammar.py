@@ -315,16 +315,19 @@ def closest_read(words: Sequence[str]) -> list[str]:
 
 def is_superlative(word: str) -> bool:
     """Whether a word is a synthetic superlative of closeness ("friendliest", «теснейший»,
-    «найбліжэйшы»): typo repair leaves it as it is."""
-    bare = word[3:] if word.startswith(SUPERLATIVE_PREFIXES) else word
-    if bare is not word and bare.startswith(CLOSENESS):
-        return True
-    return word.startswith(CLOSENESS) and any(x in word[3:] for x in SUPERLATIVE_SUFFIXES)
+    «найцяплейшы»): typo repair leaves it as it is."""
+    return _prefixed(word) or (word.startswith(CLOSENESS) and any(
+        x in word[3:] for x in SUPERLATIVE_SUFFIXES))
+
+
+def _prefixed(word: str) -> bool:
+    """Whether a word is a word of closeness with the superlative prefix (наи-, най-)."""
+    return word.startswith(SUPERLATIVE_PREFIXES) and word[3:].startswith(CLOSENESS)
 
 
 def _close(word: str, idioms: bool = True) -> bool:
-    bare = word[3:] if word.startswith(SUPERLATIVE_PREFIXES) else word
-    return bare.startswith(CLOSENESS) or word.startswith(CLOSENESS) or (
+    """Whether a word is a word of closeness, or (with `idioms`) starts an idiom of it."""
+    return word.startswith(CLOSENESS) or _prefixed(word) or (
         idioms and word.startswith(tuple(a for a, _ in CLOSENESS_IDIOMS)))
 
 
