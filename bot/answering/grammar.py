@@ -254,6 +254,7 @@ _PRESENT_STARTS = frozenset(p[0] for p in PRESENT_TIME)
 CLOSENESS = ("close", "tight", "thick", "friend", "warm", "intimate", "близк", "тесн", "тесен",
              "друж", "тепл", "блізк", "цесн", "цясн", "сябр", "цепл", "цяпл")  # (ё folded)
 CLOSENESS_IDIOMS = (("коротк", "ног"), ("каротк", "наз"))
+_IDIOM_STARTS = tuple(adjective for adjective, _ in CLOSENESS_IDIOMS)
 SUPERLATIVE_MARKERS = frozenset({
     "most", "best", "наиболее", "лучше", "лучшие", "лучший", "найбольш", "лепшыя", "лепшы",
     # the forms of «самый» (ru) and «самы» (be), which share самой, самым, самых
@@ -328,7 +329,7 @@ def _prefixed(word: str) -> bool:
 def _close(word: str, idioms: bool = True) -> bool:
     """Whether a word is a word of closeness, or (with `idioms`) starts an idiom of it."""
     return word.startswith(CLOSENESS) or _prefixed(word) or (
-        idioms and word.startswith(tuple(a for a, _ in CLOSENESS_IDIOMS)))
+        idioms and word.startswith(_IDIOM_STARTS))
 
 
 def _idiom_end(words: Sequence[str], i: int) -> int | None:

@@ -50,7 +50,7 @@ class Terms:
     def __init__(self, kb: KnowledgeBase) -> None:
         lex = kb.lexicon
         self.stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
-        self._synonyms, synonym_words = _synonym_table(kb)
+        self._synonyms, synonym_words = _synonym_table(kb, self.stopwords)
         self._synonym_words = frozenset(synonym_words)
         # the words of the lexicon's synonyms and filler phrases, known words all: typo repair
         # would take "least" of "at least" for "last"
@@ -328,7 +328,8 @@ def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
     return table
 
 
-def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[str]]:
+def _synonym_table(kb: KnowledgeBase, stopwords: AbstractSet[str]
+                   ) -> tuple[dict[tuple[str, ...], str], set[str]]:
     """Stem sequences of every synonym term → its group's term, and the words involved; and
     the initialisms of the organisations' names (see initialisms)."""
     table: dict[tuple[str, ...], str] = {}
@@ -339,7 +340,6 @@ def _synonym_table(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], str], set[s
             if ws:
                 table[tuple(tx.stem(w) for w in ws)] = SYN_PREFIX + group.key
                 words.update(ws)
-    stopwords = frozenset().union(*kb.lexicon.stopwords.values())
     for group in kb.lexicon.synonyms:
         if group.kind != "name":
             continue

@@ -137,8 +137,7 @@ class Pages:
             "All answers come from two published texts: the Central Election Commission's "
             "“International Cooperation” page and an article on ENEMO published by the “Human "
             "Rights Defenders for Free Elections” campaign. Each answer names its sources. The "
-            "bot does "
-            "not add facts of its own and does not give political opinions.")
+            "bot does not add facts of its own and does not give political opinions.")
         return Reply("info", lang, body, buttons=(self._nav_row(tr),))
 
     def language_menu(self, lang: str) -> Reply:
