@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
 
@@ -51,6 +51,16 @@ GOES_ON = re.compile(r"\b(since|regularly|annually|every year|still|continues|ma
 Status = Literal["answer", "partial", "suggest", "none", "smalltalk"]
 # Candidates on the question's subject checked by grounding, best first.
 MAX_VERIFIED = 5
+
+
+@dataclass(frozen=True)
+class _RankMemo:
+    """What one analysis's terms were ranked to so far: the queries' scorings and the cuts
+    taken of them (by terms, limit and whether among all entries or those on the subject)."""
+
+    scorings: Scorings = field(default_factory=dict)
+    tops: dict[tuple[frozenset[str], int | None, bool], list[tuple[str, float]]] = field(
+        default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -176,20 +186,24 @@ class Matcher:
                    among: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Entries ranked for the whole message and, when only some sentences ask, for those
         sentences with the names the others give (each entry keeps its better score)."""
-        return self._candidates(analysis, limit, among, {})[0]
+        return self._candidates(analysis, limit, among, _RankMemo())[0]
 
     def _candidates(self, analysis: Analysis, limit: int, among: np.ndarray | None,
-                    scorings: Scorings,
+                    memo: _RankMemo,
                     ) -> tuple[list[tuple[str, float]], float]:
         """`candidates`, and a score that no entry left out of them exceeds.
 
-        `scorings`: the queries scored so far for this analysis, to be reused and added to.
+        `memo`: what was ranked so far for this analysis's terms, to be reused and added to.
         """
         def ranked(terms: Iterable[str]) -> list[tuple[str, float]]:
             key = frozenset(terms)
-            if key not in scorings:
-                scorings[key] = self.ranker.scoring(key, analysis.names)
-            found = self.ranker.top(scorings[key], limit, among)
+            # (`among` is None or the entries on the subject of the same terms: a flag)
+            cut = (key, limit, among is None)
+            found = memo.tops.get(cut)
+            if found is None:
+                if key not in memo.scorings:
+                    memo.scorings[key] = self.ranker.scoring(key, analysis.names)
+                found = memo.tops[cut] = self.ranker.top(memo.scorings[key], limit, among)
             # a ranking cut at `limit` leaves out entries scoring up to its last one
             rest.append(found[-1][1] if len(found) >= limit else -np.inf)
             return found
@@ -207,7 +221,7 @@ class Matcher:
         return self._tied(best), max(rest)
 
     def _pool(self, analysis: Analysis, ranked: list[tuple[str, float]], rest: float,
-              scorings: Scorings,
+              memo: _RankMemo,
               ) -> tuple[list[tuple[str, float]], dict[str, Verdict]]:
         """The best candidates on the question's subject (at most MAX_VERIFIED, scoring at
         least `partial`), and the verdicts of those and of the best few of all, best first.
@@ -227,7 +241,7 @@ class Matcher:
         if rest < th.partial or (len(listed) == MAX_VERIFIED and listed[-1][1] > rest):
             pool = listed
         else:
-            pool = [(e, s) for e, s in self._candidates(analysis, MAX_VERIFIED, on, scorings)[0]
+            pool = [(e, s) for e, s in self._candidates(analysis, MAX_VERIFIED, on, memo)[0]
                     if s >= th.partial][:MAX_VERIFIED]
         verdicts = {e: self.verify(analysis, e) for e, _ in sorted(
             {*checked, *pool}, key=lambda es: (-es[1], self._entry_order[es[0]]))}
@@ -321,10 +335,12 @@ class Matcher:
         like to observe the next elections. Whom do we contact?") first count as asked: an
         entry that covers them is the better reading. Only when no entry answers that way are
         they read as the context they most often are."""
-        found = self._decide(analysis)
+        # (the second reading ranks the same terms: what the first ranked is reused)
+        memo = _RankMemo()
+        found = self._decide(analysis, memo)
         if found.status != "answer" and analysis.preamble and not analysis.loose_preamble and (
                 {t for t in analysis.preamble if self._kinds.get(t) == "fact"}):
-            loose = self._decide(replace(analysis, loose_preamble=True))
+            loose = self._decide(replace(analysis, loose_preamble=True), memo)
             found = loose if loose.status == "answer" else found
         return self._placed(found)
 
@@ -351,12 +367,11 @@ class Matcher:
         return Match("suggest", None, match.score, ((match.entry_id, match.score),), analysis,
                      match.verdicts, f"only places link it to '{match.entry_id}'")
 
-    def _decide(self, analysis: Analysis) -> Match:
+    def _decide(self, analysis: Analysis, memo: _RankMemo) -> Match:
         if analysis.smalltalk:
             return Match("smalltalk", None, 0.0, (), analysis, reason=analysis.smalltalk)
         # (only the best MAX_VERIFIED are ever read: ranking more would only cost)
-        scorings: Scorings = {}
-        ranked, rest = self._candidates(analysis, MAX_VERIFIED, None, scorings)
+        ranked, rest = self._candidates(analysis, MAX_VERIFIED, None, memo)
         th = self.thresholds
         top = ranked[0][1] if ranked else 0.0
         exact = self.ranker.only_exact(analysis.terms)
@@ -364,7 +379,7 @@ class Matcher:
             return Match("answer", exact, round(top, 4), tuple(ranked[:3]), analysis,
                          (self.verify(analysis, exact),), "the question reads exactly like "
                          "one of the entry's phrasings")
-        on_subject, verdicts = self._pool(analysis, ranked, rest, scorings)
+        on_subject, verdicts = self._pool(analysis, ranked, rest, memo)
         checked = tuple(verdicts.values())
         pool = verdicts
         if not on_subject:
