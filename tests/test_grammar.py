@@ -1104,3 +1104,57 @@ def test_the_modal_predicatives_of_obligation_are_function_words(matcher: Matche
                                                                  question: str) -> None:
     assert not any(t.startswith(("обяз", "долж", "павін", "абавяз"))
                    for t in matcher.analyse(question).terms)
+
+
+@pytest.mark.parametrize("question,noun", [
+    # a which-question asks for an instance of its determiner's noun, past names and places,
+    # numerals, narrowers and (ru, be) the adjectives agreeing with the determiner
+    ("Which NVW department adopted the charter?", "department"),
+    ("Which Icelandic office of NVW adopted the charter?", "office"),
+    ("In which language was the NVW charter adopted?", "language"),
+    ("Какое подразделение НВВ приняло устав?", "подразделение"),
+    ("На каком языке принят устав НВВ?", "языке"),
+    ("Какое именно внутреннее подразделение НВВ приняло устав?", "подразделение"),
+    ("Якое ўпраўленне НВВ прыняла статут?", "ўпраўленне"),
+    ("На якой мове прыняты статут НВВ?", "мове"),
+    ("З якога канкрэтна аддзела НВВ прыйшоў статут?", "аддзела"),
+])
+def test_a_which_question_must_find_its_noun_in_the_answer(matcher: Matcher, question: str,
+                                                          noun: str) -> None:
+    match = matcher.match(question)
+    assert match.analysis.instance_of == tuple(matcher.terms_of(noun)), match.analysis
+    assert match.status != "answer", match.reason
+
+
+@pytest.mark.parametrize("question", [
+    # manner, means, extent, role and grounds: asked how, not for an instance
+    "In what way did NVW adopt the charter?", "Through which channel did NVW adopt the charter?",
+    "Каким образом принят устав НВВ?", "В каком порядке принят устав НВВ?",
+    "На каком основании принят устав НВВ?", "Якім чынам прыняты статут НВВ?",
+    "На якой падставе прыняты статут НВВ?",
+    # a date, a list of places, a question noun, no noun at all, and English "what"
+    "Which exact day was the NVW charter adopted?", "В какой день принят устав НВВ?",
+    "Which republics does NVW observe in?", "У якіх рэспубліках назірае НВВ?",
+    "Which is the NVW charter?", "What charter did NVW adopt?",
+    # a relational noun names whoever stands in the relation: asked is who
+    "With which counterparts does NVW work?", "С какими зарубежными коллегами работает НВВ?",
+    "З якімі суседзямі супрацоўнічае НВВ?",
+])
+def test_a_which_phrase_asking_how_or_when_names_no_instance(matcher: Matcher,
+                                                             question: str) -> None:
+    assert matcher.analyse(question).instance_of == ()
+
+
+def test_a_collective_noun_passes_to_its_members(matcher: Matcher) -> None:
+    # «какой круг партнёров»: the partners are asked for, not the circle
+    assert matcher.analyse("Какой круг подразделений НВВ принял устав?").instance_of == tuple(
+        matcher.terms_of("подразделений"))
+
+
+@pytest.mark.parametrize("question", [
+    # Belarusian writes a word's initial у as ў after a vowel: the function word is the same
+    "А ўвогуле што такое НВВ?", "Што ўвогуле такое НВВ?", "Што такое НВВ увогуле?",
+])
+def test_a_function_word_with_initial_u_short_is_still_one(matcher: Matcher,
+                                                            question: str) -> None:
+    assert not any(t.startswith("увог") for t in matcher.analyse(question).terms)

@@ -201,8 +201,9 @@ WITH = frozenset({"with", "с", "со", "з", "са"})
 # "from" and "with"
 PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", "на", "из", "у",
                                 "ў", "ва", "да", "до"})
-PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "стран", "город", "регион",
-               "краін", "горад", "рэгіён", "рэгіен")
+PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "republic", "territor", "стран",
+               "город", "регион", "республик", "территор", "государств", "краін", "горад",
+               "рэгіён", "рэгіен", "рэспублік", "тэрыторы", "дзяржав")
 # the prepositions of location and direction alone, not of origin or limit ("in Belarus", «в
 # Беларуси», «у Беларусі»; not "from Belarus", «из Беларуси», «до Минска»)
 LOCATIVE = (PLACE_PREPOSITIONS - {"from", "из", "да", "до"}) | {"inside", "within"}
@@ -222,6 +223,51 @@ DAY_ASKERS = (WHICH - PLURAL_WHICH) | {"exact", "exactly", "precise", "точн�
                                        "точной", "точный", "дакладная", "дакладную",
                                        "дакладны"}
 
+# A which-question asks for an instance of its determiner's noun ("which office", «какое
+# ведомство», «на якой мове»): an answer must name one. Between the two stand words that
+# narrow the noun without being it: degree and kind words ("exactly", "what kind of",
+# «именно», «менавіта»), numerals, and in ru and be the adjectives, which agree with the
+# determiner and so share its ending (the adjective endings of each case, gender and number,
+# as the grammars give them: «какое международное ведомство», «якая міжнародная ўстанова»).
+WHICH_NARROWERS = frozenset({
+    "exactly", "precisely", "particular", "specific", "kind", "kinds", "sort", "sorts", "type",
+    "types", "of", "именно", "конкретно", "точно", "менавіта", "канкрэтна", "дакладна"})
+# the collective and quantity nouns, which a which-question passes through to the noun of
+# their members ("which range of partners", «какой круг партнёров», «які круг партнёраў»)
+COLLECTIVES = ("range", "circle", "group", "set", "list", "number", "круг", "групп", "список",
+               "число", "кола", "груп", "спіс", "лік")
+# the nouns with which a which-phrase asks how, how far or why, not for an instance: manner,
+# means, extent, role and grounds ("in what way", "through which channel", "to what extent",
+# "what role", "on what basis"; «каким образом», «каким путём», «в каком порядке», «в какой
+# степени», «какую роль», «на каком основании»; «якім чынам», «якім спосабам», «у якой
+# ступені», «на якой падставе»), by the beginnings of their forms
+NOT_INSTANCES = ("way", "manner", "extent", "degree", "means", "channel", "route", "procedure",
+                 "role", "function", "basis", "ground", "канал", "маршрут", "процедур",
+                 "працэдур", "образом", "способ", "путь", "путём", "путем", "порядк", "порядок",
+                 "степен", "мере", "меры",
+                 "роль", "роли", "функци", "основани", "чын", "спосаб", "шлях", "парад",
+                 "ступен", "роля", "ролю", "функцы", "падстав")
+AGREEING_ENDINGS = {
+    "какой": ("ой", "ый", "ий"), "какая": ("ая", "яя"), "какое": ("ое", "ее"),
+    "какие": ("ие", "ые"), "каких": ("их", "ых"), "каким": ("им", "ым"), "какую": ("ую", "юю"),
+    "каком": ("ом", "ем"), "какими": ("ими", "ыми"), "какого": ("ого", "его"),
+    "какому": ("ому", "ему"), "які": ("і", "ы"), "якая": ("ая",), "якое": ("ое", "ае"),
+    "якія": ("ія", "ыя"), "якіх": ("іх", "ых"), "якім": ("ім", "ым"), "якую": ("ую",),
+    "якой": ("ой", "ай"), "якімі": ("імі", "ымі"), "якога": ("ога", "ага"),
+    "якому": ("ому", "аму")}
+# the prepositions that may stand before the determiner at the head of a question ("in which
+# language", «на каком языке», «з якой установы»)
+# the relational nouns (Barker 1995: a noun that names someone by a relation to another, as
+# "colleague", "counterpart", "partner", "ally", "neighbour"; «коллега», «партнёр», «союзник»,
+# «сосед»; «калега», «партнёр», «саюзнік», «сусед»), by the beginnings of their forms: "with
+# which colleagues" asks who they are, which any answer naming them gives
+RELATIONAL_NOUNS = ("colleague", "counterpart", "partner", "ally", "allies", "neighbo",
+                    "friend", "коллег", "колег", "партн", "союзн", "сосед", "соседн", "друз",
+                    "калег", "саюзн", "сусед", "сябр")
+HEAD_PREPOSITIONS = PLACE_PREPOSITIONS | WITH | {
+    "of", "for", "by", "about", "under", "through", "для", "от", "по", "через", "под", "при",
+    "о", "об", "ад", "па", "праз", "пад", "пры", "пра", "аб", "за"}
+HEAD_WINDOW = 4
 
 # the universal quantifiers of the three grammars ("all", «все», «усе»), by stem: "list them
 # all" names nothing to list (the stem reads Belarusian «ўсе» as «усе»)
@@ -599,3 +645,27 @@ def _only_seen_on(words: Sequence[str]) -> bool:
     at = [i for i, w in enumerate(words) if w.startswith(WEB_NOUNS)]
     return bool(at) and all(ON_PREPOSITIONS.intersection(words[max(0, i - ON_WINDOW):i])
                             for i in at)
+
+
+def which_noun_words(words: Sequence[str]) -> tuple[str, list[str]]:
+    """A determiner heading the sentence (after its leaders and a preposition) and the words
+    after it that may be its noun, in order, the narrowers and agreeing adjectives left out
+    (English adjectives agree with nothing: the caller passes over what it knows as names
+    and places); ("", []) when no determiner heads it."""
+    at = next((i for i, w in enumerate(words) if w not in WHAT_LEADERS), len(words))
+    if at < len(words) - 1 and words[at] in HEAD_PREPOSITIONS:
+        at += 1
+    # (English "what" asks for an instance only before a noun, and is as often a pronoun
+    # before a verb: "what came of it", "what makes it different")
+    if at >= len(words) or words[at] not in WHICH or words[at] == "what":
+        return "", []
+    agreeing = AGREEING_ENDINGS.get(words[at], ())
+    found = []
+    for w in words[at + 1 : at + 1 + HEAD_WINDOW]:
+        if w.startswith(COLLECTIVES):
+            agreeing = ()  # (what follows a collective is its genitive, agreeing with nothing)
+        elif w not in WHICH_NARROWERS and not w.isdigit() and len(w) > 2 and not (
+                agreeing and w.endswith(agreeing)):
+            found.append(w)
+    return words[at], [] if found and found[0].startswith(NOT_INSTANCES + RELATIONAL_NOUNS) \
+        else found

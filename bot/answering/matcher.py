@@ -283,6 +283,8 @@ class Matcher:
             strict = {t for t in strict if self._kinds.get(t) != "fact" or after[t] > 0}
         own = [t for t in analysis.focus if t not in analysis.carried
                and (t.startswith(SYN_PREFIX) or t in self._weights)]
+        # "which office": what an instance is asked of must be in the answer, as a list's item
+        strict.update(t for t in analysis.instance_of if t in analysis.focus)
         item = counted_term(analysis.focus, ENUMERATE, QUANTIFIERS)
         if item is not None and not item.startswith(SYN_PREFIX):
             # "list the articles": what a list is asked of must be in the answer, even a word

@@ -107,6 +107,9 @@ class Analysis:
     # an asking sentence frames the question in the present ("is it still…?", «сейчас»):
     # the sources answer it as of their own date
     present: bool = False
+    # the terms of what a which-question asks for an instance of, where the lexicon has no
+    # word for it ("which office", «на каком языке»): an answer must name it
+    instance_of: tuple[str, ...] = ()
 
 
 
@@ -363,6 +366,7 @@ class Reader:
         terms: list[str] = []
         focus: list[str] = []
         asking: list[str] = []  # the words of the asking sentences
+        instance_of: list[str] = []
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
         present = False
@@ -398,6 +402,7 @@ class Reader:
                 else:
                     focus.extend(ts)
                 asking.extend(ws)
+                instance_of.extend(self._instance_asked(ws, capitals))
                 present = present or bool(grammar.present_time(ws))
             if not asking:
                 preamble.extend(ts)
@@ -426,7 +431,34 @@ class Reader:
                         confirms=bool(CONFIRMS.search(tx.fold(question))) or _polar(focus),
                         preamble=tuple(preamble) if asking else (),
                         others=_excludes(asking or words), requested_language=wanted,
-                        present=present or (not asking and bool(grammar.present_time(words))))
+                        present=present or (not asking and bool(grammar.present_time(words))),
+                        instance_of=tuple(dict.fromkeys(instance_of)))
+
+    def _instance_asked(self, words: Sequence[str], capitals: set[str]) -> list[str]:
+        """The terms of the noun a which-question asks for an instance of, when the lexicon
+        has no word for it (a lexicon word is asked anyway). A function word, a place, a time
+        or a question is no such noun ("which is", "which countries": a list; "what year": a
+        date). English premodifies its noun with names and places ("which OSCE office", a
+        word typed in `capitals`); ru and be put the noun first, a name after it being its
+        genitive («какое ведомство Боливии»), and a name first the noun itself («какие НКО»)."""
+        determiner, after = grammar.which_noun_words(words)
+        agreeing = determiner in grammar.AGREEING_ENDINGS
+        for w in after:
+            if w in self._stopwords and agreeing:
+                # (a ru or be determiner reaches its noun across particles: «какие вообще
+                # организации»; English "which is" has no noun)
+                continue
+            if (w in self._stopwords or self._terms.is_question_word(w)
+                    or w.startswith(grammar.PLACE_NOUNS + grammar.TIME_UNITS
+                                    + grammar.QUESTION_NOUNS) or w in grammar.DAY_NOUNS):
+                return []
+            ts = self._terms.of_words([w])
+            if w in capitals or any(self._kinds.get(t) in ("name", "place") for t in ts):
+                if agreeing:
+                    return []
+                continue
+            return [t for t in ts if not t.startswith(SYN_PREFIX)]
+        return []
 
     def _content(self, word: str) -> bool:
         """A word that says what is asked about: neither filler nor a question word."""

@@ -49,7 +49,9 @@ class Terms:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         lex = kb.lexicon
-        self.stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values())
+        # (a Belarusian word's initial у is ў after a vowel: «і ўвогуле» is «увогуле»)
+        self.stopwords: frozenset[str] = frozenset().union(*lex.stopwords.values()).union(
+            "ў" + w[1:] for w in lex.stopwords.get("be", ()) if w[:1] == "у")
         self._synonyms, synonym_words = _synonym_table(kb, self.stopwords)
         self._synonym_words = frozenset(synonym_words)
         # the words of the lexicon's synonyms and filler phrases, known words all: typo repair
