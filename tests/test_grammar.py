@@ -1158,3 +1158,24 @@ def test_a_collective_noun_passes_to_its_members(matcher: Matcher) -> None:
 def test_a_function_word_with_initial_u_short_is_still_one(matcher: Matcher,
                                                             question: str) -> None:
     assert not any(t.startswith("увог") for t in matcher.analyse(question).terms)
+
+
+@pytest.mark.parametrize("question", [
+    # the evaluative scale predicated in a polar question asks for a judgement
+    "Is NVW good?", "Is the PKM any good or not?", "Are the NVW observers bad?",
+    "НВВ хорошая сеть?", "ПКМ плохая комиссия?", "Ці добрая сетка НВВ?", "ПКМ кепская?",
+])
+def test_good_or_bad_asked_of_something_asks_an_opinion(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.analysis.outofscope[:1] == ("opinion",)
+    assert match.status == "none", match.reason
+
+
+@pytest.mark.parametrize("question", [
+    # a greeting, a remark on the question, a reply to what came before, a question word
+    "Good morning, is NVW a network?", "Добрый день, НВВ — это сеть?",
+    "Добры вечар, ці НВВ — сетка?", "Хорошо, а что такое НВВ?", "Good question: is NVW a network?",
+    "How good is the NVW charter?",
+])
+def test_good_elsewhere_asks_no_opinion(matcher: Matcher, question: str) -> None:
+    assert "opinion" not in matcher.analyse(question).outofscope

@@ -669,3 +669,27 @@ def which_noun_words(words: Sequence[str]) -> tuple[str, list[str]]:
             found.append(w)
     return words[at], [] if found and found[0].startswith(NOT_INSTANCES + RELATIONAL_NOUNS) \
         else found
+
+
+# The positive degree of the evaluative scale in every form (en good, bad; ru хороший, плохой;
+# be добры, дрэнны, кепскі): predicated in a polar question ("Is ENEMO good?", «ENEMO
+# хорошая?», «Ці добрая арганізацыя ENEMO?») it asks for a judgement, which the bot does not
+# give. At the head of a sentence it answers what came before («Хорошо, а…», "Good, and…");
+# before a time of day or a question noun it greets or remarks ("good morning", «добры дзень»,
+# "good question").
+EVALUATIVE = frozenset({
+    "good", "bad", "хороший", "хорошая", "хорошее", "хорошие", "хорошо", "хороша", "хорош",
+    "плохой", "плохая", "плохое", "плохие", "плохо", "плоха", "плох", "добры", "добрая",
+    "добрае", "добрыя", "добра", "дрэнны", "дрэнная", "дрэннае", "дрэнныя", "дрэнна", "кепскі",
+    "кепская", "кепскае", "кепскія", "кепска"})
+NOT_EVALUATED = ("morning", "afternoon", "evening", "night", "day", "luck", "утр", "дн", "день",
+                 "вечер", "ноч", "ранак", "дзень", "вечар", *QUESTION_NOUNS)
+
+
+def evaluation(words: Sequence[str]) -> tuple[str, ...]:
+    """The stem of the evaluative word a polar sentence predicates, if any (see EVALUATIVE)."""
+    for i, w in enumerate(words[1:], start=1):
+        if w in EVALUATIVE and not (i + 1 < len(words)
+                                    and words[i + 1].startswith(NOT_EVALUATED)):
+            return (tx.stem(w),)
+    return ()

@@ -46,6 +46,8 @@ CONFIRMS = re.compile(
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 ENUMERATE = QUESTION_WORD_PREFIX + "list"
+# the out-of-scope class of a request for a judgement (outofscope.yaml)
+OPINION = "opinion"
 # A relative clause: after a comma, a relative pronoun (ru «который» in every form; be «які»
 # in every form and en "which", "that", "who", "whom" — these also ask, so only with a
 # personal pronoun as the clause's subject after them), perhaps after a preposition; it runs
@@ -367,6 +369,7 @@ class Reader:
         focus: list[str] = []
         asking: list[str] = []  # the words of the asking sentences
         instance_of: list[str] = []
+        judged: list[str] = []  # the evaluative words polar asking sentences predicate
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
         present = False
@@ -403,6 +406,8 @@ class Reader:
                     focus.extend(ts)
                 asking.extend(ws)
                 instance_of.extend(self._instance_asked(ws, capitals))
+                if not any(t.startswith(QUESTION_WORD_PREFIX) for t in ts):
+                    judged.extend(grammar.evaluation(ws))
                 present = present or bool(grammar.present_time(ws))
             if not asking:
                 preamble.extend(ts)
@@ -423,8 +428,9 @@ class Reader:
             content = focus
         # an opinion or practical matter counts where the message asks ("We'd like to observe
         # the next elections. Whom do we contact for an invitation?" asks no practical matter)
-        oos = (asking and self._outofscope_phrases(asking)) or (
-            [] if asking and content else self._outofscope_phrases(words))
+        oos = [*((OPINION, (stem,)) for stem in judged),
+               *((asking and self._outofscope_phrases(asking)) or (
+                   [] if asking and content else self._outofscope_phrases(words)))]
         return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
                         tuple(focus) if content else tuple(terms), smalltalk,
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
