@@ -1179,3 +1179,19 @@ def test_good_or_bad_asked_of_something_asks_an_opinion(matcher: Matcher, questi
 ])
 def test_good_elsewhere_asks_no_opinion(matcher: Matcher, question: str) -> None:
     assert "opinion" not in matcher.analyse(question).outofscope
+
+
+@pytest.mark.parametrize(("first", "more"), [
+    # a request to elaborate, with nothing else asked: the last answer is all the sources say
+    ("What is Nordic Vote Watch?", "Could you elaborate?"),
+    ("What is Nordic Vote Watch?", "more info please"),
+    ("Что такое НВВ?", "А поподробнее?"), ("Что такое НВВ?", "Расскажите больше, пожалуйста"),
+    ("Што такое НВВ?", "Раскажы падрабязней"), ("Што такое НВВ?", "больш інфармацыі"),
+])
+def test_tell_me_more_after_an_answer_says_it_gave_all(matcher: Matcher, first: str,
+                                                       more: str) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(matcher, first, None)
+    assert shown[0].entry_id == "nvw-about"
+    (match,) = understand(matcher, more, context_after(matcher, shown, None))
+    assert match.beyond and match.entry_id is None, match.reason

@@ -205,10 +205,12 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # "can you give an example (of a country)?": the last answer holds what it lists
         return _last_answer(analysis, context,
                             "asks for an example of what the last answer says")
-    if context is not None and ADDITIVE.intersection(analysis.words) and all(
+    if context is not None and (ADDITIVE.intersection(analysis.words) or _says(
+            matcher, analysis, "elaborations")) and all(
             t.startswith(QUESTION_WORD_PREFIX) or t in _ADDITIVE_STEMS for t in analysis.terms):
-        # "who else?", «а что ещё?»: more of what the last answer gave, which is all the
-        # sources say (not that answer again as if it were news, nor a decline as off-topic)
+        # "who else?", «а что ещё?», "tell me more", «подробнее»: more of what the last answer
+        # gave, which is all the sources say (not that answer again as if it were news, nor a
+        # decline as off-topic)
         return Match("none", None, 0.0, (), analysis, (),
                      "asks for more than the last answer gives", followup=True, beyond=True)
     if context is None or analysis.smalltalk or not analysis.terms:

@@ -43,6 +43,9 @@ REPLY = SYN_PREFIX + "reply"
 VERB_ENDINGS = ("л", "ла", "ло", "ли", "ў", "лі", "ть", "ти", "чь", "ць", "ці", "ся", "сь",
                 "цца", "ет", "ит", "ют", "ят", "ут", "ат")
 
+# the follow-up phrases dropped from a question like filler (see followups.yaml)
+DROPPED_FOLLOWUPS = ("switches", "corrections", "repairs", "examples", "elaborations")
+
 
 class Terms:
     """Repaired words to terms, and the phrases (filler, small talk, out of scope) they hold."""
@@ -56,7 +59,10 @@ class Terms:
         self._synonym_words = frozenset(synonym_words)
         # the words of the lexicon's synonyms and filler phrases, known words all: typo repair
         # would take "least" of "at least" for "last"
-        self.lexicon_words = synonym_words | {w for p in lex.stop_phrases for w in p}
+        # (and a follow-up said in one word: "elaborate" is not a typo of "collaborate")
+        self.lexicon_words = synonym_words | {w for p in lex.stop_phrases for w in p} | {
+            p[0] for kind in DROPPED_FOLLOWUPS for phrases in lex.followups.get(kind, {}).values()
+            for p in phrases if len(p) == 1}
         self.kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
         # every country and territory (CLDR): a name of several words is a synonym, a word
         # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
@@ -75,7 +81,7 @@ class Terms:
         self.name_words = sorted(self.name_set)
         # filler phrases and small talk, as stem sequences: dropped from a question's terms
         self._stop_phrases = {_stems(p) for p in lex.stop_phrases} | {
-            _stems(p) for kind in ("switches", "corrections", "repairs", "examples")
+            _stems(p) for kind in DROPPED_FOLLOWUPS
             for phrases in lex.followups.get(kind, {}).values() for p in phrases}
         self._smalltalk = {_stems(p): kind for kind in reversed(SMALLTALK_ORDER)
                            for phrases in lex.smalltalk.get(kind, {}).values() for p in phrases}
@@ -181,6 +187,8 @@ class Terms:
         """Whether a word after «в ответ» / «у адказ» is whom the reply went to: a name, or a
         noun — a content word without a lexicon term that no verb ending closes («в ответ
         приезжали», «у адказ назіралі» are "in return")."""
+        if self._filler_at([stem], 0):
+            return False  # (filler or small talk alone: «в ответ спасибо»)
         found = self._word_terms(word, stem)
         if any(self.kinds.get(t) == "name" for t in found):
             return True

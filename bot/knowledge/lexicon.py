@@ -22,7 +22,8 @@ GROUP_KINDS = ("name", "place", "fact")
 # the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
 OUT_OF_SCOPE_CLASSES = ("practical", "opinion")
 SMALLTALK_KINDS = ("greetings", "thanks", "farewells", "bot", "insults")
-FOLLOWUP_KINDS = ("openers", "pronouns", "switches", "corrections", "repairs", "examples")
+FOLLOWUP_KINDS = ("openers", "pronouns", "switches", "corrections", "repairs", "examples",
+                  "elaborations")
 
 
 def read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
