@@ -131,7 +131,7 @@ class Conversation(Pages):
                 # separated by commas, when it names several).
                 lead = tr.ngettext(
                     "My sources don't mention %(given)s. Here is what they do say:",
-                    "My sources don't mention these years: %(given)s. Here is what they do "
+                    "My sources don't mention any of these years: %(given)s. Here is what they do "
                     "say:",
                     len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=lead)
