@@ -1195,3 +1195,56 @@ def test_tell_me_more_after_an_answer_says_it_gave_all(matcher: Matcher, first: 
     assert shown[0].entry_id == "nvw-about"
     (match,) = understand(matcher, more, context_after(matcher, shown, None))
     assert match.beyond and match.entry_id is None, match.reason
+
+
+UNDATED = """\
+    topic: clubs
+    title: "Clubs"
+    entries:
+      - id: harbour-club
+        questions:
+          en: ["Since when has the Harbour Club observed elections for NVW?"]
+          ru: ["С какого года клуб «Гавань» наблюдает за выборами для НВВ?"]
+          be: ["З якога года клуб «Гавань» назірае за выбарамі для НВВ?"]
+        answer: >-
+          According to its charter, the Harbour Club has observed elections for NVW since 2003.
+          The charter does not say when the club joined NVW, and gives no year for its first
+          congress, held in May.
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def clubs(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("clubs"), {"clubs.yaml": UNDATED},
+                                   NAME_GROUP)
+
+
+@pytest.mark.parametrize("question", [
+    # the answer says its source gives no time for what is asked: whatever else it dates
+    "When did the Harbour Club join NVW?", "In what year did the Harbour Club join NVW?",
+    "In what year was the Harbour Club's first congress?",
+])
+def test_an_answer_that_says_it_gives_no_time_for_it_does_not_date_it(
+        clubs: Matcher, question: str) -> None:
+    match = clubs.match(question)
+    assert match.status != "answer", match.reason
+
+
+@pytest.mark.parametrize("question", [
+    # what it dates
+    "Since when has the Harbour Club observed elections for NVW?",
+    "Since what year has the Harbour Club observed elections for NVW?",
+])
+def test_what_the_answer_does_date_is_still_answered(clubs: Matcher, question: str) -> None:
+    match = clubs.match(question)
+    assert (match.status, match.entry_id) == ("answer", "harbour-club"), match.reason
+
+
+@pytest.mark.parametrize("question", [
+    # Russian typed in Latin letters often drops the soft sign of the indefinite particle
+    "NVW kogda-nibud nabljudala za vyborami?", "NVW gde-nibud' nabljudala za vyborami?",
+    "kto-nibud iz NVW nabljudal za vyborami?",
+])
+def test_a_latin_indefinite_pronoun_asks_nothing(matcher: Matcher, question: str) -> None:
+    assert not _asks(matcher, question) & {"@q-when", "@q-where", "@q-who"}

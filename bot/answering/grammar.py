@@ -77,6 +77,8 @@ from bot.language import text as tx
 
 # the particles that make a question word indefinite (ru, be), after or before it
 INDEFINITE_AFTER = frozenset({"то", "нибудь", "нить", "либо", "небудзь", "колечы"})
+# (and as Russian typed in Latin letters often reaches us: without the soft sign, "nibud")
+_INDEFINITE_HARD = frozenset(w.rstrip("ь") for w in INDEFINITE_AFTER)
 INDEFINITE_BEFORE = frozenset({"кое", "абы"})
 # the additive particles of the three grammars ("who else?", «кто ещё?», «хто яшчэ?»): with
 # only a question word, they ask for more of what was just said
@@ -471,7 +473,7 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
             | present_time(words) | _modal_of_permission(words))
     # (the particle is looked for first: few sentences have one)
     for i, word in enumerate(words):
-        if word in INDEFINITE_AFTER and i > 0 and is_question_word(words[i - 1]):
+        if word.rstrip("ь") in _INDEFINITE_HARD and i > 0 and is_question_word(words[i - 1]):
             drop |= {i - 1, i}
         elif word in INDEFINITE_BEFORE and i + 1 < len(words) and is_question_word(
                 words[i + 1]):

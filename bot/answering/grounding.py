@@ -67,6 +67,17 @@ _OF_PLACE = PLACE_PREPOSITIONS | LOCATIVE
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+# A sentence that says its source gives no time for something ("it does not say when they
+# joined ENEMO", "gives no year", «не сказано, когда», «год … не указан», «калі …, не
+# ўдакладняецца»): a negation and a word of time, and no year of its own. What it names is
+# what the answer does not date.
+_NEGATION = re.compile(r"\b(?:not|no|never|не|ни|ні)\b")
+# (a year alone is not a date: "gives no year for the June requests" gives the month)
+_TIME_WORD = re.compile(r"\b(?:when|date|dates|когда|дат\w*|калі|year|years|год\w*|гад\w*)\b")
+_YEAR_WORD = re.compile(r"year|years|год\w*|гад\w*")
+_CLAUSE_END = re.compile(r"[,;:()]")
+# sentences and the parenthesised ones ("…election.)") and paragraphs
+_UNDATED_SPLIT = re.compile(r"(?<=[.!?;])\)?\s+|\n\s*\n")
 # the separators of an enumeration in the (English) answer
 _ENUMERATION = re.compile(r",|\band\b|\bor\b")
 _NUMBER_WORDS = frozenset({
@@ -308,6 +319,40 @@ class Grounder:
     def _dated_of(self, entry_id: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         return self._dated(self._facts_of(entry_id).texts)
 
+    def _undated(self, entry_id: str, said: AbstractSet[str], asked: str) -> bool:
+        """Whether a sentence of the entry says its source gives no time for what is asked:
+        it names every word of the question's predicate (what is said, its names and places
+        aside: "when did BHC *join* ENEMO?")."""
+        predicate = {t for t in said if self._kinds.get(t) not in ("name", "place")}
+        # (English stems are cut short: "join" of "joined")
+        return bool(predicate) and any(
+            asked in kinds and all(t in terms or any(u.startswith(t) for u in terms)
+                                   for t in predicate)
+            for kinds, terms in self._later("undated", entry_id, self._undated_of))
+
+    def _undated_of(self, entry_id: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """The kinds of time that the entry's texts say their source does not give (a year;
+        or a date, and so also a day or a year), each with the terms of what it is not given
+        for: the clause after the word of time, to the next comma or word of time ("it does
+        not say *when* they joined ENEMO", "gives no *year* for the June requests", «*когда*
+        они вступили в ENEMO, в статье не сказано»)."""
+        found = []
+        for text in self._facts_of(entry_id).texts:
+            for sentence in _UNDATED_SPLIT.split(text):
+                low = sentence.lower()
+                if not _NEGATION.search(low) or YEAR_RE.search(sentence):
+                    continue
+                times = list(_TIME_WORD.finditer(low))
+                for n, time in enumerate(times):
+                    stop = times[n + 1].start() if n + 1 < len(times) else len(low)
+                    clause = _CLAUSE_END.split(low[time.end() : stop], maxsplit=1)[0]
+                    words = tx.words(clause)
+                    kinds = (frozenset({"year"}) if _YEAR_WORD.fullmatch(time.group())
+                             else frozenset({"date", "day", "year"}))
+                    found.append((kinds, frozenset({*self._text_terms(words),
+                                                    *(tx.stem(w) for w in words)})))
+        return tuple(found)
+
     def _located(self, entry_id: str) -> bool:
         """Whether a text of the entry says where something happens or comes from: a place
         after a preposition of place ("observed elections in Lithuania", «у краінах СНД»)."""
@@ -411,6 +456,12 @@ class Grounder:
                                 for kinds, terms in self._later("dated", entry_id,
                                                                 self._dated_of)):
                 holds = tuple(k for k in holds if k != asked)
+        if asked in DATED_KINDS and asked in holds and self._undated(
+                entry_id, {t for t in terms if t not in subject and not t.startswith("@q-")},
+                asked):
+            # "when did BHC join ENEMO?" of an answer that says "it does not say when they
+            # joined ENEMO": whatever else it dates, and however its phrasings ask
+            holds = tuple(k for k in holds if k != asked)
         if asked == "place" and asked in holds and asked not in facts.asked and not self._later(
                 "located", entry_id, self._located):
             # "where was the protocol signed?": an answer that names places only as parties
