@@ -114,6 +114,11 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # obligation, "who is the CEC friendliest with?", «на самой короткой ноге», АОВЕ for
     # ACEEEO, beginnings and origins, headline style)
     ("questions18.jsonl", 0.91, 0.031, 0.125, 0),
+    # 19: first run right 0.937, wrong 0.021, near-misses answered 0.190 (quiz and
+    # fill-in-the-blank, forum and social-media wording, "on what basis", "where do they
+    # meet", "which office", genitive chains; the line asking how many countries are in
+    # ACEEEO accepts both entries that state it)
+    ("questions19.jsonl", 0.94, 0.012, 0.096, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -176,6 +181,10 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # "who decides?", «что было дальше?», «мае права», "do you think…?"; the turn asking how
     # many countries are in ACEEEO accepts both entries that state it)
     ("dialogues18.jsonl", 0.77, 0.081, 3),
+    # 19: first run right 0.700, wrong 0.100, near-misses answered 7 of 19 ("wait, what?",
+    # "which of them?", "since when?", "on what basis?", "is that all?"; the turn asking how
+    # many countries are in ACEEEO accepts both entries that state it)
+    ("dialogues19.jsonl", 0.70, 0.092, 5),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
