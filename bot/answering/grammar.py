@@ -246,9 +246,8 @@ COLLECTIVES = ("range", "circle", "group", "set", "list", "number", "круг", 
 NOT_INSTANCES = ("way", "manner", "extent", "degree", "means", "channel", "route", "procedure",
                  "role", "function", "basis", "ground", "канал", "маршрут", "процедур",
                  "працэдур", "образом", "способ", "путь", "путём", "путем", "порядк", "порядок",
-                 "степен", "мере", "меры",
-                 "роль", "роли", "функци", "основани", "чын", "спосаб", "шлях", "парад",
-                 "ступен", "роля", "ролю", "функцы", "падстав")
+                 "степен", "мере", "меры", "роль", "роли", "функци", "основани", "чын",
+                 "спосаб", "шлях", "парад", "ступен", "роля", "ролю", "функцы", "падстав")
 AGREEING_ENDINGS = {
     "какой": ("ой", "ый", "ий"), "какая": ("ая", "яя"), "какое": ("ое", "ее"),
     "какие": ("ие", "ые"), "каких": ("их", "ых"), "каким": ("им", "ым"), "какую": ("ую", "юю"),
@@ -257,8 +256,6 @@ AGREEING_ENDINGS = {
     "якія": ("ія", "ыя"), "якіх": ("іх", "ых"), "якім": ("ім", "ым"), "якую": ("ую",),
     "якой": ("ой", "ай"), "якімі": ("імі", "ымі"), "якога": ("ога", "ага"),
     "якому": ("ому", "аму")}
-# the prepositions that may stand before the determiner at the head of a question ("in which
-# language", «на каком языке», «з якой установы»)
 # the relational nouns (Barker 1995: a noun that names someone by a relation to another, as
 # "colleague", "counterpart", "partner", "ally", "neighbour"; «коллега», «партнёр», «союзник»,
 # «сосед»; «калега», «партнёр», «саюзнік», «сусед»), by the beginnings of their forms: "with
@@ -266,10 +263,18 @@ AGREEING_ENDINGS = {
 RELATIONAL_NOUNS = ("colleague", "counterpart", "partner", "ally", "allies", "neighbo",
                     "friend", "коллег", "колег", "партн", "союзн", "сосед", "соседн", "друз",
                     "калег", "саюзн", "сусед", "сябр")
+# what a which-phrase's first noun shows it asks instead of an instance (see both above)
+_NO_INSTANCE = NOT_INSTANCES + RELATIONAL_NOUNS
+# the prepositions that may stand before the determiner at the head of a question ("in which
+# language", «на каком языке», «з якой установы»)
 HEAD_PREPOSITIONS = PLACE_PREPOSITIONS | WITH | {
     "of", "for", "by", "about", "under", "through", "для", "от", "по", "через", "под", "при",
     "о", "об", "ад", "па", "праз", "пад", "пры", "пра", "аб", "за"}
 HEAD_WINDOW = 4
+# the nouns with which a which-phrase asks for something else than an instance, by the
+# beginnings of their forms: places ("which countries": a list), units of time ("which year":
+# a date) and questions ("which question")
+OTHER_ASKED_NOUNS = PLACE_NOUNS + TIME_UNITS + QUESTION_NOUNS
 
 # the universal quantifiers of the three grammars ("all", «все», «усе»), by stem: "list them
 # all" names nothing to list (the stem reads Belarusian «ўсе» as «усе»)
@@ -669,8 +674,7 @@ def which_noun_words(words: Sequence[str]) -> tuple[str, list[str]]:
         elif w not in WHICH_NARROWERS and not w.isdigit() and len(w) > 2 and not (
                 agreeing and w.endswith(agreeing)):
             found.append(w)
-    return words[at], [] if found and found[0].startswith(NOT_INSTANCES + RELATIONAL_NOUNS) \
-        else found
+    return words[at], [] if found and found[0].startswith(_NO_INSTANCE) else found
 
 
 # The positive degree of the evaluative scale in every form (en good, bad; ru хороший, плохой;

@@ -66,7 +66,8 @@ _OF_PLACE = PLACE_PREPOSITIONS | LOCATIVE
 
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER_RE = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+# (a sentence in parentheses ends after its bracket: "…that election.)"; a paragraph ends one)
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\)?\s+|\n\s*\n")
 # A sentence that says its source gives no time for something ("it does not say when they
 # joined ENEMO", "gives no year", «не сказано, когда», «год … не указан», «калі …, не
 # ўдакладняецца»): a negation and a word of time, and no year of its own. What it names is
@@ -76,8 +77,6 @@ _NEGATION = re.compile(r"\b(?:not|no|never|не|ни|ні)\b")
 _TIME_WORD = re.compile(r"\b(?:when|date|dates|когда|дат\w*|калі|year|years|год\w*|гад\w*)\b")
 _YEAR_WORD = re.compile(r"year|years|год\w*|гад\w*")
 _CLAUSE_END = re.compile(r"[,;:()]")
-# sentences and the parenthesised ones ("…election.)") and paragraphs
-_UNDATED_SPLIT = re.compile(r"(?<=[.!?;])\)?\s+|\n\s*\n")
 # the separators of an enumeration in the (English) answer
 _ENUMERATION = re.compile(r",|\band\b|\bor\b")
 _NUMBER_WORDS = frozenset({
@@ -338,7 +337,7 @@ class Grounder:
         они вступили в ENEMO, в статье не сказано»)."""
         found = []
         for text in self._facts_of(entry_id).texts:
-            for sentence in _UNDATED_SPLIT.split(text):
+            for sentence in _SENTENCE_END.split(text):
                 low = sentence.lower()
                 if not _NEGATION.search(low) or YEAR_RE.search(sentence):
                     continue

@@ -455,8 +455,7 @@ class Reader:
                 # организации»; English "which is" has no noun)
                 continue
             if (w in self._stopwords or self._terms.is_question_word(w)
-                    or w.startswith(grammar.PLACE_NOUNS + grammar.TIME_UNITS
-                                    + grammar.QUESTION_NOUNS) or w in grammar.DAY_NOUNS):
+                    or w.startswith(grammar.OTHER_ASKED_NOUNS) or w in grammar.DAY_NOUNS):
                 return []
             ts = self._terms.of_words([w])
             if w in capitals or any(self._kinds.get(t) in ("name", "place") for t in ts):
