@@ -130,7 +130,8 @@ def test_context_expires_and_is_forgotten() -> None:
 
 def test_context_holds_no_text() -> None:
     fields = {f.name: f.type for f in dataclasses.fields(Context)}
-    assert set(fields) == {"entry_id", "names", "topic", "at"}
+    assert set(fields) == {"entry_id", "names", "topic", "at", "fresh"}
+    assert fields["fresh"] in (bool, "bool")  # a flag, not what was said
 
 
 def test_terminal_chat_keeps_context(conversation: Conversation) -> None:
@@ -237,11 +238,11 @@ def test_dialogue_set(conversation: Conversation, dialogues: list[dict[str, obje
 ])
 def test_who_else_after_an_answer_says_it_gave_all(conversation: Conversation, first: str,
                                                    more: str) -> None:
-    # not the answer again as if it were news, nor a decline as off-topic
+    # the answer again under the line that says it is all, not as if it were news, nor a
+    # decline as off-topic
     context = conversation.respond(first).context
     (reply,) = conversation.respond(more, context=context).replies
     tr = conversation.catalogs[reply.lang]
-    assert reply.kind == "none" and reply.entry_id is None
-    assert reply.body == tr.gettext("My previous answer is all my sources say about this. You "
-                                    "can choose a related question under it, or browse the "
-                                    "topics.")
+    assert reply.kind == "answer" and reply.entry_id == "enemo-about"
+    assert reply.caveat == tr.gettext("My sources say nothing more about this. Here is my "
+                                      "previous answer again:")

@@ -1194,7 +1194,120 @@ def test_tell_me_more_after_an_answer_says_it_gave_all(matcher: Matcher, first: 
     shown = understand(matcher, first, None)
     assert shown[0].entry_id == "nvw-about"
     (match,) = understand(matcher, more, context_after(matcher, shown, None))
-    assert match.beyond and match.entry_id is None, match.reason
+    assert match.beyond and match.entry_id == "nvw-about", match.reason
+
+
+GREENLAND = """\
+      - id: nvw-greenland
+        questions:
+          en: ["Has NVW been invited to Greenland?"]
+          ru: ["Приглашали ли НВВ в Гренландию?"]
+          be: ["Ці запрашалі НВВ у Грэнландыю?"]
+        answer: >-
+          According to its charter, NVW has never been invited to observe in Greenland, as
+          Greenland has no treaty with it.
+        sources: [{title: "The charter"}]
+      - id: nvw-members
+        questions:
+          en: ["Who are the members of NVW?"]
+          ru: ["Кто входит в НВВ?"]
+          be: ["Хто ўваходзіць у НВВ?"]
+        answer: >-
+          According to its charter, NVW's members are independent, politically unaffiliated
+          observer groups; some of them also observe for the NVL.
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def invited(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("invited"), {
+        "watch.yaml": WATCH.rstrip(" ") + CHARTER.rstrip(" ") + GREENLAND}, NAME_GROUP)
+
+
+def _after(matcher: Matcher, *turns: str) -> list[tuple[str, str | None, bool]]:
+    """Each turn's (status, entry, beyond), the context carried between turns."""
+    from bot.answering.dialogue import context_after, understand
+    context = None
+    seen = []
+    for turn in turns:
+        matches = understand(matcher, turn, context)
+        context = context_after(matcher, matches, context)
+        seen += [(m.status, m.entry_id, m.beyond) for m in matches]
+    return seen
+
+
+@pytest.mark.parametrize(("first", "more"), [
+    # the quantifier of totality alone, or a determiner of remainder (with a noun the last
+    # answer has): the list just given is all the sources hold
+    ("In which countries does NVW observe?", "is that everything?"),
+    ("In which countries does NVW observe?", "and the others?"),
+    ("В каких странах наблюдает НВВ?", "И это всё?"),
+    ("В каких странах наблюдает НВВ?", "а прочие страны?"),
+    ("У якіх краінах назірае НВВ?", "і гэта ўсё?"),
+    ("У якіх краінах назірае НВВ?", "а астатнія краіны?"),
+])
+def test_is_that_all_after_a_list_shows_it_again_as_all(invited: Matcher, first: str,
+                                                        more: str) -> None:
+    assert _after(invited, first, more)[1] == ("answer", "nvw-countries", True)
+
+
+def test_is_that_all_after_a_reply_that_found_nothing_is_not_about_the_answer_before(
+        invited: Matcher) -> None:
+    # (the reply it would ask about gave nothing: the list two turns back is not it)
+    seen = _after(invited, "In which countries does NVW observe?", "How do I cook borscht?",
+                  "is that all?")
+    assert seen[1][0] == "none" and not seen[2][2] and seen[2][1] != "nvw-countries"
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # a judgement asked about another subject than the last answer's is declined, as alone,
+    # though the last answer has its words (NVW's members are "independent"; the NVL)
+    ("Who are the members of NVW?", "Is the NVL independent?"),
+    ("Кто входит в НВВ?", "Северная лига избирателей независима?"),
+    ("Хто ўваходзіць у НВВ?", "Ці незалежная Паўночная ліга выбаршчыкаў?"),
+])
+def test_a_judgement_of_another_subject_is_no_follow_up(invited: Matcher, first: str,
+                                                        then: str) -> None:
+    seen = _after(invited, first, then)
+    assert seen[0][1] == "nvw-members" and seen[1][0] == "none"
+
+
+@pytest.mark.parametrize(("first", "why"), [
+    # the negation in any of its forms: the particle, the predicative of absence
+    ("Has NVW been invited to Greenland?", "why not?"),
+    ("Has NVW been invited to Greenland?", "and why no invitation?"),
+    ("Приглашали ли НВВ в Гренландию?", "А почему нет?"),
+    ("Ці запрашалі НВВ у Грэнландыю?", "А чаму няма?"),
+])
+def test_why_not_after_a_never_follows_up_in_any_form_of_negation(invited: Matcher, first: str,
+                                                                   why: str) -> None:
+    assert _after(invited, first, why)[1][:2] == ("answer", "nvw-greenland")
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    # a verbless question headed by a noun of a value asks for that value
+    ("А дата?", "@q-when"), ("and the date?", "@q-when"), ("Дата принятия устава?", "@q-when"),
+    ("і дата?", "@q-when"), ("and its year?", "@q-year"), ("А год?", "@q-year"),
+    ("Год прыняцця статута?", "@q-year"), ("the venue?", "@q-where"), ("а месца?", "@q-where"),
+])
+def test_a_verbless_question_of_a_value_asks_it(matcher: Matcher, question: str,
+                                               asked: str) -> None:
+    assert _asks(matcher, question) == {asked}
+
+
+@pytest.mark.parametrize("question", [
+    # the noun not at the head: a time frame, a unit after a number
+    "В этом году НВВ наблюдала?", "НВВ наблюдает с 2003 года?", "Did NVW observe this year?",
+])
+def test_a_value_noun_elsewhere_asks_nothing(matcher: Matcher, question: str) -> None:
+    assert not _asks(matcher, question) & {"@q-when", "@q-year"}
+
+
+@pytest.mark.parametrize("more", ["А дата?", "and the year?", "А ў якім годзе?"])
+def test_a_date_asked_in_one_noun_follows_up(invited: Matcher, more: str) -> None:
+    assert _after(invited, "Was the NVW charter adopted?", more)[1][:2] == (
+        "answer", "nvw-charter")
 
 
 UNDATED = """\

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
-from bot.answering.grammar import ADDITIVE, ASKED_CONTENT, LOCATIVE, QUANTIFIERS
+from bot.answering.grammar import ADDITIVE, ASKED_CONTENT, LOCATIVE, QUANTIFIERS, REMAINDER
 from bot.answering.matcher import Match, Matcher
 from bot.answering.reading import ENUMERATE, Analysis, split_sentences
 from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX
@@ -47,6 +47,7 @@ _OPENERS = frozenset({
 _OPENER_SPAN = 3
 # (where a lexicon keeps an additive particle as a word of its own)
 _ADDITIVE_STEMS = frozenset(tx.stem(w) for w in ADDITIVE)
+_REMAINDER_STEMS = frozenset(tx.stem(w) for w in REMAINDER)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Context:
     names: tuple[str, ...]
     topic: tuple[str, ...]
     at: float
+    # whether the last reply showed that entry (a reply that found nothing since leaves the
+    # names to follow up on, but "is that all?" would be about that reply)
+    fresh: bool = True
 
 
 class ContextStore:
@@ -96,7 +100,7 @@ def context_after(matcher: Matcher, matches: tuple[Match, ...],
     """The context a reply leaves: its last entry shown, and what named that entry's subject."""
     shown = [m for m in matches if m.status in ("answer", "partial") and m.entry_id]
     if not shown:
-        return before
+        return replace(before, fresh=False) if before is not None else None
     last = shown[-1]
     assert last.entry_id is not None
     verdict = last.verdict
@@ -205,15 +209,19 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # "can you give an example (of a country)?": the last answer holds what it lists
         return _last_answer(analysis, context,
                             "asks for an example of what the last answer says")
-    if context is not None and (ADDITIVE.intersection(analysis.words) or _says(
-            matcher, analysis, "elaborations")) and all(
-            t.startswith(QUESTION_WORD_PREFIX) or t in _ADDITIVE_STEMS for t in analysis.terms):
-        # "who else?", «а что ещё?», "tell me more", «подробнее»: more of what the last answer
-        # gave, which is all the sources say (not that answer again as if it were news, nor a
-        # decline as off-topic)
-        return Match("none", None, 0.0, (), analysis, (),
+    if context is not None and context.fresh and _asks_for_more(
+            matcher, analysis, context.entry_id):
+        # "who else?", «а что ещё?», "tell me more", "is that all?", «а остальные страны?»:
+        # more of what the last answer gave, which is all the sources say: that answer again
+        # under the line that says so (not as if it were news, nor a decline as off-topic)
+        return Match("answer", context.entry_id, 0.0, ((context.entry_id, 0.0),), analysis, (),
                      "asks for more than the last answer gives", followup=True, beyond=True)
-    if context is None or analysis.smalltalk or not analysis.terms:
+    if context is None or analysis.smalltalk or not analysis.terms or (
+            analysis.outofscope and alone.status != "answer"
+            and set(matcher.named(analysis)) - set(context.names)):
+        # (a request for a judgement or practical help about another subject is declined as it
+        # would be on its own: «ЦИК независим?» after ENEMO's answer is no question about
+        # ENEMO, as «она независима?» is)
         return alone
     said = tuple(t for t in analysis.terms if matcher.kind(t) in NAMED_KINDS)
     if said and _says(matcher, analysis, "corrections"):
@@ -316,6 +324,25 @@ def _corrected(matcher: Matcher, analysis: Analysis, said: tuple[str, ...],
         if again.status == "answer":
             return replace(again, followup=True)
     return None
+
+
+def _asks_for_more(matcher: Matcher, analysis: Analysis, entry_id: str) -> bool:
+    """Whether a message asks only for more of what the last answer gave: an additive particle
+    ("who else?"), a request to elaborate ("tell me more") or the quantifier of totality ("is
+    that all?", «и это всё?») with nothing of its own; a determiner of remainder ("and the
+    rest?") with at most one word of its own that the last answer holds ("the other
+    countries?")."""
+    words = set(analysis.words)
+    own = [t for t in analysis.terms
+           if not t.startswith(QUESTION_WORD_PREFIX) and t not in _ADDITIVE_STEMS
+           and t not in QUANTIFIERS]
+    if any(tx.stem(w) in QUANTIFIERS for w in words) and not own:
+        return True
+    if ADDITIVE & words or _says(matcher, analysis, "elaborations"):
+        return not own
+    own = [t for t in own if t not in _REMAINDER_STEMS]
+    return bool(REMAINDER & words) and len(own) <= 1 and all(
+        matcher.grounder.covers_any(entry_id, (t,)) for t in own)
 
 
 def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:

@@ -83,6 +83,14 @@ INDEFINITE_BEFORE = frozenset({"кое", "абы"})
 # the additive particles of the three grammars ("who else?", «кто ещё?», «хто яшчэ?»): with
 # only a question word, they ask for more of what was just said
 ADDITIVE = frozenset({"else", "еще", "ещё", "яшчэ"})
+# the determiners of remainder ask for the rest of a set just listed ("and the rest?", "the
+# other ones?", «а остальные страны?», «а прочие?», «а астатнія?»): English rest, other(s) and
+# remaining; Russian остальной, прочий and Belarusian астатні in every case of the plural
+REMAINDER = frozenset({
+    "rest", "other", "others", "remaining",
+    "остальные", "остальных", "остальным", "остальными",
+    "прочие", "прочих", "прочим", "прочими",
+    "астатнія", "астатніх", "астатнім", "астатнімі"})
 # the answer particles of the three languages, which reply to the last message rather than ask
 # ("no, I meant…", «нет, с Россией», «не, я пра…»)
 RESPONSE_PARTICLES = frozenset({"yes", "yeah", "yep", "no", "nope", "да", "нет", "не", "так",
@@ -132,6 +140,12 @@ READING_VERBS = ("read", "find", "learn", "look", "чита", "чте", "поч�
 # the negation and the adversative conjunction of a contrast ("not X but Y", «не X, а Y»), and
 # how many words the negated member may have
 NEGATIONS = frozenset({"not", "не", "ні"})
+# every form the negation takes in the three grammars: the particles, the predicative of
+# absence («нет», «няма») and the negative adverbs of time and pronoun particle ("never",
+# «никогда», «ніколі», «ни»): "why not?", «почему нет?» and «чаму не?» ask the same of an
+# answer that says "never"
+NEGATION_FORMS = frozenset({"not", "no", "never", "не", "нет", "ни", "никогда", "ні", "няма",
+                            "ніколі"})
 ADVERSATIVES = frozenset({"but", "а"})
 CONTRAST_WINDOW = 2
 # the English auxiliaries that open a yes/no question, the subordinating "when", and the
@@ -214,6 +228,7 @@ LOCATIVE = (PLACE_PREPOSITIONS - {"from", "из", "да", "до"}) | {"inside", 
 # which a year since when answers, not a count
 HOW_MANY = QUESTION_WORD_PREFIX + "how-many"
 WHEN_ASKED = QUESTION_WORD_PREFIX + "when"
+YEAR_ASKED = QUESTION_WORD_PREFIX + "year"
 HOW_MANY_WORDS = frozenset({"many", "сколько", "скольких", "колькі"})
 TIME_UNITS = ("year", "month", "decade", "лет", "год", "месяц", "месяцев", "десятилет",
               "гадо", "гады", "месяцаў", "дзесяцігод")
@@ -560,9 +575,39 @@ def _main_do(words: Sequence[str], i: int) -> bool:
     return "what" in words[:i] and (not after or after[0] in AFTER_MAIN_DO)
 
 
+# The nouns of a value that may head a verbless question ("and the date?", «а год?», «Дата
+# подписания?», «а месца?»): such a question asks for that value, as its question word would
+# (when, which year, where). Their forms in the three languages, ё as е. (Not "name": «Название
+# кампании…?» asks what the campaign is, which its other words say.)
+VALUE_NOUNS = {
+    **dict.fromkeys(("date", "dates", "дата", "даты", "дату", "дате", "датой", "даце"),
+                    WHEN_ASKED),
+    **dict.fromkeys(("year", "год", "года", "годзе"), YEAR_ASKED),
+    **dict.fromkeys(("place", "venue", "location", "место", "месца"), WHERE)}
+# what may stand before the head of a verbless question: the conjunctions and particles that
+# open a follow-up, the article and the possessive pronouns ("and its date?", «а их
+# названия?», «і іх назвы?»)
+NOMINAL_LEADERS = frozenset({
+    "and", "so", "but", "then", "the", "its", "their", "his", "her", "а", "и", "но", "ну",
+    "так", "его", "ее", "их", "і", "дык", "але", "яго", "яе", "іх"})
+
+
+def nominal_value(words: Sequence[str]) -> tuple[str, str] | None:
+    """The head noun of a verbless question that asks for a value and the question word it
+    stands for: its first word past NOMINAL_LEADERS, when that is one of VALUE_NOUNS."""
+    head = next((w for w in words if w not in NOMINAL_LEADERS), None)
+    if head is None or head not in VALUE_NOUNS:
+        return None
+    return head, VALUE_NOUNS[head]
+
+
 def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
-    """A sentence's terms with the title-of-office, which-place and signatory readings
-    applied."""
+    """A sentence's terms with the title-of-office, which-place, signatory and value-noun
+    readings applied."""
+    value = nominal_value(words)
+    if value is not None and not any(t.startswith(QUESTION_WORD_PREFIX) for t in terms):
+        noun, asked = value
+        terms = [asked, *(t for t in terms if t != tx.stem(noun))]
     if PRESIDENTIAL in terms and ELECTIONS not in terms and any(
             w.startswith(TITLE_NOUNS) and not w.startswith(TITLE_ADJECTIVES) for w in words):
         terms = [HEAD if t == PRESIDENTIAL else t for t in terms]

@@ -24,7 +24,13 @@ from typing import TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
-from bot.answering.grammar import LOCATIVE, PLACE_NOUNS, PLACE_PREPOSITIONS, REPORTED
+from bot.answering.grammar import (
+    LOCATIVE,
+    NEGATION_FORMS,
+    PLACE_NOUNS,
+    PLACE_PREPOSITIONS,
+    REPORTED,
+)
 from bot.knowledge.base import Entry
 from bot.language import text as tx
 from bot.language.memo import remember
@@ -73,6 +79,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\)?\s+|\n\s*\n")
 # ўдакладняецца»): a negation and a word of time, and no year of its own. What it names is
 # what the answer does not date.
 _NEGATION = re.compile(r"\b(?:not|no|never|не|ни|ні)\b")
+_NEGATION_STEMS = frozenset(tx.stem(w) for w in NEGATION_FORMS)
 # (a year alone is not a date: "gives no year for the June requests" gives the month)
 _TIME_WORD = re.compile(r"\b(?:when|date|dates|когда|дат\w*|калі|year|years|год\w*|гад\w*)\b")
 _YEAR_WORD = re.compile(r"year|years|год\w*|гад\w*")
@@ -248,6 +255,9 @@ class Grounder:
             covered.update(self._word_cover.get(w) or self._read_word(w))
         for ws in tokens:
             covered.update(self._phrase_terms(ws))
+        if not words.isdisjoint(NEGATION_FORMS):
+            # (a negation in one form covers a question's negation in any other)
+            covered.update(_NEGATION_STEMS)
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
                             _holds(entry.answer, tokens[0], covered, self._places, own),

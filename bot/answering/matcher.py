@@ -85,8 +85,8 @@ class Match:
     # a "none" for a message that names nothing of the base's subject (the weather, a recipe):
     # rephrasing would not help
     unrelated: bool = False
-    # a "none" for a follow-up that asks for more of what the last answer gave ("who else?"):
-    # that answer is all the sources say
+    # the last answer again for a follow-up that asks for more of what it gave ("who else?",
+    # "is that all?"): that answer is all the sources say (the reply says so above it)
     beyond: bool = False
 
     @property

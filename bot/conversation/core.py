@@ -135,12 +135,19 @@ class Conversation(Pages):
                     "say:",
                     len(match.premise)) % {"given": ", ".join(match.premise)}
             return replace(reply, caveat=lead)
+        if match.status == "answer" and match.entry_id and match.beyond:
+            # TRANSLATORS: first line above the last answer shown again, when the user asked
+            # for more of it right after it ("who else?", "tell me more", "is that all?", "and
+            # the rest?"): it already gives everything the sources say on it.
+            lead = tr.gettext("My sources say nothing more about this. Here is my previous "
+                              "answer again:")
+            return replace(self.entry(match.entry_id, lang, score=match.score), caveat=lead)
         if match.status == "answer" and match.entry_id and match.again:
             # TRANSLATORS: first line above the last answer shown again, when the user asked
             # about it ("where is that from?", "what do you mean?", "shorter, please").
-            return replace(self.entry(match.entry_id, lang, score=match.score),
-                           caveat=tr.gettext("This is the only answer I have; here it is "
-                                             "again, with its sources:"))
+            lead = tr.gettext("This is the only answer I have; here it is again, with its "
+                              "sources:")
+            return replace(self.entry(match.entry_id, lang, score=match.score), caveat=lead)
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)
         if match.status == "partial" and match.entry_id:
@@ -161,13 +168,6 @@ class Conversation(Pages):
                                  action(ACTION_ENTRY, e), ref),) for e in ids)
             return Reply("suggest", lang, body, buttons=(*rows, self._nav_row(tr)),
                          score=match.score, suggestions=ids, ref=ref)
-        if match.beyond:
-            # TRANSLATORS: the reply to "who else?", "what else?" right after an answer: that
-            # answer already gives everything the sources say on it.
-            return Reply("none", lang, tr.gettext(
-                "My previous answer is all my sources say about this. You can choose a related "
-                "question under it, or browse the topics."), buttons=(self._nav_row(tr),),
-                score=match.score)
         reason = match.outofscope
         return Reply("none", lang, self.decline_text(tr, reason, match.unrelated),
                      buttons=(self._nav_row(tr),), score=match.score, reason=reason)
