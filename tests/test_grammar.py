@@ -1361,3 +1361,31 @@ def test_what_the_answer_does_date_is_still_answered(clubs: Matcher, question: s
 ])
 def test_a_latin_indefinite_pronoun_asks_nothing(matcher: Matcher, question: str) -> None:
     assert not _asks(matcher, question) & {"@q-when", "@q-where", "@q-who"}
+
+
+@pytest.mark.parametrize("question", [
+    # the extreme of a set (superlatives of size and age, the ordinal "first" and its adverbs)
+    "What was the oldest observer group in NVW?", "Which was NVW's biggest group?",
+    "In which country did NVW observe elections for the first time?",
+    "Самая крупная группа наблюдателей НВВ?", "В какой стране НВВ впервые наблюдала выборы?",
+    "Найстарэйшая група назіральнікаў НВВ?", "У якой краіне НВВ упершыню назірала выбары?",
+    # who pays (the verbs of paying and funding, their agent nouns)
+    "Who sponsors Nordic Vote Watch?", "Who are NVW's donors?", "Кто финансирует НВВ?",
+    "Хто фінансуе НВВ?",
+    # a person's name (surnames, the verb of calling)
+    "What are the surnames of the NVW observers?", "Как зовут наблюдателей НВВ?",
+    "Прозвішчы назіральнікаў НВВ?", "Як завуць назіральнікаў НВВ?",
+])
+def test_a_fact_of_a_class_the_answer_never_states_is_not_answered(matcher: Matcher,
+                                                                    question: str) -> None:
+    match = matcher.match(question)
+    assert match.status != "answer", (match.entry_id, match.reason)
+
+
+@pytest.mark.parametrize("question", [
+    # "first" for a thing already said, after a preposition of direction: no extreme asked
+    "Back to the first one: where does NVW observe?", "Вернёмся к первому: где наблюдает НВВ?",
+    "Вернемся да першага: дзе назірае НВВ?",
+])
+def test_back_to_the_first_asks_no_extreme(matcher: Matcher, question: str) -> None:
+    assert "@extreme" not in matcher.analyse(question).terms

@@ -344,6 +344,15 @@ MODAL_HAVE = frozenset({"имею", "имеешь", "имеет", "имеем", 
 MODAL_RIGHT = frozenset({"право", "права"})
 MODAL_PARTICLES = frozenset({"ли", "ці"})
 
+# the ordinal "first" (by the beginnings of its forms) standing for a thing already said:
+# after a preposition of direction (and an article), at the end of its clause ("back to the
+# first", «к первому», «да першага»); not the extreme of a set ("the first country")
+ORDINAL_FIRST = ("first", "перв", "перш")
+ARTICLES = frozenset({"the", "a"})
+DIRECTION_PREPOSITIONS = frozenset({"to", "к", "ко", "да"})
+# (what ends the clause after it: the next question's word, or a conjunction)
+ORDINAL_REFERENCE_ENDS = frozenset({"and", "then", "а", "и", "і", "тогда", "тады"})
+
 # how many of a name's other words beside its head are read as part of it
 NAME_WINDOW = 2
 
@@ -490,7 +499,8 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
     """The words with indefinite pronouns and the negated member of a contrast left out, and
     the main verb "do" read as activity."""
     drop = (_contrasted(words) | _clauses_of_time(words, is_question_word)
-            | present_time(words) | _modal_of_permission(words))
+            | present_time(words) | _modal_of_permission(words)
+            | _ordinal_references(words, is_question_word))
     # (the particle is looked for first: few sentences have one)
     for i, word in enumerate(words):
         if word.rstrip("ь") in _INDEFINITE_HARD and i > 0 and is_question_word(words[i - 1]):
@@ -507,6 +517,25 @@ def plain_words(words: Sequence[str], is_question_word: Callable[[str], bool]) -
         else:
             plain.append(word)
     return plain
+
+
+def _ordinal_references(words: Sequence[str],
+                        is_question_word: Callable[[str], bool]) -> set[int]:
+    """The positions of the ordinal "first" standing for a thing already said, not the extreme
+    of a set asked about: after a preposition of direction, at the end of its clause ("back to
+    the first, how many…", «вернёмся к первому», «вернемся да першага: колькі…»)."""
+    found: set[int] = set()
+    for i, word in enumerate(words):
+        if not word.startswith(ORDINAL_FIRST) or i == 0:
+            continue
+        before = words[i - 2] if words[i - 1] in ARTICLES and i > 1 else words[i - 1]
+        # (English props the ordinal up with "one": "back to the first one")
+        j = i + 2 if i + 1 < len(words) and words[i + 1] in ("one", "ones") else i + 1
+        if before in DIRECTION_PREPOSITIONS and (
+                j >= len(words) or words[j] in ORDINAL_REFERENCE_ENDS
+                or is_question_word(words[j])):
+            found.add(i)
+    return found
 
 
 def _modal_of_permission(words: Sequence[str]) -> set[int]:
