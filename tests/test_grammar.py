@@ -1389,3 +1389,11 @@ def test_a_fact_of_a_class_the_answer_never_states_is_not_answered(matcher: Matc
 ])
 def test_back_to_the_first_asks_no_extreme(matcher: Matcher, question: str) -> None:
     assert "@extreme" not in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("message", [
+    # leave-taking formulas, the night-time ones too
+    "Farewell!", "good bye", "Доброй ночи!", "До скорого", "Пакуль!", "Добрай ночы", "Да хуткага",
+])
+def test_leave_taking_is_a_farewell(matcher: Matcher, message: str) -> None:
+    assert matcher.analyse(message).smalltalk == "farewells"

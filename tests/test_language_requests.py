@@ -16,6 +16,9 @@ REQUESTS = [
     ("па-літоўску", "lt"), ("Would you answer in Lithuanian, please?", "lt"),
     ("Do you speak French?", "fr"), ("Finnish, please", "fi"), ("Talk to me in Georgian", "ka"),
     ("Отвечай по-английски", "en"), ("Пішы па-руску", "ru"), ("in Belarusian please", "be"),
+    # the perfective verb of talking and the addressee with "with" ("with me", «со мной»)
+    ("Поговорите со мной по-эстонски", "et"), ("Пагаварыце са мной па-латышску", "lv"),
+    ("Can you talk with me in Estonian?", "et"), ("Можешь писать по-латышски?", "lv"),
 ]
 # questions that name a language or a people's adjective but ask something else
 NOT_REQUESTS = [

@@ -218,20 +218,23 @@ class Conversation(Pages):
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
             # TRANSLATORS: the reply to thanks, "ok" and "got it" alike: it must fit each.
-            return tr.gettext("Glad to help. If you have more questions about international "
-                              "cooperation on elections and election observation, just ask.")
+            return tr.gettext("Glad to help. If you have more questions about the international "
+                              "ties of Belarus's Central Election Commission or about election "
+                              "observation, just ask.")
         if kind == "farewells":
             # TRANSLATORS: the reply to "bye", "see you", "have a nice day".
-            return tr.gettext("Goodbye! Come back any time with questions about international "
-                              "cooperation on elections and election observation.")
+            return tr.gettext("Goodbye! Come back any time with questions about the "
+                              "international ties of Belarus's Central Election Commission or "
+                              "about election observation.")
         if kind == "bot":
             return tr.gettext(
-                "I'm a bot: I answer questions about international cooperation on elections "
-                "and election observation, using two published sources and naming them under "
-                "each answer. Ask me, for example, “What is ENEMO?”")
+                "I'm a bot: I answer questions about the international ties of Belarus's "
+                "Central Election Commission and about election observation, using two "
+                "published sources and naming them under each answer. Ask me, for example, "
+                "“What is ENEMO?”")
         if kind == "insults":
             return tr.gettext(
-                "Sorry if I haven't been able to help. I only know about international "
-                "cooperation on elections and election observation. Try rephrasing your "
-                "question, or browse the topics.")
+                "Sorry if I haven't been able to help. I only know about the international "
+                "ties of Belarus's Central Election Commission and about election "
+                "observation. Try rephrasing your question, or browse the topics.")
         return self.greeting_text(tr)
