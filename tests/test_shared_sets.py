@@ -119,6 +119,10 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # meet", "which office", genitive chains; the line asking how many countries are in
     # ACEEEO accepts both entries that state it)
     ("questions19.jsonl", 0.94, 0.012, 0.096, 0),
+    # 20: first run right 0.918, wrong 0.031, near-misses answered 0.195 (reverse lookup,
+    # superlatives and ordinals, permission and obligation, "who is behind", "how come",
+    # «что там с», «як там з»)
+    ("questions20.jsonl", 0.91, 0.031, 0.05, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -176,15 +180,19 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     # example?", "how often?", «зачем вообще нужна ENEMO?», what the CEC replied "and under
     # what circumstances"; the two turns asking how many countries are in ACEEEO accept both
     # entries that state it)
-    ("dialogues17.jsonl", 0.70, 0.071, 4),
+    ("dialogues17.jsonl", 0.70, 0.071, 2),
     # 18: first run right 0.720, wrong 0.120, near-misses answered 4 of 25 ("is that official?",
     # "who decides?", «что было дальше?», «мае права», "do you think…?"; the turn asking how
     # many countries are in ACEEEO accepts both entries that state it)
-    ("dialogues18.jsonl", 0.77, 0.081, 3),
+    ("dialogues18.jsonl", 0.77, 0.081, 2),
     # 19: first run right 0.700, wrong 0.100, near-misses answered 7 of 19 ("wait, what?",
     # "which of them?", "since when?", "on what basis?", "is that all?"; the turn asking how
     # many countries are in ACEEEO accepts both entries that state it)
-    ("dialogues19.jsonl", 0.70, 0.092, 5),
+    ("dialogues19.jsonl", 0.72, 0.082, 3),
+    # 20: first run right 0.694, wrong 0.133, near-misses answered 3 of 18 (bare nouns "and the
+    # year?", «а дата?», "why not?", «почему нет?», "really?", "how so?", "is that all?"; the
+    # turns asking how many countries are in ACEEEO accept both entries that state it)
+    ("dialogues20.jsonl", 0.76, 0.103, 2),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
                                             right: float, wrong: float, nearmiss: int) -> None:
