@@ -281,8 +281,7 @@ class Matcher:
             after = Counter(analysis.terms)
             after.subtract(analysis.preamble)
             strict = {t for t in strict if self._kinds.get(t) != "fact" or after[t] > 0}
-        own = [t for t in analysis.focus if t not in analysis.carried
-               and (t.startswith(SYN_PREFIX) or t in self._weights)]
+        own = [t for t in analysis.focus if t not in analysis.carried and self.knows(t)]
         # "which office": what an instance is asked of must be in the answer, as a list's item
         strict.update(t for t in analysis.instance_of if t in analysis.focus)
         item = counted_term(analysis.focus, ENUMERATE, QUANTIFIERS)
@@ -362,8 +361,7 @@ class Matcher:
                 for t in verdict.matched):
             return match
         analysis = match.analysis
-        if any(not t.startswith(SYN_PREFIX) and t not in self._weights
-               and t not in RESPONSE_PARTICLES for t in analysis.terms):
+        if any(not self.knows(t) and t not in RESPONSE_PARTICLES for t in analysis.terms):
             return self._decline(analysis, list(match.ranked), match.score, match.verdicts,
                                  f"only places link it to '{match.entry_id}'")
         return Match("suggest", None, match.score, ((match.entry_id, match.score),), analysis,
