@@ -1397,3 +1397,133 @@ def test_back_to_the_first_asks_no_extreme(matcher: Matcher, question: str) -> N
 ])
 def test_leave_taking_is_a_farewell(matcher: Matcher, message: str) -> None:
     assert matcher.analyse(message).smalltalk == "farewells"
+
+
+REQUESTS = """\
+      - id: nvw-requests
+        questions:
+          en: ["Did NVW ask to observe in Iceland?"]
+          ru: ["Просила ли НВВ наблюдать в Исландии?"]
+          be: ["Ці прасіла НВВ назіраць у Ісландыі?"]
+        answer: >-
+          According to its charter, NVW asked the Icelandic foreign ministry for an invitation
+          in 2019, and the ministry replied that “observers are invited by the government”.
+        sources: [{title: "The charter"}]
+      - id: iceland-invitations
+        questions:
+          en: ["Who invites observers to Iceland?", "Who sends the invitations to observers?",
+               "What does the foreign ministry reply to observers?"]
+          ru: ["Кто приглашает наблюдателей в Исландию?", "Кто рассылает приглашения?",
+               "Что отвечает МИД наблюдателям?"]
+          be: ["Хто запрашае назіральнікаў у Ісландыю?", "Хто рассылае запрашэнні?",
+               "Што адказвае МЗС назіральнікам?"]
+        subject: [invite, observers, foreign ministry]
+        answer: >-
+          According to the ministry, the Icelandic foreign ministry invites observers; it
+          replied to NVW's request of 2019 that “observers are invited by the government”.
+        sources: [{title: "The ministry"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def requests(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("requests"), {
+        "watch.yaml": TOPIC.rstrip(" ") + REQUESTS}, NAME_GROUP)
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # "and" or a pronoun, a body the last answer mentions, and what that answer says of it:
+    # the conversation stays on that answer, though another entry holds the same words
+    ("Did NVW ask to observe in Iceland?", "And what did the foreign ministry reply?"),
+    ("Просила ли НВВ наблюдать в Исландии?", "А МИД что ответил?"),
+    ("Ці прасіла НВВ назіраць у Ісландыі?", "А МЗС што адказала?"),
+])
+def test_a_detail_of_the_last_answer_stays_on_it(requests: Matcher, first: str,
+                                                 then: str) -> None:
+    assert _after(requests, first, then) == [("answer", "nvw-requests", False)] * 2
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # the body's own entry, when it holds what is asked, or a question asked on its own
+    ("Did NVW ask to observe in Iceland?", "Who invites observers to Iceland?"),
+    ("Did NVW ask to observe in Iceland?", "and who sends invitations to observers?"),
+    # (inviting is what the other entry is about)
+    ("Did NVW ask to observe in Iceland?", "And does the foreign ministry invite observers?"),
+])
+def test_a_question_the_other_entry_asks_leaves_the_last_answer(requests: Matcher, first: str,
+                                                               then: str) -> None:
+    assert _after(requests, first, then)[1][:2] == ("answer", "iceland-invitations")
+
+
+@pytest.mark.parametrize(("question", "acts"), [
+    # the asker as the agent of a modal or of "how", and the verb of the action
+    ("How could we start working for them?", ("could", "start")),
+    ("Can I attend their next congress?", ("can", "attend")),
+    ("We would like to sponsor them, how?", ("we", "sponsor")),
+    ("how to enrol with NVW", ("how", "enrol")),
+    ("Могу ли я поехать на их съезд?", ("могу", "поехать")),
+    ("Нам можно прийти на заседание?", ("можно", "прийти")),
+    ("Как мне с ними связаться?", ("как", "связаться")),
+    ("А как туда попасть стажёром?", ("как", "попасть")),
+    ("Ці магу я далучыцца да іх?", ("магу", "далучыцца")),
+    ("Ці можна нам, студэнтам, пайсці да іх у валанцёры?", ("можна", "пайсці")),
+])
+def test_the_asker_as_agent_is_read(question: str, acts: tuple[str, ...]) -> None:
+    from bot.answering import grammar
+    from bot.language import text as tx
+    assert grammar.asker_acts(tx.fold(question).replace("?", "").replace(",", "").split()) == acts
+
+
+@pytest.mark.parametrize("question", [
+    # a verb of learning, asking or speech, or of addressing a request when whom is asked, only
+    # frames the question; a noun in place of the verb asks for a fact; a body as the agent
+    "Can I ask you about NVW?", "How can I find out who invites observers?",
+    "I would like to know more", "Whom do we contact for an invitation?", "I have a question",
+    "Как мне узнать, кто приглашает?", "Можно ли мне почитать устав?",
+    "Куда мне обращаться за приглашением?", "Можно ли НВВ наблюдать в Исландии?",
+    "Як мне даведацца, хто запрашае?", "Мне трэба поўная назва ПКМ",
+    "Как власти отреагировали?", "Як ПКМ ладзіць з НВВ?",
+])
+def test_a_frame_or_another_agent_is_no_action_of_the_asker(question: str) -> None:
+    from bot.answering import grammar
+    from bot.language import text as tx
+    words = tx.fold(question).replace("?", "").replace(",", "").split()
+    assert grammar.asker_acts(words) == ()
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # what the asker could do about the subject of the last answer is not in any answer
+    ("What is Nordic Vote Watch?", "How can I donate to them?"),
+    ("Что такое НВВ?", "Можно мне к ним поехать волонтёром летом?"),
+    ("Что такое НВВ?", "А как к ним устроиться на работу?"),
+    ("Што такое НВВ?", "Ці магу я з імі паехаць?"),
+])
+def test_what_the_asker_could_do_is_declined_as_practical(requests: Matcher, first: str,
+                                                          then: str) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(requests, first, None)
+    (match,) = understand(requests, then, context_after(requests, shown, None))
+    assert match.status == "none" and match.outofscope == "practical", match.reason
+
+
+@pytest.mark.parametrize("message", [
+    # a real word one letter from a function word is not that function word ("bother" is not
+    # "other", which would ask for the rest of a list)
+    "Should I even bother asking?", "Why bother with them at all?",
+])
+def test_a_word_is_not_repaired_into_a_function_word_of_another_initial(
+        matcher: Matcher, message: str) -> None:
+    assert "other" not in matcher.analyse(message).words
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # the scale of importance asked of something is a judgement; whether travel is safe, advice
+    ("Is NVW membership a big deal?", "opinion"),
+    ("How significant is the NVW charter?", "opinion"),
+    ("Это важно для НВВ?", "opinion"), ("Ці мае значэнне статут НВВ?", "opinion"),
+    ("Is it safe to go to Oslo in May?", "practical"), ("Безопасно ли ехать в Осло?", "practical"),
+    ("Ці бяспечна ехаць у Осла?", "practical"),
+])
+def test_importance_is_judged_and_safety_advised(matcher: Matcher, question: str,
+                                                kind: str) -> None:
+    assert matcher.analyse(question).outofscope[:1] == (kind,)

@@ -244,6 +244,9 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     # invited?" after its members asks on its own)
     new_names = bool(set(names) - set(context.names))
     switch = new_names and len(others) <= SWITCH_WORDS and (not asks or cue in POINTING)
+    detail = _detail_of_last(matcher, analysis, context, alone, cue, switch)
+    if detail is not None:
+        return detail
     if (alone.status == "answer" and alone.score >= SELF_CONTAINED and cue not in POINTING
             and not switch):
         return alone  # "and who invites observers at all?" reads well on its own
@@ -302,6 +305,39 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # own reading when what the pronoun adds did not help)
         return alone
     return partial
+
+
+def _detail_of_last(matcher: Matcher, analysis: Analysis, context: Context, alone: Match,
+                    cue: str, switch: bool) -> Match | None:
+    """A follow-up on a detail the last answer gives: it opens with "and" or points back,
+    names a body that answer mentions and asks something the answer also holds («а МИД что
+    ответил?» after ENEMO's unanswered requests). The topic continues: the last answer wins
+    over another entry that holds the same words, unless that entry is about the body named
+    and holds what is asked too («а ОБСЕ на какие выборы приглашают?» after who invites
+    observers), is about what is asked, or has phrasings that ask with the message's question
+    word."""
+    other = alone.entry_id
+    if (switch or cue not in ("opener", "pronoun") or alone.status != "answer"
+            or other in (None, context.entry_id)):
+        return None
+    own = [t for t in analysis.terms
+           if not t.startswith(QUESTION_WORD_PREFIX) and t not in ASKED_CONTENT]
+    mentioned = [t for t in own if matcher.kind(t) == "name" and t not in context.names]
+    asked = [t for t in own if matcher.kind(t) not in NAMED_KINDS]
+    if not mentioned or not asked or not all(
+            matcher.grounder.covers_any(context.entry_id, (t,)) for t in own):
+        return None
+    assert other is not None
+    if all(matcher.grounder.covers_any(other, (t,)) for t in asked) and any(
+            matcher.grounder.asks_about(other, t) for t in mentioned):
+        return None
+    if set(asked) & matcher.grounder.subject(other):
+        return None  # («а ЦВК не мае права запрасіць?»: inviting is the other entry's subject)
+    stay = _stay_on(matcher, with_terms(analysis, context.names), context.entry_id)
+    if stay is None or matcher.asks_like(analysis, [context.entry_id, other]) not in (
+            None, context.entry_id):
+        return None
+    return replace(stay, followup=True)
 
 
 def _corrected(matcher: Matcher, analysis: Analysis, said: tuple[str, ...],

@@ -751,6 +751,115 @@ def which_noun_words(words: Sequence[str]) -> tuple[str, list[str]]:
     return words[at], [] if found and found[0].startswith(_NO_INSTANCE) else found
 
 
+# The asker as the agent of what is asked: a first-person pronoun with a modal of ability,
+# permission, necessity or volition, or with a question word of manner or place, and then the
+# verb of the action ("how can I join them?", "can I go as an observer?", «можно мне поехать
+# наблюдателем?», «как мне туда устроиться?», «ці можна мне трапіць на іх канферэнцыю?»); or
+# the question word of manner with a bare infinitive, whose agent is anyone who asks ("how to
+# join?", «как туда устроиться?», «як туды трапіць?»). The sources tell what bodies do, never
+# what a citizen can or should do. English puts the pronoun after the modal in a question
+# ("can I") and before it in a statement ("I want to go"); Russian and Belarusian put the
+# dative beside an impersonal modal («мне можно», «можна мне») or inflect the modal for the
+# first person («могу», «магу»); without the pronoun an impersonal modal may have a body as its
+# agent («можно ли ENEMO наблюдать?»). A verb of learning or asking, of speech, or of addressing
+# a request after them only frames a question the sources may answer ("can I ask who…", «как
+# мне узнать…», "where should I apply for an invitation?": who handles it), as a noun in place
+# of the verb asks for a fact («мне трэба поўная назва»).
+FIRST_PERSON = frozenset({"i", "we"})
+FIRST_PERSON_DATIVE = frozenset({"я", "мне", "мы", "нам"})
+AGENT_MODALS_EN = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will",
+                             "would", "do"})
+# (the modals of need and volition take "to" before their verb)
+AGENT_MODALS_TO = frozenset({"need", "want", "have"})
+AGENT_MODALS = frozenset({
+    "можно", "нужно", "надо", "нельзя", "стоит", "следует", "следовало", "получится", "как",
+    "где", "куда", "можна", "трэба", "нельга", "варта", "атрымаецца", "як", "дзе", "куды"})
+# (a bare infinitive is told from the present tense only in English and Russian: Belarusian
+# «ладзіць», «называецца» are both; so only ru «как» asks with one)
+BARE_MANNER = "как"
+# (the forms that are first person by their ending need no pronoun)
+FIRST_PERSON_MODALS = frozenset({
+    "могу", "можем", "смогу", "сможем", "хочу", "хотим", "магу", "можам", "змагу", "зможам",
+    "хачу", "хочам"})
+# (how far after the modal its verb may stand: «ці можна мне, звычайнаму чалавеку, трапіць»)
+AGENT_SPAN = 4
+FRAMING_VERBS = (*READING_VERBS,
+    "ask", "know", "understand", "check", "verify", "see", "hear", "get", "tell", "talk",
+    "speak", "say", "discuss", "switch", "need",
+    "спрос", "спраш", "уточн", "провер", "поня", "понима", "зна", "говор", "поговор", "сказ",
+    "спыт", "пытац", "удакладн", "правер", "зразуме", "разуме", "веда", "гавар", "пагавар",
+    "разобра", "разабра")
+# the verbs of addressing a request, and the question words that ask whom to address: "whom
+# do we contact?", «куда мне обращаться?» ask which body handles it (the sources may say),
+# "how do I contact them?" how to reach it (they do not)
+ADDRESSING_VERBS = ("contact", "apply", "address", "turn", "write", "обращ", "обрат", "связ",
+                    "писа", "напис", "звярт", "звярну", "звяза", "піса", "напіс")
+ADDRESSEE_ASKED = frozenset({"who", "whom", "where", "кто", "кому", "куда", "хто", "каму",
+                             "куды"})
+# the conjunctions that join clauses ("what is it, and how do I…", «а как мне…»)
+CLAUSE_JOINERS = frozenset({"and", "but", "or", "и", "а", "но", "или", "і", "ды", "ці"})
+# the English focusing, hedging and time adverbs that may stand before a verb ("would I
+# actually need", "should I even bother")
+FOCUSING = frozenset({"even", "still", "ever", "just", "also", "really", "actually", "then",
+                      "now", "only", "first", "perhaps", "maybe", "possibly", "personally",
+                      "somehow"})
+# the infinitive endings of Russian and Belarusian; -ти, -чь, -ці, -чы end nouns as often
+# («власти», «сустрэчы») and Belarusian -ць, -цца the present tense too («ладзіць»,
+# «называецца»), so a bare «как» takes only the Russian -ть
+INFINITIVE_ENDINGS = ("ть", "ться", "ти", "тись", "чь", "ць", "цца", "ці", "чы")
+RUSSIAN_INFINITIVE = ("ть", "ться")
+
+
+def asker_acts(words: Sequence[str]) -> tuple[str, ...]:
+    """The modal and the verb that make the asker the agent of the action a question asks
+    about, if any (see FIRST_PERSON)."""
+    for i, w in enumerate(words):
+        if tx.is_latin(w):
+            verb = _english_action(words, i)
+        elif w in FIRST_PERSON_MODALS or w == BARE_MANNER or (w in AGENT_MODALS and (
+                FIRST_PERSON_DATIVE & set(words[max(0, i - 1) : i + 1 + AGENT_SPAN]))):
+            # (a bare «как» reaches less far: it is also "as", «как студенту»)
+            bare = w == BARE_MANNER and not FIRST_PERSON_DATIVE & set(words[i + 1 : i + 3])
+            span = AGENT_SPAN - 1 if bare else AGENT_SPAN
+            endings = RUSSIAN_INFINITIVE if bare else INFINITIVE_ENDINGS
+            verb = next((v for v in words[i + 1 : i + 1 + span]
+                         if v.endswith(endings) and len(v) > 3), "")
+        else:
+            continue
+        if verb and not verb.startswith(FRAMING_VERBS) and not (
+                verb.startswith(ADDRESSING_VERBS) and ADDRESSEE_ASKED & set(words)):
+            return (w, verb)
+    return ()
+
+
+def clause_of(words: Sequence[str], at: int) -> list[str]:
+    """The words of the clause the word at `at` stands in: between the coordinating
+    conjunctions around it ("what is it, and how do I…, and…")."""
+    start = max((i + 1 for i, w in enumerate(words[:at]) if w in CLAUSE_JOINERS), default=0)
+    end = next((i for i in range(at + 1, len(words)) if words[i] in CLAUSE_JOINERS),
+               len(words))
+    return list(words[start:end])
+
+
+def _english_action(words: Sequence[str], i: int) -> str:
+    """The verb after a modal and "I" or "we" ("can I go"), "I" or "we" and a modal ("we want
+    to go", "I would like to go"), or "how to" ("how to join") at `i`; empty if none."""
+    w = words[i]
+    rest = [v for v in words[i + 1 : i + 8] if v not in FOCUSING]
+    # ("can I" in a question, "I can" in a statement)
+    if rest and {w, rest[0]} & FIRST_PERSON and {w, rest[0]} & AGENT_MODALS_EN:
+        verb = rest[1:]
+    elif w in FIRST_PERSON and rest[:1] and rest[0] in AGENT_MODALS_TO and rest[1:2] == ["to"]:
+        verb = rest[2:]
+    elif w == "how" and rest[:1] == ["to"]:
+        verb = rest[1:]
+    else:
+        return ""
+    if verb[:2] == ["like", "to"]:
+        verb = verb[2:]
+    return verb[0] if verb else ""
+
+
 # The positive degree of the evaluative scale in every form (en good, bad; ru хороший, плохой;
 # be добры, дрэнны, кепскі): predicated in a polar question ("Is ENEMO good?", «ENEMO
 # хорошая?», «Ці добрая арганізацыя ENEMO?») it asks for a judgement, which the bot does not

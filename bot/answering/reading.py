@@ -46,8 +46,10 @@ CONFIRMS = re.compile(
 # apart), longer ones must be this similar (rapidfuzz ratio, 0..100) to a known word.
 MIN_TYPO_LENGTH = 5
 ENUMERATE = QUESTION_WORD_PREFIX + "list"
-# the out-of-scope class of a request for a judgement (outofscope.yaml)
+# the out-of-scope classes of a request for a judgement and for practical help
+# (outofscope.yaml)
 OPINION = "opinion"
+PRACTICAL = "practical"
 # A relative clause: after a comma, a relative pronoun (ru «который» in every form; be «які»
 # in every form and en "which", "that", "who", "whom" — these also ask, so only with a
 # personal pronoun as the clause's subject after them), perhaps after a preposition; it runs
@@ -276,6 +278,8 @@ class Reader:
         hit = self._nearest(word)
         if hit and name and abs(len(hit[0]) - len(word)) > 1:
             return word
+        if hit and hit[0] in self._stopwords and hit[0][0] != word[0]:
+            return word
         return hit[0] if hit else word
 
     def _read_sentence(self, sentence: str, capitals: set[str]) -> list[str]:
@@ -370,6 +374,7 @@ class Reader:
         asking: list[str] = []  # the words of the asking sentences
         instance_of: list[str] = []
         judged: list[str] = []  # the evaluative words polar asking sentences predicate
+        acts: list[str] = []  # the modal and verb of an action the asker asks how to take
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
         present = False
@@ -408,6 +413,7 @@ class Reader:
                 instance_of.extend(self._instance_asked(ws, capitals))
                 if not any(t.startswith(QUESTION_WORD_PREFIX) for t in ts):
                     judged.extend(grammar.evaluation(ws))
+                acts = acts or self._acts_on_subject(ws)
                 present = present or bool(grammar.present_time(ws))
             if not asking:
                 preamble.extend(ts)
@@ -431,6 +437,8 @@ class Reader:
         oos = [*((OPINION, (stem,)) for stem in judged),
                *((asking and self._outofscope_phrases(asking)) or (
                    [] if asking and content else self._outofscope_phrases(words)))]
+        if acts and not oos:
+            oos.append((PRACTICAL, tuple(tx.stem(w) for w in acts)))
         return Analysis(tuple(words), tuple(terms), self.detect_language(words), names,
                         tuple(focus) if content else tuple(terms), smalltalk,
                         tuple(dict.fromkeys(c for c, _ in oos)), tuple(p for _, p in oos),
@@ -439,6 +447,18 @@ class Reader:
                         others=_excludes(asking or words), requested_language=wanted,
                         present=present or (not asking and bool(grammar.present_time(words))),
                         instance_of=tuple(dict.fromkeys(instance_of)))
+
+    def _acts_on_subject(self, words: Sequence[str]) -> list[str]:
+        """The modal and verb of an action the asker asks how to take about what the base is
+        about, named or pointed back to in the same clause ("how can I donate to them?"; not
+        "what is ENEMO and how do I cook borscht?")."""
+        acts = grammar.asker_acts(words)
+        if not acts:
+            return []
+        clause = grammar.clause_of(words, words.index(acts[0]))
+        named = any(t.startswith(SYN_PREFIX) and not t.startswith(QUESTION_WORD_PREFIX)
+                    for t in grammar.sentence_terms(self._terms, clause))
+        return list(acts) if named or self._terms.pronouns & set(clause) else []
 
     def _instance_asked(self, words: Sequence[str], capitals: set[str]) -> list[str]:
         """The terms of the noun a which-question asks for an instance of, when the lexicon

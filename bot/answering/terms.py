@@ -64,6 +64,10 @@ class Terms:
             p[0] for kind in DROPPED_FOLLOWUPS for phrases in lex.followups.get(kind, {}).values()
             for p in phrases if len(p) == 1}
         self.kinds = {SYN_PREFIX + g.key: g.kind for g in lex.synonyms if g.kind}
+        # the follow-up pronouns of one word ("them", «туда», «іх»): they point back to a
+        # subject named before
+        self.pronouns = frozenset(p[0] for phrases in lex.followups.get("pronouns", {}).values()
+                                  for p in phrases if len(p) == 1)
         # every country and territory (CLDR): a name of several words is a synonym, a word
         # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
         places = _place_table(kb, self.stopwords, self.kinds)
