@@ -1527,3 +1527,43 @@ def test_a_word_is_not_repaired_into_a_function_word_of_another_initial(
 def test_importance_is_judged_and_safety_advised(matcher: Matcher, question: str,
                                                 kind: str) -> None:
     assert matcher.analyse(question).outofscope[:1] == (kind,)
+
+
+@pytest.mark.parametrize("question", [
+    # a which-determiner before a noun of category asks what something is
+    "Which type of network is NVW?", "Какого типа сеть НВВ?", "Какого сорта комиссия ПКМ?",
+    "Якога гатунку сетка НВВ?", "Якога тыпу камісія ПКМ?",
+    "Якога кшталту сетка НВВ?",
+])
+def test_a_kind_asked_asks_what_it_is(matcher: Matcher, question: str) -> None:
+    terms = matcher.analyse(question).terms
+    assert "@q-what" in terms
+    assert not any(t.startswith(("typ", "тип", "сорт", "гатун", "тып", "кшталт")) for t in terms)
+
+
+HOME = """\
+      - id: nvw-belarus
+        questions:
+          en: ["Has NVW been invited to Belarus?"]
+          ru: ["Приглашали ли НВВ в Беларусь?"]
+          be: ["Ці запрашалі НВВ у Беларусь?"]
+        answer: "According to its charter, NVW has never been invited to Belarus."
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("home"), {
+        "watch.yaml": WATCH.rstrip(" ") + HOME})
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # the asker's country as "us" after a preposition of place, asked after a list of others
+    ("В каких странах наблюдает НВВ?", "А у нас?"),
+    ("У якіх краінах назірае НВВ?", "А ў нас?"),
+    ("In which countries does NVW observe?", "and in our country?"),
+])
+def test_us_after_a_list_of_countries_asks_about_the_home_country(home: Matcher, first: str,
+                                                                  then: str) -> None:
+    assert _after(home, first, then)[1][:2] == ("answer", "nvw-belarus")

@@ -449,8 +449,10 @@ def _place_asked_elsewhere(matcher: Matcher, analysis: Analysis,
     named after a preposition of location ("from Belarus" asks who, not where). The last
     answer may mention the place in passing; the other is about it."""
     words = analysis.words
+    # (the place may be a phrase with its preposition: «у нас», «да нас» as the asker's country)
     places = [t for i, w in enumerate(words[1:], start=1) if words[i - 1] in LOCATIVE
-              for t in matcher.terms_of(w) if matcher.kind(t) == "place"]
+              for t in dict.fromkeys(matcher.terms_of(w) or matcher.terms_of(
+                  f"{words[i - 1]} {w}")) if matcher.kind(t) == "place"]
     grounder = matcher.grounder
     if not places or any(grounder.asks_about(context.entry_id, p) for p in places):
         return None

@@ -258,6 +258,10 @@ COLLECTIVES = ("range", "circle", "group", "set", "list", "number", "круг", 
 # "what role", "on what basis"; «каким образом», «каким путём», «в каком порядке», «в какой
 # степени», «какую роль», «на каком основании»; «якім чынам», «якім спосабам», «у якой
 # ступені», «на якой падставе»), by the beginnings of their forms
+# the nouns of a category ("what kind of", «какого рода», «якога кшталту», «какой тип»): a
+# which-question about a category of something asks what it is
+TYPE_NOUNS = ("kind", "sort", "type", "вид", "род", "тип", "сорт", "від", "тып", "кшталт",
+              "гатун")
 NOT_INSTANCES = ("way", "manner", "extent", "degree", "means", "channel", "route", "procedure",
                  "role", "function", "basis", "ground", "канал", "маршрут", "процедур",
                  "працэдур", "образом", "способ", "путь", "путём", "путем", "порядк", "порядок",
@@ -667,6 +671,11 @@ def asked_terms(words: Sequence[str], terms: list[str]) -> list[str]:
     content = _content_asked(words)
     if content and content not in terms:
         terms = [*terms, content]
+    kinds = [i for i, w in enumerate(words[1:], start=1)
+             if words[i - 1] in WHICH and w.startswith(TYPE_NOUNS)]
+    if kinds:
+        dropped = {tx.stem(words[j]) for i in kinds for j in (i - 1, i)}
+        terms = [*([] if WHAT in terms else [WHAT]), *(t for t in terms if t not in dropped)]
     return terms
 
 
