@@ -1567,3 +1567,26 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
 def test_us_after_a_list_of_countries_asks_about_the_home_country(home: Matcher, first: str,
                                                                   then: str) -> None:
     assert _after(home, first, then)[1][:2] == ("answer", "nvw-belarus")
+
+
+@pytest.mark.parametrize(("first", "again"), [
+    # a verb of repeating, with nothing the last answer lacks: that answer once more
+    ("In which countries does NVW observe?", "sorry, could you repeat the list?"),
+    ("In which countries does NVW observe?", "Can you repeat which countries?"),
+    ("В каких странах наблюдает НВВ?", "Повторите, пожалуйста, в каких странах"),
+    ("У якіх краінах назірае НВВ?", "Паўтары, калі ласка, у якіх краінах?"),
+])
+def test_a_request_to_repeat_shows_the_last_answer_again(home: Matcher, first: str,
+                                                         again: str) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(home, first, None)
+    (match,) = understand(home, again, context_after(home, shown, None))
+    assert (match.entry_id, match.again) == ("nvw-countries", True), match.reason
+
+
+def test_a_request_to_repeat_something_else_is_no_repeat(home: Matcher) -> None:
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(home, "In which countries does NVW observe?", None)
+    (match,) = understand(home, "Could you repeat whether NVW was invited to Belarus?",
+                          context_after(home, shown, None))
+    assert match.entry_id == "nvw-belarus" and not match.again, match.reason

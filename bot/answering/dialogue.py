@@ -37,6 +37,9 @@ SHORT_WORDS = 4
 # A subject switch ("what about the OSCE?") says little besides the new name.
 SWITCH_WORDS = 1
 
+# the verbs of repeating (en, ru, be; by the beginnings of their forms): a request to say the
+# last answer again
+REPEAT_VERBS = ("repeat", "повтор", "паўтар")
 # "…, and where…", "… и сколько…", "… і дзе…": a conjunction that may start a second question
 _JOINT_RE = re.compile(r"(?:\s*,\s*|\s+)(?:and|и|і|й|а|а также|а яшчэ|and also)\s+",
                        re.IGNORECASE)
@@ -203,6 +206,13 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # "where is that from?", «что вы имеете в виду?», "shorter, please": about the last
         # answer itself (before small talk: «спасибо, а откуда это известно?»)
         return _last_answer(analysis, context, "asks about the last answer itself")
+    if context is not None and any(w.startswith(REPEAT_VERBS) for w in analysis.words) and all(
+            t.startswith((QUESTION_WORD_PREFIX, *REPEAT_VERBS)) or not matcher.knows(t)
+            or matcher.grounder.covers_any(context.entry_id, (t,)) for t in analysis.terms):
+        # "could you repeat the list?", «повтори ещё раз список стран», «паўтарыце, што сказаў
+        # ЦВК»: the last answer again, when it holds all the message names (its own words
+        # besides are the request's: "once more", «список»)
+        return _last_answer(analysis, context, "asks to repeat the last answer")
     if context is not None and _says(matcher, analysis, "examples") and all(
             t.startswith(QUESTION_WORD_PREFIX) or not matcher.knows(t)
             or matcher.grounder.covers_any(context.entry_id, (t,)) for t in analysis.terms):
