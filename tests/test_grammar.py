@@ -1590,3 +1590,11 @@ def test_a_request_to_repeat_something_else_is_no_repeat(home: Matcher) -> None:
     (match,) = understand(home, "Could you repeat whether NVW was invited to Belarus?",
                           context_after(home, shown, None))
     assert match.entry_id == "nvw-belarus" and not match.again, match.reason
+
+
+@pytest.mark.parametrize("message", [
+    # what the bot can do, asked of it, or a bare call for help: the reply that says what it is
+    "What can you do?", "help", "Что вы умеете?", "Помощь", "Што ты можаш?", "Дапамога",
+])
+def test_what_the_bot_can_do_is_asked_of_the_bot(matcher: Matcher, message: str) -> None:
+    assert matcher.analyse(message).smalltalk == "bot"

@@ -43,8 +43,8 @@ OPINION = ("I don't evaluate elections or anyone involved in them, make predicti
 PRACTICAL = ("I don't have that information: I can't help with polling stations, voter "
              "registration, voting abroad, becoming an observer, contact details or election "
              "dates. I only answer questions about the international cooperation of Belarus's "
-             "Central Election Commission and about election observation (ENEMO, the OSCE, "
-             "ACEEEO and others).")
+             "Central Election Commission (for example with ACEEEO, the OSCE and Russia's CEC) "
+             "and about election observation (for example by ENEMO).")
 
 
 # --- a partial answer says it is partial, in every transport ----------------------------------

@@ -38,16 +38,17 @@ def test_a_partial_answer_is_a_label_for_the_question(own_conversation: Conversa
 
 
 @pytest.mark.parametrize(("text", "reason", "body"), [
-    ("hello", "greetings", "Hello! I answer questions about international cooperation on "
-                           "elections and election observation, using two published sources."),
+    ("hello", "greetings", "Hello! I answer questions about the international cooperation of "
+                           "Belarus's Central Election Commission (CEC) and about election "
+                           "observation, using two published sources."),
     ("thanks", "thanks", "Glad to help. If you have more questions about the international "
-                         "ties of Belarus's Central Election Commission or about election "
-                         "observation, just ask."),
+                         "cooperation of Belarus's Central Election Commission or about "
+                         "election observation, just ask."),
     ("bye", "farewells", "Goodbye! Come back any time with questions about the international "
-                         "ties of Belarus's Central Election Commission or about election "
-                         "observation."),
-    ("who are you?", "bot", "I'm a bot: I answer questions about the international ties of "
-                            "Belarus's Central Election Commission and about election "
+                         "cooperation of Belarus's Central Election Commission or about "
+                         "election observation."),
+    ("who are you?", "bot", "I'm a bot: I answer questions about the international cooperation "
+                            "of Belarus's Central Election Commission and about election "
                             "observation"),
     ("you are stupid", "insults", "Sorry if I haven't been able to help."),
 ])

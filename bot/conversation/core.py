@@ -199,42 +199,43 @@ class Conversation(Pages):
                 "I don't have that information: I can't help with polling stations, voter "
                 "registration, voting abroad, becoming an observer, contact details or "
                 "election dates. I only answer questions about the international cooperation "
-                "of Belarus's Central Election Commission and about election observation "
-                "(ENEMO, the OSCE, ACEEEO and others).")
+                "of Belarus's Central Election Commission (for example with ACEEEO, the OSCE "
+                "and Russia's CEC) and about election observation (for example by ENEMO).")
         if unrelated:
             # TRANSLATORS: the reply to a message about something else entirely (the weather,
             # sport, a recipe): no "try rephrasing", which would not help.
             return tr.gettext(
                 "Sorry, that's not something I can help with. My sources cover only two "
                 "subjects: the international cooperation of Belarus's Central Election "
-                "Commission, and election observation (ENEMO, the OSCE, ACEEEO and others). "
-                "Browse the topics to see what you can ask about.")
+                "Commission (for example with ACEEEO, the OSCE and Russia's CEC) and election "
+                "observation (for example by ENEMO). Browse the topics to see what you can ask "
+                "about.")
         return tr.gettext(
             "Sorry, my sources don't answer that. They cover two subjects: the international "
-            "cooperation of Belarus's Central Election Commission, and election observation "
-            "(ENEMO, the OSCE, ACEEEO and others). Try rephrasing your question, or browse the "
-            "topics.")
+            "cooperation of Belarus's Central Election Commission (for example with ACEEEO, the "
+            "OSCE and Russia's CEC) and election observation (for example by ENEMO). Try "
+            "rephrasing your question, or browse the topics.")
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":
             # TRANSLATORS: the reply to thanks, "ok" and "got it" alike: it must fit each.
             return tr.gettext("Glad to help. If you have more questions about the international "
-                              "ties of Belarus's Central Election Commission or about election "
-                              "observation, just ask.")
+                              "cooperation of Belarus's Central Election Commission or about "
+                              "election observation, just ask.")
         if kind == "farewells":
             # TRANSLATORS: the reply to "bye", "see you", "have a nice day".
             return tr.gettext("Goodbye! Come back any time with questions about the "
-                              "international ties of Belarus's Central Election Commission or "
-                              "about election observation.")
+                              "international cooperation of Belarus's Central Election "
+                              "Commission or about election observation.")
         if kind == "bot":
             return tr.gettext(
-                "I'm a bot: I answer questions about the international ties of Belarus's "
+                "I'm a bot: I answer questions about the international cooperation of Belarus's "
                 "Central Election Commission and about election observation, using two "
                 "published sources and naming them under each answer. Ask me, for example, "
                 "“What is ENEMO?”")
         if kind == "insults":
             return tr.gettext(
                 "Sorry if I haven't been able to help. I only know about the international "
-                "ties of Belarus's Central Election Commission and about election "
+                "cooperation of Belarus's Central Election Commission and about election "
                 "observation. Try rephrasing your question, or browse the topics.")
         return self.greeting_text(tr)

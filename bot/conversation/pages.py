@@ -104,10 +104,10 @@ class Pages:
 
     def greeting_text(self, tr: Language) -> str:
         return tr.gettext(
-            "Hello! I answer questions about international cooperation on elections and "
-            "election observation, using two published sources. I can tell you about "
-            "Belarus's Central Election Commission (CEC) and its international ties (ACEEEO, "
-            "the election commissions of the CIS countries, the OSCE, Russia's CEC), and about "
+            "Hello! I answer questions about the international cooperation of Belarus's "
+            "Central Election Commission (CEC) and about election observation, using two "
+            "published sources. I can tell you about the CEC's international ties (ACEEEO, "
+            "the election commissions of the CIS countries, the OSCE, Russia's CEC) and about "
             "the observer network ENEMO.\n\n"
             "Ask in your own words (in Belarusian, Russian or English), or browse the topics.")
 
@@ -119,7 +119,7 @@ class Pages:
     def help(self, lang: str) -> Reply:
         tr = self.catalogs[lang]
         body = tr.gettext(
-            "Ask your question the way you would ask a person, for example “What is ENEMO?” or "
+            "Ask your question the way you would ask a person, for example, “What is ENEMO?” or "
             "“Who invites international observers?” Typos, Russian or Belarusian typed in "
             "Latin letters, and the wrong keyboard layout are all fine.\n\nUnder each answer "
             "you will find its sources and buttons for related questions. When I'm not sure what "
