@@ -1598,3 +1598,23 @@ def test_a_request_to_repeat_something_else_is_no_repeat(home: Matcher) -> None:
 ])
 def test_what_the_bot_can_do_is_asked_of_the_bot(matcher: Matcher, message: str) -> None:
     assert matcher.analyse(message).smalltalk == "bot"
+
+
+@pytest.mark.parametrize("question", [
+    # "who" with a partitive preposition before a body asks for one of its people by name
+    "Who from the NVL observed in Norway?", "Who at the NVL signed the letter?",
+    "Кто из Северной лиги избирателей наблюдал в Норвегии?",
+    "Хто менавіта з Паўночнай лігі выбаршчыкаў назіраў у Нарвегіі?",
+])
+def test_who_of_a_body_asks_for_a_person(matcher: Matcher, question: str) -> None:
+    assert "@person-name" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    # a place or the countries of a body, another case of "who", a body after another
+    # preposition: no person asked
+    "Who from Norway observed with the NVL?", "Кто из стран НВЛ наблюдал?",
+    "С кем из НВЛ работает ПКМ?", "Хто з нарвежцаў у НВЛ?", "Who invites the NVL observers?",
+])
+def test_who_of_a_place_or_of_countries_asks_no_person(matcher: Matcher, question: str) -> None:
+    assert "@person-name" not in matcher.analyse(question).terms

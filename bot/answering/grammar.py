@@ -258,6 +258,13 @@ COLLECTIVES = ("range", "circle", "group", "set", "list", "number", "круг", 
 # "what role", "on what basis"; «каким образом», «каким путём», «в каком порядке», «в какой
 # степени», «какую роль», «на каком основании»; «якім чынам», «якім спосабам», «у якой
 # ступені», «на якой падставе»), by the beginnings of their forms
+# "who" with a partitive preposition before a body ("who from the CEC", "who at the ENEMO
+# Secretariat", «кто из ЦИК», «хто з ЦВК»): one of the people in it, whose name an answer that
+# names only the body does not give
+PARTITIVE = frozenset({"from", "at", "among", "из", "среди", "з", "сярод"})
+PARTITIVE_SPAN = 3
+WHO_SUBJECTS = frozenset({"who", "кто", "хто"})
+PERSON_NAME = SYN_PREFIX + "person-name"
 # the nouns of a category ("what kind of", «какого рода», «якога кшталту», «какой тип»): a
 # which-question about a category of something asks what it is
 TYPE_NOUNS = ("kind", "sort", "type", "вид", "род", "тип", "сорт", "від", "тып", "кшталт",
@@ -365,7 +372,26 @@ def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
     """The terms of one sentence's words, read with the rules above: how questions and the
     base's own phrasings are both read, so that they compare alike."""
     plain = recall_names(plain_words(closest_read(words), terms.is_question_word), terms)
-    return asked_terms(words, terms.of_words(plain))
+    found = asked_terms(words, terms.of_words(plain))
+    if WHO in found and PERSON_NAME in terms.kinds and PERSON_NAME not in found and any(
+            _partitive_of(terms, words, i) for i, w in enumerate(words) if w in WHO_SUBJECTS):
+        found.append(PERSON_NAME)
+    return found
+
+
+def _partitive_of(terms: Terms, words: Sequence[str], at: int) -> bool:
+    """Whether the nominative "who" at `at` has a partitive preposition and a body's name after
+    it, at most a word between each ("who at the ENEMO Secretariat", «хто менавіта з ЦВК»; not
+    «хто з беларусаў у ENEMO», whose body comes after another preposition, nor «хто з краін
+    СНД»)."""
+    for i in range(at + 1, min(at + 3, len(words))):
+        if words[i] in PARTITIVE:
+            after = list(words[i + 1 : i + 1 + PARTITIVE_SPAN])
+            # (of the countries of a body, "who" asks for countries: «хто з краін СНД»)
+            return not PLACE_PREPOSITIONS & set(after) and not any(
+                w.startswith(PLACE_NOUNS) for w in after) and any(
+                terms.kinds.get(t) == "name" for t in terms.of_words(after))
+    return False
 
 
 def closest_read(words: Sequence[str]) -> list[str]:
