@@ -123,6 +123,10 @@ def test_this_sessions_blind_conversations(conversation: Conversation) -> None:
     # superlatives and ordinals, permission and obligation, "who is behind", "how come",
     # «что там с», «як там з»)
     ("questions20.jsonl", 0.91, 0.031, 0.05, 0),
+    # 21: first run right 0.861, wrong 0.010, near-misses answered 0.049 (figurative wording,
+    # "what kind of outfit", «якога кшталту», precision «конкретно», «менавіта», half-remembered
+    # names, «у нас», «к нам»)
+    ("questions21.jsonl", 0.89, 0.010, 0.05, 0),
 ])
 def test_later_sessions_blind_sets(conversation: Conversation, name: str, right: float,
                                    wrong: float, nearmiss: float, oos: int) -> None:
@@ -135,69 +139,77 @@ def test_later_sessions_blind_sets(conversation: Conversation, name: str, right:
     assert c.oos_answered <= oos, why
 
 
-@pytest.mark.parametrize("name,right,wrong,nearmiss", [
+@pytest.mark.parametrize("name,right,wrong,nearmiss,oos", [
     # 5: first run right 0.935, wrong 0.022; 6: first run right 0.854, wrong 0.125
-    ("dialogues5.jsonl", 0.93, 0.025, 0),
-    ("dialogues6.jsonl", 0.89, 0.085, 0),
+    ("dialogues5.jsonl", 0.93, 0.025, 0, 0),
+    ("dialogues6.jsonl", 0.89, 0.085, 0, 0),
     # 7: first run right 0.873, wrong 0.018
-    ("dialogues7.jsonl", 0.89, 0.01, 0),
+    ("dialogues7.jsonl", 0.89, 0.01, 0, 0),
     # 8: first run right 0.922, wrong 0.047, one near-miss answered ("who runs it these
     # days?": "run" is not read as "lead")
-    ("dialogues8.jsonl", 0.95, 0.02, 1),
+    ("dialogues8.jsonl", 0.95, 0.02, 1, 0),
     # 9: first run right 0.833, wrong 0.100, near-misses answered 3 of 13 ("which election
     # exactly?", "which Japanese experts exactly?": a request for a detail the last answer
     # says it lacks is still answered with an entry)
-    ("dialogues9.jsonl", 0.85, 0.07, 3),
+    ("dialogues9.jsonl", 0.85, 0.07, 3, 0),
     # 10: first run right 0.754, wrong 0.116 (two of the wrong lines ask how many countries
     # are in ACEEEO, which both ACEEEO entries state; corrections such as "no, I meant ACEEEO"
     # were not read as such)
-    ("dialogues10.jsonl", 0.84, 0.075, 0),
+    ("dialogues10.jsonl", 0.84, 0.075, 0, 0),
     # 11: first run right 0.808, wrong 0.115, near-misses answered 4 of 9 ("where is that
     # from?", "shorter please" about the last answer were not read as such; two turns asking
     # how many countries are in ACEEEO accept both entries that state it)
-    ("dialogues11.jsonl", 0.92, 0.077, 4),
+    ("dialogues11.jsonl", 0.92, 0.077, 4, 0),
     # 12: first run right 0.852, wrong 0.057, near-misses answered 4 of 18 ("where was it
     # signed?" of a protocol the answer only dates)
-    ("dialogues12.jsonl", 0.85, 0.06, 4),
+    ("dialogues12.jsonl", 0.85, 0.06, 4, 0),
     # 13: first run right 0.868, wrong 0.055, near-misses answered 3 of 22 ("and is the CEC a
     # member of it?" read without "it"; the turn asking how many countries are in ACEEEO
     # accepts both entries that state it)
-    ("dialogues13.jsonl", 0.91, 0.025, 2),
+    ("dialogues13.jsonl", 0.91, 0.025, 2, 1),
     # 14: first run right 0.634, wrong 0.108, near-misses answered 4 of 21 (a switch of
     # language mid-conversation, "не ЕНЕМО, а ОБСЕ", "there"/«туды» beside a name of its own,
     # "when" opening a clause of time; the turn asking how many countries are in ACEEEO
     # accepts both entries that state it)
-    ("dialogues14.jsonl", 0.71, 0.11, 3),
+    ("dialogues14.jsonl", 0.71, 0.11, 3, 1),
     # 15: first run right 0.643, wrong 0.112, near-misses answered 6 of 24 ("that network",
     # «гэтая сетка», "who else?", a second question that leaves out what the first named; the
     # two turns asking how many countries are in ACEEEO accept both entries that state it)
-    ("dialogues15.jsonl", 0.75, 0.083, 6),
+    ("dialogues15.jsonl", 0.75, 0.083, 6, 0),
     # 16: first run right 0.691, wrong 0.096, no near-miss answered ("is that still so?",
     # «і цяпер таксама?», "and in Belarus itself?" after ENEMO's countries; the two turns
     # asking how many countries are in ACEEEO accept both entries that state it)
-    ("dialogues16.jsonl", 0.77, 0.075, 0),
+    ("dialogues16.jsonl", 0.77, 0.075, 0, 0),
     # 17: first run right 0.646, wrong 0.121, near-misses answered 5 of 21 ("can you give an
     # example?", "how often?", «зачем вообще нужна ENEMO?», what the CEC replied "and under
     # what circumstances"; the two turns asking how many countries are in ACEEEO accept both
     # entries that state it)
-    ("dialogues17.jsonl", 0.70, 0.071, 2),
+    ("dialogues17.jsonl", 0.70, 0.071, 2, 0),
     # 18: first run right 0.720, wrong 0.120, near-misses answered 4 of 25 ("is that official?",
     # "who decides?", «что было дальше?», «мае права», "do you think…?"; the turn asking how
     # many countries are in ACEEEO accepts both entries that state it)
-    ("dialogues18.jsonl", 0.77, 0.081, 2),
+    ("dialogues18.jsonl", 0.77, 0.081, 2, 1),
     # 19: first run right 0.700, wrong 0.100, near-misses answered 7 of 19 ("wait, what?",
     # "which of them?", "since when?", "on what basis?", "is that all?"; the turn asking how
     # many countries are in ACEEEO accepts both entries that state it)
-    ("dialogues19.jsonl", 0.72, 0.082, 3),
+    ("dialogues19.jsonl", 0.72, 0.082, 3, 0),
     # 20: first run right 0.694, wrong 0.133, near-misses answered 3 of 18 (bare nouns "and the
     # year?", «а дата?», "why not?", «почему нет?», "really?", "how so?", "is that all?"; the
     # turns asking how many countries are in ACEEEO accept both entries that state it)
-    ("dialogues20.jsonl", 0.76, 0.103, 2),
+    ("dialogues20.jsonl", 0.76, 0.103, 2, 0),
+    # 21: first run right 0.660, wrong 0.064, near-misses answered 2 of 20, out-of-scope
+    # answered 7 of 16 (figurative wording, "what kind of", «якога кшталту», precision «именно»,
+    # «у нас»; in conversations "how can I donate to them?", «как туда устроиться?», "is that a
+    # big deal?", "could you repeat the list?"; the turns asking how many countries are in
+    # ACEEEO accept both entries that state it)
+    ("dialogues21.jsonl", 0.71, 0.054, 2, 0),
 ])
 def test_later_sessions_blind_conversations(conversation: Conversation, name: str,
-                                            right: float, wrong: float, nearmiss: int) -> None:
+                                            right: float, wrong: float, nearmiss: int,
+                                            oos: int) -> None:
     c, bad = score_lines(conversation, load_jsonl(DATA / name))
     why = "\n".join(bad)
     assert c.right >= right * c.in_scope, why
     assert c.wrong <= wrong * c.in_scope, why
     assert c.nearmiss_answered <= nearmiss, why
+    assert c.oos_answered <= oos, why
