@@ -328,7 +328,7 @@ def _detail_of_last(matcher: Matcher, analysis: Analysis, context: Context, alon
     word."""
     other = alone.entry_id
     if (switch or cue not in ("opener", "pronoun") or alone.status != "answer"
-            or other in (None, context.entry_id)):
+            or other is None or other == context.entry_id):
         return None
     own = [t for t in analysis.terms
            if not t.startswith(QUESTION_WORD_PREFIX) and t not in ASKED_CONTENT]
@@ -337,7 +337,6 @@ def _detail_of_last(matcher: Matcher, analysis: Analysis, context: Context, alon
     if not mentioned or not asked or not all(
             matcher.grounder.covers_any(context.entry_id, (t,)) for t in own):
         return None
-    assert other is not None
     if all(matcher.grounder.covers_any(other, (t,)) for t in asked) and any(
             matcher.grounder.asks_about(other, t) for t in mentioned):
         return None

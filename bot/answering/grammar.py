@@ -801,7 +801,7 @@ def which_noun_words(words: Sequence[str]) -> tuple[str, list[str]]:
 # мне узнать…», "where should I apply for an invitation?": who handles it), as a noun in place
 # of the verb asks for a fact («мне трэба поўная назва»).
 FIRST_PERSON = frozenset({"i", "we"})
-FIRST_PERSON_DATIVE = frozenset({"я", "мне", "мы", "нам"})
+FIRST_PERSON_RU_BE = frozenset({"я", "мне", "мы", "нам"})
 AGENT_MODALS_EN = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will",
                              "would", "do"})
 # (the modals of need and volition take "to" before their verb)
@@ -852,9 +852,9 @@ def asker_acts(words: Sequence[str]) -> tuple[str, ...]:
         if tx.is_latin(w):
             verb = _english_action(words, i)
         elif w in FIRST_PERSON_MODALS or w == BARE_MANNER or (w in AGENT_MODALS and (
-                FIRST_PERSON_DATIVE & set(words[max(0, i - 1) : i + 1 + AGENT_SPAN]))):
+                FIRST_PERSON_RU_BE & set(words[max(0, i - 1) : i + 1 + AGENT_SPAN]))):
             # (a bare «как» reaches less far: it is also "as", «как студенту»)
-            bare = w == BARE_MANNER and not FIRST_PERSON_DATIVE & set(words[i + 1 : i + 3])
+            bare = w == BARE_MANNER and not FIRST_PERSON_RU_BE & set(words[i + 1 : i + 3])
             span = AGENT_SPAN - 1 if bare else AGENT_SPAN
             endings = RUSSIAN_INFINITIVE if bare else INFINITIVE_ENDINGS
             verb = next((v for v in words[i + 1 : i + 1 + span]
