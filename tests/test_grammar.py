@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.dialogue import split_questions
-from bot.answering.matcher import Matcher
+from bot.answering.matcher import Match, Matcher
 from bot.answering.terms import name_head
 
 from .helpers import shipped_lexicon_matcher
@@ -1225,6 +1225,14 @@ def invited(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
         "watch.yaml": WATCH.rstrip(" ") + CHARTER.rstrip(" ") + GREENLAND}, NAME_GROUP)
 
 
+def _reply_after(matcher: Matcher, first: str, then: str) -> Match:
+    """The match for `then` read with the context `first` left."""
+    from bot.answering.dialogue import context_after, understand
+    shown = understand(matcher, first, None)
+    (match,) = understand(matcher, then, context_after(matcher, shown, None))
+    return match
+
+
 def _after(matcher: Matcher, *turns: str) -> list[tuple[str, str | None, bool]]:
     """Each turn's (status, entry, beyond), the context carried between turns."""
     from bot.answering.dialogue import context_after, understand
@@ -1500,9 +1508,7 @@ def test_a_frame_or_another_agent_is_no_action_of_the_asker(question: str) -> No
 ])
 def test_what_the_asker_could_do_is_declined_as_practical(requests: Matcher, first: str,
                                                           then: str) -> None:
-    from bot.answering.dialogue import context_after, understand
-    shown = understand(requests, first, None)
-    (match,) = understand(requests, then, context_after(requests, shown, None))
+    match = _reply_after(requests, first, then)
     assert match.status == "none" and match.outofscope == "practical", match.reason
 
 
@@ -1578,17 +1584,13 @@ def test_us_after_a_list_of_countries_asks_about_the_home_country(home: Matcher,
 ])
 def test_a_request_to_repeat_shows_the_last_answer_again(home: Matcher, first: str,
                                                          again: str) -> None:
-    from bot.answering.dialogue import context_after, understand
-    shown = understand(home, first, None)
-    (match,) = understand(home, again, context_after(home, shown, None))
+    match = _reply_after(home, first, again)
     assert (match.entry_id, match.again) == ("nvw-countries", True), match.reason
 
 
 def test_a_request_to_repeat_something_else_is_no_repeat(home: Matcher) -> None:
-    from bot.answering.dialogue import context_after, understand
-    shown = understand(home, "In which countries does NVW observe?", None)
-    (match,) = understand(home, "Could you repeat whether NVW was invited to Belarus?",
-                          context_after(home, shown, None))
+    match = _reply_after(home, "In which countries does NVW observe?",
+                         "Could you repeat whether NVW was invited to Belarus?")
     assert match.entry_id == "nvw-belarus" and not match.again, match.reason
 
 
