@@ -1620,3 +1620,14 @@ def test_who_of_a_body_asks_for_a_person(matcher: Matcher, question: str) -> Non
 ])
 def test_who_of_a_place_or_of_countries_asks_no_person(matcher: Matcher, question: str) -> None:
     assert "@person-name" not in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    # a plural which-question about places reaches its noun across a narrowing adverb and a
+    # demonstrative, and "which ones" across the pro-form: the places themselves are asked
+    "А якія менавіта гэта краіны?", "Какие именно эти страны?",
+    "Of the three NVW countries, which ones are they exactly?",
+    "Which exactly are these countries?",
+])
+def test_which_places_asks_for_the_list_across_narrowers(matcher: Matcher, question: str) -> None:
+    assert "@q-list" in matcher.analyse(question).terms

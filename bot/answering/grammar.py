@@ -246,6 +246,8 @@ DAY_ASKERS = (WHICH - PLURAL_WHICH) | {"exact", "exactly", "precise", "точн�
 # «именно», «менавіта»), numerals, and in ru and be the adjectives, which agree with the
 # determiner and so share its ending (the adjective endings of each case, gender and number,
 # as the grammars give them: «какое международное ведомство», «якая міжнародная ўстанова»).
+# the demonstratives a ru or be determiner may reach its noun across («якія гэта краіны»)
+DEMONSTRATIVES = frozenset({"это", "эти", "гэта", "гэтыя", "these", "those"})
 WHICH_NARROWERS = frozenset({
     "exactly", "precisely", "particular", "specific", "kind", "kinds", "sort", "sorts", "type",
     "types", "of", "именно", "конкретно", "точно", "менавіта", "канкрэтна", "дакладна"})
@@ -722,9 +724,14 @@ def _which_places(words: Sequence[str]) -> bool:
 
 def _places_after(words: Sequence[str], i: int) -> list[str]:
     """The nouns of place among the two words after a determiner at `i` ("which European
-    countries"), a cardinal numeral not counted (it belongs to the noun: «какие именно 25
-    стран», "which 25 countries")."""
-    after = [v for v in words[i + 1 : i + 4] if not v.isdigit()][:2]
+    countries"), a cardinal numeral, a narrowing adverb and a demonstrative not counted (they
+    belong to the noun: «какие именно 25 стран», "which 25 countries", «якія менавіта гэта
+    краіны»)."""
+    after = [v for v in words[i + 1 : i + 5]
+             if not v.isdigit() and v not in WHICH_NARROWERS and v not in DEMONSTRATIVES][:2]
+    if after[:1] == ["ones"]:
+        # (the pro-form stands for a noun said before it: "of the 25 countries, which ones?")
+        after = list(words[:i])
     return [v for v in after if v.startswith(PLACE_NOUNS)]
 
 
