@@ -206,16 +206,14 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # "where is that from?", «что вы имеете в виду?», "shorter, please": about the last
         # answer itself (before small talk: «спасибо, а откуда это известно?»)
         return _last_answer(analysis, context, "asks about the last answer itself")
-    if context is not None and any(w.startswith(REPEAT_VERBS) for w in analysis.words) and all(
-            t.startswith((QUESTION_WORD_PREFIX, *REPEAT_VERBS)) or not matcher.knows(t)
-            or matcher.grounder.covers_any(context.entry_id, (t,)) for t in analysis.terms):
+    if context is not None and any(w.startswith(REPEAT_VERBS) for w in analysis.words) and (
+            _holds_the_rest(matcher, analysis, context.entry_id, REPEAT_VERBS)):
         # "could you repeat the list?", «повтори ещё раз список стран», «паўтарыце, што сказаў
         # ЦВК»: the last answer again, when it holds all the message names (its own words
         # besides are the request's: "once more", «список»)
         return _last_answer(analysis, context, "asks to repeat the last answer")
-    if context is not None and _says(matcher, analysis, "examples") and all(
-            t.startswith(QUESTION_WORD_PREFIX) or not matcher.knows(t)
-            or matcher.grounder.covers_any(context.entry_id, (t,)) for t in analysis.terms):
+    if context is not None and _says(matcher, analysis, "examples") and _holds_the_rest(
+            matcher, analysis, context.entry_id):
         # "can you give an example (of a country)?": the last answer holds what it lists
         return _last_answer(analysis, context,
                             "asks for an example of what the last answer says")
@@ -241,8 +239,7 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     cue = _continues(matcher, analysis)
     names = matcher.named(analysis)
     # (a pronoun the lexicon does not drop, «в ней», points back: it is not another thing)
-    pronouns = _pronouns(matcher)
-    pointers = {tx.stem(w) for w in analysis.words if (w,) in pronouns}
+    pointers = {tx.stem(w) for w in analysis.words if w in matcher.terms.pronouns}
     others = [t for t in analysis.terms if t not in names and not t.startswith("@q-")
               and matcher.kind(t) != "place" and t not in ASKED_CONTENT and t not in pointers]
     asks = {t for t in analysis.terms if t.startswith("@q-")} - {"@q-how"}
@@ -334,10 +331,9 @@ def _detail_of_last(matcher: Matcher, analysis: Analysis, context: Context, alon
            if not t.startswith(QUESTION_WORD_PREFIX) and t not in ASKED_CONTENT]
     mentioned = [t for t in own if matcher.kind(t) == "name" and t not in context.names]
     asked = [t for t in own if matcher.kind(t) not in NAMED_KINDS]
-    if not mentioned or not asked or not all(
-            matcher.grounder.covers_any(context.entry_id, (t,)) for t in own):
+    if not mentioned or not asked or not matcher.grounder.covers_all(context.entry_id, own):
         return None
-    if all(matcher.grounder.covers_any(other, (t,)) for t in asked) and any(
+    if matcher.grounder.covers_all(other, asked) and any(
             matcher.grounder.asks_about(other, t) for t in mentioned):
         return None
     if set(asked) & matcher.grounder.subject(other):
@@ -386,8 +382,16 @@ def _asks_for_more(matcher: Matcher, analysis: Analysis, entry_id: str) -> bool:
     if ADDITIVE & words or _says(matcher, analysis, "elaborations"):
         return not own
     own = [t for t in own if t not in _REMAINDER_STEMS]
-    return bool(REMAINDER & words) and len(own) <= 1 and all(
-        matcher.grounder.covers_any(entry_id, (t,)) for t in own)
+    return bool(REMAINDER & words) and len(own) <= 1 and matcher.grounder.covers_all(
+        entry_id, own)
+
+
+def _holds_the_rest(matcher: Matcher, analysis: Analysis, entry_id: str,
+                    besides: tuple[str, ...] = ()) -> bool:
+    """Whether the entry holds every term of the message but its question words, the words
+    the base never uses and those beginning with `besides` (the request's own: "repeat")."""
+    return all(t.startswith((QUESTION_WORD_PREFIX, *besides)) or not matcher.knows(t)
+               or matcher.grounder.covers_any(entry_id, (t,)) for t in analysis.terms)
 
 
 def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
@@ -405,11 +409,6 @@ def _openers(matcher: Matcher) -> set[str]:
         "openers", {}).values() for phrase in phrases if len(phrase) == 1}
 
 
-def _pronouns(matcher: Matcher) -> set[tuple[str, ...]]:
-    """The lexicon's follow-up pronouns of every language."""
-    return {p for phrases in matcher.kb.lexicon.followups.get("pronouns", {}).values()
-            for p in phrases}
-
 
 def _continues(matcher: Matcher, analysis: Analysis) -> str:
     """How a message shows it continues the conversation: it points back ("pronoun": "when was
@@ -417,8 +416,7 @@ def _continues(matcher: Matcher, analysis: Analysis) -> str:
     "short", or none of these ("plain")."""
     lex = matcher.kb.lexicon.followups
     words = list(analysis.words)
-    pronouns = _pronouns(matcher)
-    if any((w,) in pronouns for w in words):
+    if not matcher.terms.pronouns.isdisjoint(words):
         return "pronoun"
     if _says(matcher, analysis, "switches"):
         return "switch"

@@ -850,13 +850,15 @@ FOCUSING = frozenset({"even", "still", "ever", "just", "also", "really", "actual
 # «называецца»), so a bare «как» takes only the Russian -ть
 INFINITIVE_ENDINGS = ("ть", "ться", "ти", "тись", "чь", "ць", "цца", "ці", "чы")
 RUSSIAN_INFINITIVE = ("ть", "ться")
+# (the words an English action's reading can start at: a modal, "I" or "we", "how")
+_ENGLISH_AGENT_STARTS = FIRST_PERSON | AGENT_MODALS_EN | {"how"}
 
 
 def asker_acts(words: Sequence[str]) -> tuple[str, ...]:
     """The modal and the verb that make the asker the agent of the action a question asks
     about, if any (see FIRST_PERSON)."""
     for i, w in enumerate(words):
-        if tx.is_latin(w):
+        if w in _ENGLISH_AGENT_STARTS:
             verb = _english_action(words, i)
         elif w in FIRST_PERSON_MODALS or w == BARE_MANNER or (w in AGENT_MODALS and (
                 FIRST_PERSON_RU_BE & set(words[max(0, i - 1) : i + 1 + AGENT_SPAN]))):

@@ -214,6 +214,11 @@ class Grounder:
         covered = self._facts_of(entry_id).covered
         return any(t in covered for t in terms)
 
+    def covers_all(self, entry_id: str, terms: Iterable[str]) -> bool:
+        """Whether the entry's texts or phrasings have every one of these terms."""
+        covered = self._facts_of(entry_id).covered
+        return all(t in covered for t in terms)
+
     def asks_about(self, entry_id: str, term: str) -> bool:
         """Whether at least half of the entry's phrasings have the term: the entry asks about
         it ("Belarus" in "Has ENEMO been invited to Belarus?"), not only mentions it."""
