@@ -197,7 +197,8 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     observe?"), with what was last asked when it only switches the subject ("what about the
     OSCE?"). The first reading that gives a confident answer wins."""
     alone = matcher.decide(analysis)
-    if context is not None and analysis.present and set(analysis.terms) <= _openers(matcher):
+    openers = matcher.terms.opener_stems
+    if context is not None and analysis.present and set(analysis.terms) <= openers:
         # "is that still so?", «а сейчас?», «і цяпер таксама?»: whether the last answer still
         # holds, which its dated sources cannot settle (the reply says so above it)
         return _last_answer(analysis, context, "asks whether the last answer still holds",
@@ -400,14 +401,6 @@ def _says(matcher: Matcher, analysis: Analysis, kind: str) -> bool:
     return any(tuple(words[i : i + len(phrase)]) == phrase
                for phrases in matcher.kb.lexicon.followups.get(kind, {}).values()
                for phrase in phrases for i in range(len(words) - len(phrase) + 1))
-
-
-def _openers(matcher: Matcher) -> set[str]:
-    """The stems of the lexicon's follow-up openers of every language ("and", «а», «і»),
-    which a question's terms keep as they are."""
-    return {tx.stem(phrase[0]) for phrases in matcher.kb.lexicon.followups.get(
-        "openers", {}).values() for phrase in phrases if len(phrase) == 1}
-
 
 
 def _continues(matcher: Matcher, analysis: Analysis) -> str:

@@ -72,7 +72,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.answering.terms import NAMED_KINDS, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
+from bot.answering.terms import COUNTRY_NOUNS, NAMED_KINDS, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.language import text as tx
 
 # the particles that make a question word indefinite (ru, be), after or before it
@@ -217,9 +217,9 @@ WITH = frozenset({"with", "с", "со", "з", "са"})
 # "from" and "with"
 PLACE_PREPOSITIONS = frozenset({"in", "at", "to", "into", "from", "в", "во", "на", "из", "у",
                                 "ў", "ва", "да", "до"})
-PLACE_NOUNS = ("countr", "city", "cities", "town", "region", "republic", "territor", "стран",
-               "город", "регион", "республик", "территор", "государств", "краін", "горад",
-               "рэгіён", "рэгіен", "рэспублік", "тэрыторы", "дзяржав")
+PLACE_NOUNS = (*COUNTRY_NOUNS, "city", "cities", "town", "region", "republic", "territor",
+               "город", "регион", "республик", "территор", "государств", "горад", "рэгіён",
+               "рэгіен", "рэспублік", "тэрыторы", "дзяржав")
 # the prepositions of location and direction alone, not of origin or limit ("in Belarus", «в
 # Беларуси», «у Беларусі»; not "from Belarus", «из Беларуси», «до Минска»)
 LOCATIVE = (PLACE_PREPOSITIONS - {"from", "из", "да", "до"}) | {"inside", "within"}

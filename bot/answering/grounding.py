@@ -78,7 +78,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\)?\s+|\n\s*\n")
 # joined ENEMO", "gives no year", «не сказано, когда», «год … не указан», «калі …, не
 # ўдакладняецца»): a negation and a word of time, and no year of its own. What it names is
 # what the answer does not date.
-_NEGATION = re.compile(r"\b(?:not|no|never|не|ни|ні)\b")
 _NEGATION_STEMS = frozenset(tx.stem(w) for w in NEGATION_FORMS)
 # (a year alone is not a date: "gives no year for the June requests" gives the month)
 _TIME_WORD = re.compile(r"\b(?:when|date|dates|когда|дат\w*|калі|year|years|год\w*|гад\w*)\b")
@@ -354,7 +353,7 @@ class Grounder:
         for text in self._facts_of(entry_id).texts:
             for sentence in _SENTENCE_END.split(text):
                 low = sentence.lower()
-                if not _NEGATION.search(low) or YEAR_RE.search(sentence):
+                if NEGATION_FORMS.isdisjoint(tx.words(low)) or YEAR_RE.search(sentence):
                     continue
                 times = list(_TIME_WORD.finditer(low))
                 for n, time in enumerate(times):

@@ -68,6 +68,10 @@ class Terms:
         # subject named before
         self.pronouns = frozenset(p[0] for phrases in lex.followups.get("pronouns", {}).values()
                                   for p in phrases if len(p) == 1)
+        # the stems of the follow-up openers of one word ("and", «а», «і»), which a question's
+        # terms keep as they are
+        self.opener_stems = frozenset(tx.stem(p[0]) for phrases in lex.followups.get(
+            "openers", {}).values() for p in phrases if len(p) == 1)
         # every country and territory (CLDR): a name of several words is a synonym, a word
         # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
         places = _place_table(kb, self.stopwords, self.kinds)
