@@ -141,6 +141,16 @@ def test_terminal_chat_keeps_context(conversation: Conversation) -> None:
     assert conversation.kb.entries["enemo-countries"].question("ru") in text
 
 
+def test_terminal_chat_follows_up_on_an_entry_opened_with_a_button(
+        own_conversation: Conversation) -> None:
+    # (as in Telegram: "is that all?" is about what the button showed, not the typed answer)
+    out = io.StringIO()
+    chat_loop(own_conversation, "en", ["What is ENEMO?", "1", "is that all?", "/quit"], out)
+    last = out.getvalue().rsplit("> ", 2)[-2]
+    assert "My sources say nothing more about this" in last
+    assert "Georgia, Moldova and Ukraine" in last and "citizen observer groups" not in last
+
+
 def test_ask_conversations_json(capsys: pytest.CaptureFixture[str],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     lines = [{"conversation": "a", "q": "Что такое ENEMO?"},

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from bot.answering.dialogue import Context
+from bot.answering.dialogue import Context, entry_context
 from bot.cli.common import add_common, conversation, resolve_dirs, screen, terminal_width
 from bot.conversation import Button, Conversation, Reply
 
@@ -57,6 +57,9 @@ def chat_loop(conv: Conversation, lang: str | None, inp: Iterable[str], out: Tex
             replies: tuple[Reply, ...] = (pressed,)
             if line.lower().startswith("/forget"):
                 context = None
+            elif pressed.entry_id:
+                # an entry opened with a button is what a follow-up refers to, as in Telegram
+                context = entry_context(conv.matcher, pressed.entry_id)
         else:
             turn = conv.respond(line, chosen=chosen, fallback=current, context=context)
             replies, context = turn.replies, turn.context
