@@ -1260,6 +1260,28 @@ def test_is_that_all_after_a_list_shows_it_again_as_all(invited: Matcher, first:
     assert _after(invited, first, more)[1] == ("answer", "nvw-countries", True)
 
 
+@pytest.mark.parametrize(("closing", "kind"), [
+    # a pre-closing says the asker has what they came for: small talk, not "is that all?"
+    ("No further questions, thank you.", "thanks"),
+    ("Fair enough, cheers", "thanks"),
+    ("У меня всё, спасибо.", "thanks"),
+    ("Теперь ясно, до встречи!", "farewells"),
+    ("Пытанняў больш няма, дзякуй.", "thanks"),
+    ("Ну добра, усё, шчасліва", "farewells"),
+])
+def test_a_closing_after_a_list_is_small_talk(invited: Matcher, closing: str,
+                                              kind: str) -> None:
+    match = _reply_after(invited, "In which countries does NVW observe?", closing)
+    assert (match.status, match.analysis.smalltalk, match.beyond) == ("smalltalk", kind, False)
+
+
+@pytest.mark.parametrize("more", ["Thanks! Is that everything?", "Спасибо, и это всё?",
+                                  "Дзякуй, а гэта ўсё?"])
+def test_thanks_with_is_that_all_still_asks_for_more(invited: Matcher, more: str) -> None:
+    assert _after(invited, "In which countries does NVW observe?", more)[1] == (
+        "answer", "nvw-countries", True)
+
+
 def test_is_that_all_after_a_reply_that_found_nothing_is_not_about_the_answer_before(
         invited: Matcher) -> None:
     # (the reply it would ask about gave nothing: the list two turns back is not it)

@@ -198,7 +198,9 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
     OSCE?"). The first reading that gives a confident answer wins."""
     alone = matcher.decide(analysis)
     openers = matcher.terms.opener_stems
-    if context is not None and analysis.present and set(analysis.terms) <= openers:
+    # thanks or goodbye said, not asked ("now it's clear, bye!"): no request about the answer
+    closes = analysis.smalltalk is not None and not analysis.questioned
+    if context is not None and analysis.present and set(analysis.terms) <= openers and not closes:
         # "is that still so?", «а сейчас?», «і цяпер таксама?»: whether the last answer still
         # holds, which its dated sources cannot settle (the reply says so above it)
         return _last_answer(analysis, context, "asks whether the last answer still holds",
@@ -218,7 +220,7 @@ def in_context(matcher: Matcher, analysis: Analysis, context: Context | None) ->
         # "can you give an example (of a country)?": the last answer holds what it lists
         return _last_answer(analysis, context,
                             "asks for an example of what the last answer says")
-    if context is not None and context.fresh and _asks_for_more(
+    if context is not None and context.fresh and not closes and _asks_for_more(
             matcher, analysis, context.entry_id):
         # "who else?", «а что ещё?», "tell me more", "is that all?", «а остальные страны?»:
         # more of what the last answer gave, which is all the sources say: that answer again

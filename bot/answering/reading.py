@@ -114,6 +114,9 @@ class Analysis:
     # the terms of what a which-question asks for an instance of, where the lexicon has no
     # word for it ("which office", «на каком языке»): an answer must name it
     instance_of: tuple[str, ...] = ()
+    # a sentence of the message ends with a question mark (thanks in it close nothing:
+    # «спасибо, а это всё?»)
+    questioned: bool = False
 
 
 
@@ -377,12 +380,14 @@ class Reader:
         acts: list[str] = []  # the modal and verb of an action the asker asks how to take
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
-        present = False
+        present = questioned = False
         for sentence in _conditions_apart(split_sentences(question)):
             ws = self._read_sentence(sentence, capitals)
             if not ws:
                 continue
-            kind = self._smalltalk_kind(ws)
+            asked = sentence.rstrip().endswith("?")
+            questioned = questioned or asked
+            kind = self._smalltalk_kind(ws, asked)
             if kind:
                 small.append(kind)
                 words.extend(ws)
@@ -396,7 +401,7 @@ class Reader:
             # an imperative of enumeration asks as a question does ("Which countries are in
             # it? List all 25."): the mood of a request, with or without "?" — where an
             # imperative stands, first in its sentence ("a list of groups" is a noun)
-            if sentence.rstrip().endswith("?") or (ENUMERATE in ts and ENUMERATE in (
+            if asked or (ENUMERATE in ts and ENUMERATE in (
                     grammar.sentence_terms(self._terms, ws[:IMPERATIVE_SPAN]))):
                 relative = RELATIVE_CLAUSE.search(tx.fold(sentence))
                 if relative:
@@ -446,7 +451,7 @@ class Reader:
                         preamble=tuple(preamble) if asking else (),
                         others=_excludes(asking or words), requested_language=wanted,
                         present=present or (not asking and bool(grammar.present_time(words))),
-                        instance_of=tuple(dict.fromkeys(instance_of)))
+                        instance_of=tuple(dict.fromkeys(instance_of)), questioned=questioned)
 
     def _acts_on_subject(self, words: Sequence[str]) -> list[str]:
         """The modal and verb of an action the asker asks how to take about what the base is

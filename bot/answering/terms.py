@@ -23,7 +23,10 @@ QUESTION_WORD_PREFIX = SYN_PREFIX + "q-"
 PLACE_PREFIX = SYN_PREFIX + "place-"
 # small talk kinds in the order one wins over another in a mixed message
 # (leave-taking before thanks: "thanks, bye" ends the conversation)
-SMALLTALK_ORDER = ("insults", "bot", "farewells", "thanks", "greetings")
+SMALLTALK_ORDER = ("insults", "bot", "farewells", "thanks", "closings", "greetings")
+# pre-closings ("that's all I needed", «больше вопросов нет»): acknowledgements said as a
+# statement, replied to as thanks; in a question they ask for more ("is that all?")
+CLOSINGS = "closings"
 # Synonym kinds that name a thing: a question naming one is about it.
 NAMED_KINDS = ("name", "place")
 # the shortest initialism of a name read as that name, and the nouns of the countries a name
@@ -238,15 +241,16 @@ class Terms:
         """The terms of a correctly written text (an answer, a subject), without repair."""
         return self.of_words(tx.words(text))
 
-    def smalltalk_kind(self, words: list[str]) -> str | None:
-        """The small-talk kind of a sentence made only of small talk and filler, else None."""
+    def smalltalk_kind(self, words: list[str], asked: bool = False) -> str | None:
+        """The small-talk kind of a sentence made only of small talk and filler, else None
+        (`asked`: the sentence ends with a question mark, so it closes nothing)."""
         stems = [tx.stem(w) for w in words]
         found: set[str] = set()
         i = 0
         while i < len(stems):
             for size in range(min(self._phrase_len.get(stems[i], 0), len(stems) - i), 0, -1):
                 key = tuple(stems[i : i + size])
-                if key in self._smalltalk:
+                if key in self._smalltalk and not (asked and self._smalltalk[key] == CLOSINGS):
                     found.add(self._smalltalk[key])
                     break
                 if key in self._stop_phrases:
@@ -256,7 +260,8 @@ class Terms:
                     return None
                 size = 1
             i += size
-        return next((k for k in SMALLTALK_ORDER if k in found), None)
+        kind = next((k for k in SMALLTALK_ORDER if k in found), None)
+        return "thanks" if kind == CLOSINGS else kind
 
     def outofscope_phrases(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(class, phrase stems) of every out-of-scope phrase in the words, in the order they

@@ -21,7 +21,7 @@ LEXICON_DIR = "lexicon"
 GROUP_KINDS = ("name", "place", "fact")
 # the classes of out-of-scope questions the lexicon may describe (outofscope.yaml)
 OUT_OF_SCOPE_CLASSES = ("practical", "opinion")
-SMALLTALK_KINDS = ("greetings", "thanks", "farewells", "bot", "insults")
+SMALLTALK_KINDS = ("greetings", "thanks", "closings", "farewells", "bot", "insults")
 FOLLOWUP_KINDS = ("openers", "pronouns", "switches", "corrections", "repairs", "examples",
                   "elaborations")
 
