@@ -1653,3 +1653,65 @@ def test_who_of_a_place_or_of_countries_asks_no_person(matcher: Matcher, questio
 ])
 def test_which_places_asks_for_the_list_across_narrowers(matcher: Matcher, question: str) -> None:
     assert "@q-list" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize(("question", "negated"), [
+    # a negation after the question word asks for the complement
+    ("Which countries haven't invited the NVL?", True),
+    ("Кто так и не ответил Северной лиге избирателей?", True),
+    ("Чаму НВВ ніколі не запрашалі?", True),
+    ("When did the NVL never observe?", True),
+    # a negation in a request around the question, a yes/no tag, a polar question
+    ("Wouldn't you know what the NVL is?", False),
+    ("Не скажете, где наблюдает Северная лига избирателей?", False),
+    ("Ці не падкажаце, дзе назірае НВВ?", False),
+    ("Як НВВ, ці не?", False),
+    ("Isn't the NVL a network?", False),
+])
+def test_a_negated_wh_question_is_told_from_a_polite_one(matcher: Matcher, question: str,
+                                                         negated: bool) -> None:
+    assert matcher.analyse(question).negated is negated
+
+
+NEGATED = """\
+    topic: watch
+    title: "Vote watchers"
+    entries:
+      - id: nvl-countries
+        questions:
+          en: ["Where does the NVL observe elections?"]
+          ru: ["Где наблюдает Северная лига избирателей?"]
+          be: ["Дзе назірае Паўночная ліга выбаршчыкаў?"]
+        answer: "According to its charter, the NVL observes elections in Norway and Sweden."
+        sources: [{title: "The charter"}]
+      - id: nvl-not-invited
+        questions:
+          en: ["Has the NVL been invited to Belarus?"]
+          ru: ["Приглашали ли Северную лигу избирателей в Беларусь?"]
+          be: ["Ці запрашалі Паўночную лігу выбаршчыкаў у Беларусь?"]
+        subject: [nvl]
+        answer: >-
+          According to its charter, the NVL has never been invited to observe in Belarus, and
+          its requests were not answered.
+        sources: [{title: "The charter"}]
+    """
+
+
+@pytest.fixture(scope="module")
+def negated(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return shipped_lexicon_matcher(tmp_path_factory.mktemp("negated"), {"watch.yaml": NEGATED},
+                                   NAME_GROUP)
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    # a negated wh-question is answered by the entry that says what is not so, not by the one
+    # that says where it is so
+    ("Where does the NVL observe elections?", "and where weren't they allowed in?"),
+    ("Где наблюдает Северная лига избирателей?", "А куда их не пускают?"),
+    ("Дзе назірае Паўночная ліга выбаршчыкаў?", "А куды іх не пускаюць?"),
+    (None, "Where hasn't the NVL been invited?"),
+])
+def test_a_negated_wh_question_asks_what_is_not_so(negated: Matcher, first: str | None,
+                                                   then: str) -> None:
+    match = _reply_after(negated, first, then) if first else negated.match(then)
+    assert (match.status, match.entry_id) == ("answer", "nvl-not-invited"), match.reason

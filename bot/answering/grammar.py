@@ -146,6 +146,7 @@ NEGATIONS = frozenset({"not", "не", "ні"})
 # answer that says "never"
 NEGATION_FORMS = frozenset({"not", "no", "never", "не", "нет", "ни", "никогда", "ні", "няма",
                             "ніколі"})
+NEGATION_STEMS = frozenset(tx.stem(w) for w in NEGATION_FORMS)
 ADVERSATIVES = frozenset({"but", "а"})
 CONTRAST_WINDOW = 2
 # the English auxiliaries that open a yes/no question, the subordinating "when", and the
@@ -579,6 +580,29 @@ def _modal_of_permission(words: Sequence[str]) -> set[int]:
             if words[j] in MODAL_HAVE:
                 found |= set(range(j, i + 1))
     return found
+
+
+# the disjunctions of an alternative question's tag ("…, or not?", «…, или нет?», «…, ці не?»)
+ALTERNATIVES = frozenset({"or", "или", "либо", "ли", "ці", "або", "альбо"})
+
+
+def negated_question(terms: Terms, words: Sequence[str]) -> bool:
+    """Whether a sentence is a negated wh-question, which asks for the complement ("where
+    haven't they been let in?", «кого не зовут?»): a negation after its question words (not
+    those of a filler phrase: «калі ласка» is "please"). A
+    negation before a question word belongs to a request around it («не подскажете, что такое
+    ЦИК?», "if you don't mind: what is ACEEEO?"); the tag of an alternative question ("…, or
+    not?", «…, ці не?») asks yes or no; and a negation in the other script than most of the
+    words is one read across scripts ("ngo net" as «нет»)."""
+    filler = terms.filler_positions(words)
+    asked = [i for i, w in enumerate(words) if i not in filler and (
+        w in WH_WORDS or w in WHICH or terms.is_question_word(w))]
+    if not asked or (len(words) > 1 and words[-1] in NEGATION_FORMS
+                     and words[-2] in ALTERNATIVES):
+        return False
+    latin = 2 * sum(w.isascii() for w in words) > len(words)
+    return any(w in NEGATION_FORMS and w.isascii() == latin
+               for w in words[asked[-1] + 1 :])
 
 
 def present_time(words: Sequence[str]) -> set[int]:

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from bot.answering.grammar import (
     LOCATIVE,
     NEGATION_FORMS,
+    NEGATION_STEMS,
     PLACE_NOUNS,
     PLACE_PREPOSITIONS,
     REPORTED,
@@ -78,7 +79,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\)?\s+|\n\s*\n")
 # joined ENEMO", "gives no year", «не сказано, когда», «год … не указан», «калі …, не
 # ўдакладняецца»): a negation and a word of time, and no year of its own. What it names is
 # what the answer does not date.
-_NEGATION_STEMS = frozenset(tx.stem(w) for w in NEGATION_FORMS)
 # (a year alone is not a date: "gives no year for the June requests" gives the month)
 _TIME_WORD = re.compile(r"\b(?:when|date|dates|когда|дат\w*|калі|year|years|год\w*|гад\w*)\b")
 _YEAR_WORD = re.compile(r"year|years|год\w*|гад\w*")
@@ -261,7 +261,7 @@ class Grounder:
             covered.update(self._phrase_terms(ws))
         if not words.isdisjoint(NEGATION_FORMS):
             # (a negation in one form covers a question's negation in any other)
-            covered.update(_NEGATION_STEMS)
+            covered.update(NEGATION_STEMS)
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
                             _holds(entry.answer, tokens[0], covered, self._places, own),

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from bot.answering import grammar
-from bot.answering.grammar import QUANTIFIERS, RESPONSE_PARTICLES
+from bot.answering.grammar import NEGATION_STEMS, QUANTIFIERS, RESPONSE_PARTICLES
 from bot.answering.grounding import (
     LIST_ITEMS,
     YEAR_RE,
@@ -262,6 +262,10 @@ class Matcher:
                   if self._kinds.get(t) in ("name", "fact") or t.isdigit() or t in analysis.names}
         asked = {t for t in analysis.focus
                  if t.startswith(SYN_PREFIX) and not t.startswith(QUESTION_WORD_PREFIX)}
+        # a negated wh-question asks for the complement ("where haven't they been let in?"):
+        # its answer says what is not so (a negated yes/no question only expects "yes")
+        if analysis.negated:
+            asked.update(NEGATION_STEMS.intersection(analysis.focus))
         # (what "besides X" asks about is something no answer about X names)
         return (strong | asked | ({OTHER_THAN} if analysis.others else set())) - set(
             analysis.carried)
@@ -272,7 +276,7 @@ class Matcher:
         # is respected in Eastern Europe. So why...?") it is enough that the subject's
         # entries mention them
         strict = {t for t in salient if t.isdigit() or t in analysis.names or t == OTHER_THAN or (
-            self._kinds.get(t) in ("name", "fact")) or (
+            self._kinds.get(t) in ("name", "fact")) or t in NEGATION_STEMS or (
             self._kinds.get(t) == "place" and t in analysis.focus)}
         if analysis.loose_preamble:
             # a specific fact asked for counts from the question on: in the sentences before
@@ -464,12 +468,14 @@ class Matcher:
     def asks_like(self, analysis: Analysis, close: list[str]) -> str | None:
         """Of close, equally grounded entries, the only one with a phrasing that asks with the
         question's own question word ("where", "since when") — the maintainer wrote it for
-        that question — if exactly one has."""
+        that question — if exactly one has. A negated question is asked so only by a negated
+        phrasing ("where haven't they been let in?" is not "where do they observe?")."""
         asked = {t for t in analysis.focus if t.startswith(QUESTION_WORD_PREFIX)} - {
             QUESTION_WORD_PREFIX + "what"}
         if not asked or len(close) < 2:
             return None
-        owners = [e for e in close if asked & self.grounder.phrasing_terms(e)]
+        owners = [e for e in close if asked & (said := self.grounder.phrasing_terms(e)) and (
+            not analysis.negated or not NEGATION_STEMS.isdisjoint(said))]
         return owners[0] if len(owners) == 1 else None
 
     def _outranks(self, top: Verdict) -> bool:

@@ -117,6 +117,9 @@ class Analysis:
     # a sentence of the message ends with a question mark (thanks in it close nothing:
     # «спасибо, а это всё?»)
     questioned: bool = False
+    # an asking sentence (any, when none ends with "?") is a negated wh-question ("where
+    # haven't they been let in?"): its answer must say what is not so
+    negated: bool = False
 
 
 
@@ -381,6 +384,8 @@ class Reader:
         preamble: list[str] = []  # the terms of the sentences before the first that asks
         small: list[str] = []
         present = questioned = False
+        # whether an asking sentence, and whether any sentence, is a negated wh-question
+        negated = negated_any = False
         for sentence in _conditions_apart(split_sentences(question)):
             ws = self._read_sentence(sentence, capitals)
             if not ws:
@@ -396,6 +401,8 @@ class Reader:
             medium = medium_words(ws, self._content)
             ts = grammar.sentence_terms(
                 self._terms, [w for i, w in enumerate(ws) if i not in medium] if medium else ws)
+            negation = grammar.negated_question(self._terms, ws)
+            negated_any = negated_any or negation
             words.extend(ws)
             terms.extend(ts)
             # an imperative of enumeration asks as a question does ("Which countries are in
@@ -415,6 +422,7 @@ class Reader:
                 else:
                     focus.extend(ts)
                 asking.extend(ws)
+                negated = negated or negation
                 instance_of.extend(self._instance_asked(ws, capitals))
                 if not any(t.startswith(QUESTION_WORD_PREFIX) for t in ts):
                     judged.extend(grammar.evaluation(ws))
@@ -451,7 +459,8 @@ class Reader:
                         preamble=tuple(preamble) if asking else (),
                         others=_excludes(asking or words), requested_language=wanted,
                         present=present or (not asking and bool(grammar.present_time(words))),
-                        instance_of=tuple(dict.fromkeys(instance_of)), questioned=questioned)
+                        instance_of=tuple(dict.fromkeys(instance_of)), questioned=questioned,
+                        negated=negated if asking else negated_any)
 
     def _acts_on_subject(self, words: Sequence[str]) -> list[str]:
         """The modal and verb of an action the asker asks how to take about what the base is

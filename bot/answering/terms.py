@@ -228,6 +228,17 @@ class Terms:
         key = self._one_word_synonyms.get(stem) or self.place_words.get(word)
         return (key,) if key is not None else () if word in self.stopwords else (stem,)
 
+    def filler_positions(self, words: Sequence[str]) -> set[int]:
+        """The positions of the words in filler and small-talk phrases («калі ласка»)."""
+        stems = [tx.stem(w) for w in words]
+        found: set[int] = set()
+        i = 0
+        while i < len(words):
+            skip = self._filler_at(stems, i) if stems[i] in self._phrase_len else 0
+            found.update(range(i, i + skip))
+            i += skip or 1
+        return found
+
     def _filler_at(self, stems: list[str], i: int) -> int:
         """How many words from `i` on form a filler or small-talk phrase (0: none)."""
         # only as long as the longest such phrase starting with this stem

@@ -29,13 +29,33 @@ def fold(text: str) -> str:
     return text
 
 
+# English negative contractions whose auxiliary is not the word without n't, "cannot", and
+# the contractions of the other auxiliaries typed without their apostrophe ("isnt", "dont")
+_NEGATED_AUXILIARIES = {"won't": "will", "can't": "can", "shan't": "shall", "ain't": "is",
+                        "cannot": "can", "wont": "will", "cant": "can", "shant": "shall",
+                        "aint": "is"} | {
+    aux + "nt": aux for aux in ("do", "does", "did", "is", "are", "was", "were", "has", "have",
+                                "had", "could", "would", "should", "must", "need", "might")}
+
+
 def words(text: str) -> list[str]:
-    """The words of `text` (folded; punctuation, emoji and symbols dropped)."""
+    """The words of `text` (folded; punctuation, emoji and symbols dropped; an English negative
+    contraction as its auxiliary and "not": "wasn't" is "was not")."""
     folded = fold(text)
     found = _WORD_RE.findall(folded)
-    if "'" in folded:
-        found = [w[:-2] if w.endswith("'s") else w for w in found]
+    if "'" in folded or "nt" in folded or "cannot" in folded:
+        found = [w for word in found for w in _uncontracted(word)]
     return found if folded.isascii() else [_one_script(w) for w in found]
+
+
+def _uncontracted(word: str) -> tuple[str, ...]:
+    """A word with its possessive 's dropped and a negative contraction spelled out."""
+    if word.endswith("'s"):
+        return (word[:-2],)
+    if word.endswith("n't"):
+        return (_NEGATED_AUXILIARIES.get(word, word[:-3]), "not")
+    auxiliary = _NEGATED_AUXILIARIES.get(word)
+    return (word,) if auxiliary is None else (auxiliary, "not")
 
 
 def word_set(text: str) -> set[str]:
