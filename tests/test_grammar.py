@@ -1715,3 +1715,14 @@ def test_a_negated_wh_question_asks_what_is_not_so(negated: Matcher, first: str 
                                                    then: str) -> None:
     match = _reply_after(negated, first, then) if first else negated.match(then)
     assert (match.status, match.entry_id) == ("answer", "nvl-not-invited"), match.reason
+
+
+@pytest.mark.parametrize("then", [
+    # a request to reformulate (simpler, briefly) asks about the last answer itself
+    "Can you explain it in plain English?", "in layman's terms?", "Можно попроще?",
+    "Коротко, пожалуйста", "Можна прасцей?", "А ў двух словах?",
+])
+def test_a_request_to_say_it_simpler_gets_the_last_answer_again(matcher: Matcher,
+                                                                then: str) -> None:
+    match = _reply_after(matcher, "In which countries does NVW observe elections?", then)
+    assert (match.status, match.entry_id, match.again) == ("answer", "nvw-countries", True)
