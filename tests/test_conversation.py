@@ -124,6 +124,8 @@ def test_html_is_escaped_and_split(conversation: Conversation) -> None:
     # the weather, cooking, sport, films: messages of another kind altogether, in each language
     "What's the weather like tomorrow?", "Как приготовить борщ?", "Хто выйграў футбольны матч?",
     "Recommend a good film",
+    # a result asked of something else than an election: no election result declined
+    "Who won the ice hockey world championship?", "Кто победил в конкурсе Евровидение?",
 ])
 def test_a_message_about_something_else_is_not_asked_to_be_rephrased(
         own_conversation: Conversation, unrelated: str) -> None:
@@ -132,6 +134,16 @@ def test_a_message_about_something_else_is_not_asked_to_be_rephrased(
     assert reply.kind == on_topic.kind == "none"
     assert "rephras" in on_topic.body and "rephras" not in reply.body
     assert "not something I can help with" in reply.body
+
+
+@pytest.mark.parametrize("judgement", [
+    # a result or judgement asked of the elections, or of what was just said, is an opinion
+    "Who won the election?", "Is that fair, in your opinion?", "Who will win?",
+])
+def test_a_judgement_of_the_subject_gets_the_opinion_reply(own_conversation: Conversation,
+                                                          judgement: str) -> None:
+    reply = own_conversation.ask(judgement, chosen="en")
+    assert (reply.kind, reply.reason) == ("none", "opinion")
 
 
 def test_a_bare_year_is_not_a_message_about_something_else(

@@ -31,6 +31,7 @@ from bot.answering.ranking import RANK_LIMIT, Ranker, Scorings
 from bot.answering.reading import (
     ENUMERATE,
     MIN_TYPO_LENGTH,
+    OPINION,
     OTHER_THAN,
     Analysis,
     Reader,
@@ -40,6 +41,7 @@ from bot.answering.reading import (
 from bot.answering.terms import NAMED_KINDS, PLACE_PREFIX, QUESTION_WORD_PREFIX, SYN_PREFIX, Terms
 from bot.answering.thresholds import Thresholds
 from bot.knowledge.base import KnowledgeBase
+from bot.language import text as tx
 
 # the premise of a question that takes an end for granted (the lexicon's verbs of ending)
 ENDED = SYN_PREFIX + "ceased"
@@ -100,8 +102,9 @@ class Match:
 
     @property
     def outofscope(self) -> str | None:
-        """The out-of-scope class that decided a "none", if one did."""
-        if self.status == "none" and self.analysis.outofscope:
+        """The out-of-scope class that decided a "none", if one did (not for a message about
+        another subject altogether: "who won the football match?" asks no election result)."""
+        if self.status == "none" and self.analysis.outofscope and not self.unrelated:
             return self.analysis.outofscope[0]
         return None
 
@@ -491,10 +494,20 @@ class Matcher:
 
     def _decline(self, analysis: Analysis, ranked: list[tuple[str, float]], top: float,
                  checked: tuple[Verdict, ...], why: str) -> Match:
+        # a message about another subject altogether has words of its own the lexicon does
+        # not know and none of the subject's; so has a wh-question with a phrase of judgement
+        # when those words are more than its phrase and the names it asks about ("who won"
+        # the football match: no election result). A yes/no judgement judges what was said
+        # ("is that fair?"); a practical request keeps its reply, which lists what it cannot do
+        phrases = {t for p in analysis.outofscope_stems for t in p}
+        other = [t for t in analysis.terms if not (t.isdigit() or t.startswith(SYN_PREFIX))
+                 and not (analysis.outofscope and (t in phrases or t in analysis.names))]
+        judged = analysis.outofscope[:1] == (OPINION,) and any(
+            self.terms.is_question_word(w) and tx.stem(w) not in phrases
+            for w in analysis.words)  # (not the phrase's own: «як думаеце», "how do you rate")
         return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why,
-                     unrelated=not analysis.outofscope and not any(
-                         self._of_the_subject(t) for t in analysis.terms) and any(
-                         not (t.isdigit() or t.startswith(SYN_PREFIX)) for t in analysis.terms))
+                     unrelated=(not analysis.outofscope or judged) and bool(other)
+                     and not any(self._of_the_subject(t) for t in analysis.terms))
 
     def _of_the_subject(self, term: str) -> bool:
         """Whether a term is one of the lexicon's words for what the base is about (a body, a
