@@ -145,8 +145,8 @@ class Conversation(Pages):
         if match.status == "answer" and match.entry_id and match.again:
             # TRANSLATORS: first line above the last answer shown again, when the user asked
             # about it ("where is that from?", "what do you mean?", "shorter, please").
-            lead = tr.gettext("This is the only answer I have; here it is again, with its "
-                              "sources:")
+            lead = tr.gettext("That's the only answer I have on this. Here it is again, with "
+                              "its sources:")
             return replace(self.entry(match.entry_id, lang, score=match.score), caveat=lead)
         if match.status == "answer" and match.entry_id:
             return self.entry(match.entry_id, lang, score=match.score)

@@ -27,8 +27,8 @@ def privacy_text(tr: Language, retention_days: int,
         "ID or name, so that the maintainers can add answers and new phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
-        "To understand follow-up questions, the bot remembers which answer it gave last in "
-        "this chat (not your words) for 10 minutes, in memory only. This memory is erased when you "
+        "To understand follow-up questions, the bot remembers the last answer it gave in this "
+        "chat (not your words) for 10 minutes, in memory only. This memory is erased when you "
         "send /forget and whenever the bot restarts.")
     # TRANSLATORS: %(days)d is the retention period, 90 by default.
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
