@@ -475,6 +475,8 @@ def test_entry_facts_read_like_the_reference(distracted: Matcher) -> None:
         covered |= {t for text in texts for t in m.terms.of_words(tx.words(text))}
         if words & NEGATION_FORMS:  # (a negation covers every form of it)
             covered |= {tx.stem(w) for w in NEGATION_FORMS}
+        # (a country covers its regions)
+        covered |= {r for r, members in m.terms.region_members.items() if members & covered}
         facts = g._facts_of(eid)
         assert facts.covered == covered, eid
         assert facts.words == tuple(sorted(w for w in words if len(w) >= 6)), eid

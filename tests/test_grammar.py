@@ -1726,3 +1726,29 @@ def test_a_request_to_say_it_simpler_gets_the_last_answer_again(matcher: Matcher
                                                                 then: str) -> None:
     match = _reply_after(matcher, "In which countries does NVW observe elections?", then)
     assert (match.status, match.entry_id, match.again) == ("answer", "nvw-countries", True)
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    # a region is named by an answer that names one of its countries (Norway: Scandinavia)
+    ("Does the NVL observe elections in Scandinavia?", True),
+    ("Наблюдает ли Северная лига избирателей за выборами в Скандинавии?", True),
+    ("Ці назірае Паўночная ліга выбаршчыкаў за выбарамі ў Скандынавіі?", True),
+    # and not by one that names none of them
+    ("Does the NVL observe elections in the South Caucasus?", False),
+    ("Наблюдает ли Северная лига избирателей за выборами в Закавказье?", False),
+    ("Ці назірае Паўночная ліга выбаршчыкаў за выбарамі ў Сярэдняй Азіі?", False),
+])
+def test_a_region_is_named_by_its_countries(negated: Matcher, question: str,
+                                            answered: bool) -> None:
+    match = negated.match(question)
+    assert (match.status == "answer" and match.entry_id == "nvl-countries") is answered, (
+        match.status, match.entry_id, match.reason)
+
+
+@pytest.mark.parametrize("question", [
+    # "who" with a verb of leading asks for a person, by name
+    "Who heads the NVL?", "Кто руководит Северной лигой избирателей?",
+    "Хто ўзначальвае Паўночную лігу выбаршчыкаў?",
+])
+def test_who_leads_asks_for_a_person(matcher: Matcher, question: str) -> None:
+    assert "@person-name" in matcher.analyse(question).terms

@@ -138,6 +138,24 @@ def test_lexicon_term_in_two_groups(tmp_path: Path) -> None:
     assert "term 'y' is in groups 'a' and 'b'" in msg
 
 
+@pytest.mark.parametrize("group", [
+    # a region's members are CLDR codes of a place group; a bare NO is YAML's false
+    "  - key: r\n    kind: place\n    terms: [r]\n    members: [DK, NO]\n",
+    "  - key: r\n    kind: place\n    terms: [r]\n    members: [DK, QQ]\n",
+    "  - key: r\n    terms: [r]\n    members: [DK]\n",
+    "  - key: r\n    kind: place\n    terms: [r]\n    members: DK\n",
+])
+def test_a_regions_members_are_country_codes(tmp_path: Path, group: str) -> None:
+    msgs = problems(tmp_path, **{"demo.yaml": VALID, "lexicon/synonyms.yaml": "groups:\n" + group})
+    assert any("has members" in m for m in msgs)
+
+
+def test_a_regions_members_are_read_as_codes(tmp_path: Path) -> None:
+    syn = 'groups:\n  - key: r\n    kind: place\n    terms: [r]\n    members: [dk, "NO"]\n'
+    kb = load_knowledge(write(tmp_path, **{"demo.yaml": VALID, "lexicon/synonyms.yaml": syn}))
+    assert [g.members for g in kb.lexicon.synonyms] == [("DK", "NO")]
+
+
 def _same(a: object, b: object) -> bool:
     """Equal, of the same types, and with the same remembered lines, all the way down."""
     from bot.knowledge.base import Located

@@ -268,6 +268,7 @@ PARTITIVE = frozenset({"from", "at", "among", "из", "среди", "з", "ся�
 PARTITIVE_SPAN = 3
 WHO_SUBJECTS = frozenset({"who", "кто", "хто"})
 PERSON_NAME = SYN_PREFIX + "person-name"
+HEAD = SYN_PREFIX + "head"
 # the nouns of a category ("what kind of", «какого рода», «якога кшталту», «какой тип»): a
 # which-question about a category of something asks what it is
 TYPE_NOUNS = ("kind", "sort", "type", "вид", "род", "тип", "сорт", "від", "тып", "кшталт",
@@ -376,8 +377,11 @@ def sentence_terms(terms: Terms, words: Sequence[str]) -> list[str]:
     base's own phrasings are both read, so that they compare alike."""
     plain = recall_names(plain_words(closest_read(words), terms.is_question_word), terms)
     found = asked_terms(words, terms.of_words(plain))
-    if WHO in found and PERSON_NAME in terms.kinds and PERSON_NAME not in found and any(
-            _partitive_of(terms, words, i) for i, w in enumerate(words) if w in WHO_SUBJECTS):
+    # "who" of a body's people ("who at the ENEMO Secretariat") or with a verb of leading
+    # ("who heads it?") asks for a person, by name
+    if WHO in found and PERSON_NAME in terms.kinds and PERSON_NAME not in found and (
+            HEAD in found or any(_partitive_of(terms, words, i)
+                                 for i, w in enumerate(words) if w in WHO_SUBJECTS)):
         found.append(PERSON_NAME)
     return found
 

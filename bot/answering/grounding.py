@@ -172,17 +172,19 @@ class Grounder:
                  derived_subject: Callable[[str], frozenset[str]],
                  phrasing_words: Callable[[str], Iterable[str]],
                  phrase_terms: Callable[[list[str]], list[str]],
-                 name_places: Mapping[str, frozenset[str]]) -> None:
+                 name_places: Mapping[str, frozenset[str]],
+                 region_members: Mapping[str, frozenset[str]]) -> None:
         """`derived_subject`: an entry's subject derived from its phrasings (the matcher
         derives every entry's at once, see index.derived_subjects); `phrasing_words`: the
         words of its phrasings, as the index keeps them; `phrase_terms`: the terms of phrases
         of several words in a text's words; `name_places`: the places each name's full form
-        holds (ENEMO's "European")."""
+        holds (ENEMO's "European"); `region_members`: each region's countries."""
         self._entries = entries
         self._derived_subject = derived_subject
         self._phrasing_words = phrasing_words
         self._phrase_terms = phrase_terms
         self._name_places = name_places
+        self._regions = region_members
         self._phrasings_of = phrasings_of
         self._entry_terms = entry_terms
         self._co_occur = co_occur
@@ -262,6 +264,9 @@ class Grounder:
         if not words.isdisjoint(NEGATION_FORMS):
             # (a negation in one form covers a question's negation in any other)
             covered.update(NEGATION_STEMS)
+        # a text that names Latvia names a place in the Baltics
+        covered.update(r for r, members in self._regions.items() if not members.isdisjoint(
+            covered))
         facts = _EntryFacts(frozenset(covered),
                             tuple(sorted(w for w in words if len(w) >= MIN_COVER_FUZZY)),
                             _holds(entry.answer, tokens[0], covered, self._places, own),

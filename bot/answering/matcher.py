@@ -148,7 +148,7 @@ class Matcher:
         self.grounder = Grounder(kb.entries, ranker.phrasings_of, ranker.entry_terms,
                                  ranker.co_occur, answers or {}, terms.of_words, terms.kinds,
                                  ranker.weight, ranker.derived_subject, ranker.phrasing_words,
-                                 terms.phrase_terms, terms.name_places)
+                                 terms.phrase_terms, terms.name_places, terms.region_members)
         # (the tables the decision reads for every question, bound once)
         self._kinds = terms.kinds
         self._weights = ranker.weights

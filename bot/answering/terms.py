@@ -77,7 +77,12 @@ class Terms:
             "openers", {}).values() for p in phrases if len(p) == 1)
         # every country and territory (CLDR): a name of several words is a synonym, a word
         # alone is looked up as typed (see _word_terms); the lexicon's own places keep theirs
-        places = _place_table(kb, self.stopwords, self.kinds)
+        places, code_terms = _place_table(kb, self.stopwords, self.kinds)
+        # each region → the terms of its countries (the Baltics: Latvia, Lithuania, Estonia)
+        self.region_members = {
+            SYN_PREFIX + g.key: frozenset(code_terms.get(c, PLACE_PREFIX + c.lower())
+                                          for c in g.members)
+            for g in lex.synonyms if g.members}
         for name, place in places.items():
             self.kinds.setdefault(place, "place")
             name_stems = _stems(name)
@@ -341,10 +346,11 @@ def _stems(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(tx.stem(w) for w in words)
 
 
-def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
-                 kinds: Mapping[str, str]) -> dict[tuple[str, ...], str]:
+def _place_table(kb: KnowledgeBase, stopwords: Iterable[str], kinds: Mapping[str, str]
+                 ) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
     """Every place's names (folded word tuples) → its term: the lexicon's place group that
-    lists one of its names, else a term of its own (@place-pt)."""
+    lists one of its names, else a term of its own (@place-pt); and the CLDR codes of the
+    lexicon's places → their terms."""
     by_name = place_names(stopwords)
     code_key: dict[str, str] = {}
     for group in kb.lexicon.synonyms:
@@ -359,7 +365,7 @@ def _place_table(kb: KnowledgeBase, stopwords: Iterable[str],
         folded = tuple(tx.words(" ".join(words)))
         if folded:
             table[folded] = code_key.get(code, PLACE_PREFIX + code.lower())
-    return table
+    return table, code_key
 
 
 def _synonym_table(kb: KnowledgeBase, stopwords: AbstractSet[str]

@@ -79,6 +79,9 @@ class SynonymGroup:
     # "name" (an organisation, a document), "place", or "fact" (a specific fact people ask
     # for: founded, heads, costs); None for ordinary words
     kind: str | None = None
+    # a region's countries (CLDR codes: LV, LT, EE for the Baltics): a text that names one of
+    # them names a place in the region
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.knowledge.base import (
     line_of,
     read_yaml_file,
 )
+from bot.language.places import territory_codes
 from bot.language.text import words as fold_words
 
 LEXICON_DIR = "lexicon"
@@ -24,6 +25,20 @@ OUT_OF_SCOPE_CLASSES = ("practical", "opinion")
 SMALLTALK_KINDS = ("greetings", "thanks", "closings", "farewells", "bot", "insults")
 FOLLOWUP_KINDS = ("openers", "pronouns", "switches", "corrections", "repairs", "examples",
                   "elaborations")
+
+
+def _members(raw: object, key: str, kind: str | None, rel: str, line: int | None,
+             problems: list[Problem]) -> tuple[str, ...]:
+    """A region's `members:`, the CLDR codes of its countries (a place group's only)."""
+    if raw is None:
+        return ()
+    codes = tuple(str(c).strip().upper() for c in raw) if isinstance(raw, list) else ()
+    if kind != "place" or not codes or not territory_codes().issuperset(codes):
+        problems.append(Problem(rel, line, f"group '{key}' has members {raw!r}",
+                                "give a place group's countries as a list of CLDR codes: "
+                                "members: [LV, LT, EE]"))
+        return ()
+    return codes
 
 
 def read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
@@ -59,7 +74,8 @@ def read_lexicon(directory: Path, problems: list[Problem]) -> Lexicon:
                                             f"'{seen_terms[term]}' and '{key}'",
                                             "keep each term in one group"))
                 seen_terms[term] = key
-            groups.append(SynonymGroup(key, clean, kind))
+            groups.append(SynonymGroup(key, clean, kind, _members(raw.get("members"), key,
+                                                                  kind, rel, line, problems)))
     stopwords = _read_word_lists(lex_dir / "stopwords.yaml", "stopwords", problems)
     stop_phrases = frozenset(
         tuple(fold_words(p)) for phrases in _read_phrase_lists(

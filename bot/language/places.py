@@ -121,6 +121,11 @@ def places() -> tuple[Place, ...]:
     return tuple(Place(code, frozenset(found)) for code, found in sorted(names.items()))
 
 
+def territory_codes() -> frozenset[str]:
+    """The CLDR codes of every country and territory (LV, XK)."""
+    return frozenset(place.code for place in places())
+
+
 @cache
 def cities() -> tuple[Place, ...]:
     """The cities CLDR names time zones after, in be, ru and en, each under its territory's
