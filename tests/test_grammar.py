@@ -1752,3 +1752,16 @@ def test_a_region_is_named_by_its_countries(negated: Matcher, question: str,
 ])
 def test_who_leads_asks_for_a_person(matcher: Matcher, question: str) -> None:
     assert "@person-name" in matcher.analyse(question).terms
+
+
+@pytest.mark.parametrize("question", [
+    # a verb of telling as an infinitive after a polite modal frames the question, as its
+    # imperative does (it is no typo of «адказаць», "to answer")
+    "Не могли бы вы объяснить, где наблюдает Северная лига избирателей?",
+    "Ці не маглі б вы расказаць, дзе назірае Паўночная ліга выбаршчыкаў?",
+    "Ці не маглі б вы падказаць, дзе назірае Паўночная ліга выбаршчыкаў?",
+])
+def test_a_polite_infinitive_of_telling_frames_the_question(negated: Matcher,
+                                                            question: str) -> None:
+    match = negated.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvl-countries"), match.reason
