@@ -1765,3 +1765,13 @@ def test_a_polite_infinitive_of_telling_frames_the_question(negated: Matcher,
                                                             question: str) -> None:
     match = negated.match(question)
     assert (match.status, match.entry_id) == ("answer", "nvl-countries"), match.reason
+
+
+@pytest.mark.parametrize("question", [
+    # a filler adverb shares its stem with a word of judgement, but is no judgement
+    "Honestly I'm lost on where the NVL observes elections.",
+    "Honestly I can't work out where the NVL observes elections.",
+])
+def test_a_filler_adverb_is_no_word_of_judgement(negated: Matcher, question: str) -> None:
+    match = negated.match(question)
+    assert (match.status, match.entry_id) == ("answer", "nvl-countries"), match.reason

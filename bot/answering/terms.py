@@ -288,6 +288,9 @@ class Terms:
         found: dict[tuple[str, ...], tuple[int, str]] = {}
         for i, first in enumerate(stems):
             for phrase, cls in self._outofscope.get(first, ()):
+                # (a filler word is no word of one of its own: "honestly" is not "honest")
+                if len(phrase) == 1 and words[i] in self.stopwords:
+                    continue
                 if tuple(stems[i : i + len(phrase)]) == phrase and phrase not in found:
                     found[phrase] = (i, cls)
         return [(c, p) for p, (_, c) in sorted(found.items(), key=lambda f: f[1][0])]
