@@ -31,6 +31,7 @@ def test_negative_contractions_are_spelled_out(text: str, read: list[str]) -> No
 
 @pytest.mark.parametrize("text", [
     "What's the OSCE's role?", "Who `invites` observers", "ENEMO's report, 2024!",
+    "They haven't, NVW’s can't", "isnt it",
     "Кто такой ЦИК?", "Што такое аcеееo", "mixed ЦВК and OSCE's view", "Café ﬁnal", "",
 ])
 def test_words_fast_paths_read_like_the_general_one(text: str) -> None:
@@ -40,8 +41,9 @@ def test_words_fast_paths_read_like_the_general_one(text: str) -> None:
     for mark in tx._APOSTROPHES:
         folded = folded.replace(mark, "'")
     assert tx.fold(text) == folded
-    assert tx.words(text) == [tx._one_script(w) for word in tx._WORD_RE.findall(folded)
-                              for w in tx._uncontracted(word)]
+    folded = tx._CONTRACTION_RE.sub(tx._uncontracted, folded)
+    assert tx.words(text) == [tx._one_script(w[:-2] if w.endswith("'s") else w)
+                              for w in tx._WORD_RE.findall(folded)]
     assert tx.word_set(text) == set(tx.words(text))
 
 

@@ -598,6 +598,8 @@ def negated_question(terms: Terms, words: Sequence[str]) -> bool:
     ЦИК?», "if you don't mind: what is ACEEEO?"); the tag of an alternative question ("…, or
     not?", «…, ці не?») asks yes or no; and a negation in the other script than most of the
     words is one read across scripts ("ngo net" as «нет»)."""
+    if NEGATION_FORMS.isdisjoint(words):
+        return False
     filler = terms.filler_positions(words)
     asked = [i for i, w in enumerate(words) if i not in filler and (
         w in WH_WORDS or w in WHICH or terms.is_question_word(w))]

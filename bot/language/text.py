@@ -36,26 +36,29 @@ _NEGATED_AUXILIARIES = {"won't": "will", "can't": "can", "shan't": "shall", "ain
                         "aint": "is"} | {
     aux + "nt": aux for aux in ("do", "does", "did", "is", "are", "was", "were", "has", "have",
                                 "had", "could", "would", "should", "must", "need", "might")}
+# (a word boundary after, none before: "haven't" is found in "they haven't")
+_CONTRACTION_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _NEGATED_AUXILIARIES),
+                                                         key=len, reverse=True))
+                             + r"|[a-z]+n't)(?![\w'])")
 
 
 def words(text: str) -> list[str]:
     """The words of `text` (folded; punctuation, emoji and symbols dropped; an English negative
     contraction as its auxiliary and "not": "wasn't" is "was not")."""
     folded = fold(text)
+    if "n" in folded:  # (every contraction has one: most Cyrillic texts skip the search)
+        folded = _CONTRACTION_RE.sub(_uncontracted, folded)
     found = _WORD_RE.findall(folded)
-    if "'" in folded or "nt" in folded or "cannot" in folded:
-        found = [w for word in found for w in _uncontracted(word)]
+    if "'" in folded:
+        found = [w[:-2] if w.endswith("'s") else w for w in found]
     return found if folded.isascii() else [_one_script(w) for w in found]
 
 
-def _uncontracted(word: str) -> tuple[str, ...]:
-    """A word with its possessive 's dropped and a negative contraction spelled out."""
-    if word.endswith("'s"):
-        return (word[:-2],)
-    if word.endswith("n't"):
-        return (_NEGATED_AUXILIARIES.get(word, word[:-3]), "not")
+def _uncontracted(match: re.Match[str]) -> str:
+    """A negative contraction spelled out: its auxiliary and "not"."""
+    word = match.group()
     auxiliary = _NEGATED_AUXILIARIES.get(word)
-    return (word,) if auxiliary is None else (auxiliary, "not")
+    return (word[:-3] if auxiliary is None else auxiliary) + " not"
 
 
 def word_set(text: str) -> set[str]:
