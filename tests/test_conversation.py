@@ -126,6 +126,9 @@ def test_html_is_escaped_and_split(conversation: Conversation) -> None:
     "Recommend a good film",
     # a result asked of something else than an election: no election result declined
     "Who won the ice hockey world championship?", "Кто победил в конкурсе Евровидение?",
+    # a place is no sign of the subject by itself
+    "What's the weather like in Minsk tomorrow?", "Какая погода в Минске?",
+    "Якое надвор'е ў Мінску?",
 ])
 def test_a_message_about_something_else_is_not_asked_to_be_rephrased(
         own_conversation: Conversation, unrelated: str) -> None:
@@ -144,6 +147,12 @@ def test_a_judgement_of_the_subject_gets_the_opinion_reply(own_conversation: Con
                                                           judgement: str) -> None:
     reply = own_conversation.ask(judgement, chosen="en")
     assert (reply.kind, reply.reason) == ("none", "opinion")
+
+
+def test_a_follow_up_about_a_place_is_not_a_message_about_something_else(
+        own_conversation: Conversation) -> None:
+    # (an opener or a pronoun says it continues the conversation: "try rephrasing" helps)
+    assert "rephras" in own_conversation.ask("And in Belarus, when was that?", chosen="en").body
 
 
 def test_a_bare_year_is_not_a_message_about_something_else(

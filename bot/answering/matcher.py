@@ -505,9 +505,14 @@ class Matcher:
         judged = analysis.outofscope[:1] == (OPINION,) and any(
             self.terms.is_question_word(w) and tx.stem(w) not in phrases
             for w in analysis.words)  # (not the phrase's own: «як думаеце», "how do you rate")
+        # a place alone is no sign of the subject ("the weather in Minsk") unless the message
+        # points back or has a follow-up's opener ("and Belarus joined when?", «хто тады…»)
+        follows = not self.terms.pronouns.isdisjoint(analysis.words) or any(
+            tx.stem(w) in self.terms.opener_stems for w in analysis.words)
         return Match("none", None, round(top, 4), tuple(ranked[:3]), analysis, checked, why,
                      unrelated=(not analysis.outofscope or judged) and bool(other)
-                     and not any(self._of_the_subject(t) for t in analysis.terms))
+                     and not any(self._of_the_subject(t) and (
+                         follows or self._kinds.get(t) != "place") for t in analysis.terms))
 
     def _of_the_subject(self, term: str) -> bool:
         """Whether a term is one of the lexicon's words for what the base is about (a body, a
