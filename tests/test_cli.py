@@ -128,7 +128,7 @@ def test_chat_offers_the_telegram_pages_and_explains_mistakes(
     chat_loop(conversation, "en", iter(["/privacy", "/forget", "1", "/nosuch", "/topics",
                                         "99", "/quit"]), out)
     screen = out.getvalue()
-    assert "What this bot stores" in screen and "90 days" in screen
+    assert "What I store" in screen and "90 days" in screen
     assert "Yes, delete" in screen and "Nothing about you is stored" in screen
     assert "don't know that command" in screen
     topics = len(conversation.kb.topics)

@@ -40,11 +40,11 @@ OPINION = ("I don't evaluate elections or anyone involved in them, make predicti
            "about the international cooperation of Belarus's Central Election Commission and "
            "about election observation: for example, who observes elections in Belarus and how "
            "observers are invited.")
-PRACTICAL = ("I don't have that information: I can't help with polling stations, voter "
+PRACTICAL = ("Sorry, I can't help with that: I have no information on polling stations, voter "
              "registration, voting abroad, becoming an observer, contact details or election "
              "dates. I only answer questions about the international cooperation of Belarus's "
              "Central Election Commission (for example with ACEEEO, the OSCE and Russia's CEC) "
-             "and about election observation (for example by ENEMO).")
+             "and about election observation (including the observer network ENEMO).")
 
 
 # --- a partial answer says it is partial, in every transport ----------------------------------

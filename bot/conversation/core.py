@@ -196,11 +196,12 @@ class Conversation(Pages):
                 "elections in Belarus and how observers are invited.")
         if reason == "practical":
             return tr.gettext(
-                "I don't have that information: I can't help with polling stations, voter "
-                "registration, voting abroad, becoming an observer, contact details or "
+                "Sorry, I can't help with that: I have no information on polling stations, "
+                "voter registration, voting abroad, becoming an observer, contact details or "
                 "election dates. I only answer questions about the international cooperation "
                 "of Belarus's Central Election Commission (for example with ACEEEO, the OSCE "
-                "and Russia's CEC) and about election observation (for example by ENEMO).")
+                "and Russia's CEC) and about election observation (including the observer "
+                "network ENEMO).")
         if unrelated:
             # TRANSLATORS: the reply to a message about something else entirely (the weather,
             # sport, a recipe): no "try rephrasing", which would not help.
@@ -208,13 +209,13 @@ class Conversation(Pages):
                 "Sorry, that's not something I can help with. My sources cover only two "
                 "subjects: the international cooperation of Belarus's Central Election "
                 "Commission (for example with ACEEEO, the OSCE and Russia's CEC) and election "
-                "observation (for example by ENEMO). Browse the topics to see what you can ask "
-                "about.")
+                "observation (including the observer network ENEMO). Browse the topics to see "
+                "what you can ask about.")
         return tr.gettext(
             "Sorry, my sources don't answer that. They cover two subjects: the international "
             "cooperation of Belarus's Central Election Commission (for example with ACEEEO, the "
-            "OSCE and Russia's CEC) and election observation (for example by ENEMO). Try "
-            "rephrasing your question, or browse the topics.")
+            "OSCE and Russia's CEC) and election observation (including the observer network "
+            "ENEMO). Try rephrasing your question, or browse the topics.")
 
     def smalltalk_text(self, tr: Language, kind: str) -> str:
         if kind == "thanks":

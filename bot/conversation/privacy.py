@@ -17,19 +17,19 @@ def privacy_text(tr: Language, retention_days: int,
                  language_days: int = DEFAULT_LANGUAGE_DAYS) -> str:
     """What the bot stores, in the user's language."""
     stored = tr.gettext(
-        "What this bot stores:\n"
+        "What I store:\n"
         "• the language you chose with /language or asked for in a message, linked to your "
         "Telegram ID, until you send /forget or it goes unused (see below);\n"
         "• counts of questions answered and not answered, and 👍/👎 counts per answer, not "
         "linked to anyone;\n"
-        "• the text of questions it could not answer or was unsure about, and which suggestion "
+        "• the text of questions I could not answer or was unsure about, and which suggestion "
         "was then chosen, stored with the date (but not the time) and without your Telegram "
         "ID or name, so that the maintainers can add answers and new phrasings.\n\n"
         "Nothing else: no names, no chat history, no logs of who asked what.")
     context = tr.gettext(
-        "To understand follow-up questions, the bot remembers the last answer it gave in this "
-        "chat (not your words) for 10 minutes, in memory only. This memory is erased when you "
-        "send /forget and whenever the bot restarts.")
+        "To understand follow-up questions, I remember the last answer I gave in this chat (not "
+        "your words) for 10 minutes, in memory only. This memory is erased when you send "
+        "/forget and whenever I restart.")
     # TRANSLATORS: %(days)d is the retention period, 90 by default.
     kept = tr.ngettext("Stored question texts are deleted after %(days)d day.",
                        "Stored question texts are deleted after %(days)d days.",
