@@ -592,23 +592,21 @@ ALTERNATIVES = frozenset({"or", "или", "либо", "ли", "ці", "або", 
 
 def negated_question(terms: Terms, words: Sequence[str]) -> bool:
     """Whether a sentence is a negated wh-question, which asks for the complement ("where
-    haven't they been let in?", «кого не зовут?»): a negation after its question words (not
-    those of a filler phrase: «калі ласка» is "please"). A
-    negation before a question word belongs to a request around it («не подскажете, что такое
-    ЦИК?», "if you don't mind: what is ACEEEO?"); the tag of an alternative question ("…, or
-    not?", «…, ці не?») asks yes or no; and a negation in the other script than most of the
-    words is one read across scripts ("ngo net" as «нет»)."""
-    if NEGATION_FORMS.isdisjoint(words):
+    haven't they been let in?", «кого не зовут?»): a negation after its last question word
+    (not one of a filler phrase: «калі ласка» is "please"). A negation before a question word
+    belongs to a request around it («не подскажете, что такое ЦИК?», "if you don't mind: what
+    is ACEEEO?"); the tag of an alternative question ("…, or not?", «…, ці не?») asks yes or
+    no; and a negation in the other script than most of the words is one read across scripts
+    ("ngo net" as «нет»)."""
+    if NEGATION_FORMS.isdisjoint(words) or (
+            len(words) > 1 and words[-1] in NEGATION_FORMS and words[-2] in ALTERNATIVES):
         return False
     filler = terms.filler_positions(words)
-    asked = [i for i, w in enumerate(words) if i not in filler and (
-        w in WH_WORDS or w in WHICH or terms.is_question_word(w))]
-    if not asked or (len(words) > 1 and words[-1] in NEGATION_FORMS
-                     and words[-2] in ALTERNATIVES):
-        return False
+    last = max((i for i, w in enumerate(words) if i not in filler and (
+        w in WH_WORDS or w in WHICH or terms.is_question_word(w))), default=None)
     latin = 2 * sum(w.isascii() for w in words) > len(words)
-    return any(w in NEGATION_FORMS and w.isascii() == latin
-               for w in words[asked[-1] + 1 :])
+    return last is not None and any(w in NEGATION_FORMS and w.isascii() == latin
+                                    for w in words[last + 1 :])
 
 
 def present_time(words: Sequence[str]) -> set[int]:

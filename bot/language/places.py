@@ -121,6 +121,7 @@ def places() -> tuple[Place, ...]:
     return tuple(Place(code, frozenset(found)) for code, found in sorted(names.items()))
 
 
+@cache
 def territory_codes() -> frozenset[str]:
     """The CLDR codes of every country and territory (LV, XK)."""
     return frozenset(place.code for place in places())

@@ -36,7 +36,7 @@ _NEGATED_AUXILIARIES = {"won't": "will", "can't": "can", "shan't": "shall", "ain
                         "aint": "is"} | {
     aux + "nt": aux for aux in ("do", "does", "did", "is", "are", "was", "were", "has", "have",
                                 "had", "could", "would", "should", "must", "need", "might")}
-# (a word boundary after, none before: "haven't" is found in "they haven't")
+# (whole words only: a letter, a digit or an apostrophe after one ends no contraction)
 _CONTRACTION_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _NEGATED_AUXILIARIES),
                                                          key=len, reverse=True))
                              + r"|[a-z]+n't)(?![\w'])")
